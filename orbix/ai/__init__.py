@@ -1,0 +1,1 @@
+"""AI writing assistant and resume optimizer."""

@@ -1,0 +1,82 @@
+"""The application factory: the one place that wires config, extensions, blueprints,
+error handlers and CLI commands."""
+
+import logging
+from importlib import import_module
+
+from flask import Flask
+
+from . import config as config_module
+from .auth.tokens import register_jwt_callbacks
+from .cli import register_commands
+from .docs import OPENAPI_SETTINGS, assets
+from .errors import register_error_handlers
+from .extensions import OrbixApi, cors, jwt
+
+# Each module exposes ``blp`` (a flask-smorest blueprint); order is the order in the docs.
+BLUEPRINT_MODULES = [
+    "orbix.health",
+    "orbix.auth.routes",
+    "orbix.clients.routes",
+    "orbix.projects.routes",
+    "orbix.time_tracking.routes",
+    "orbix.invoices.routes",
+    "orbix.contracts.routes",
+    "orbix.contracts.public_routes",
+    "orbix.resumes.routes",
+    "orbix.ai.routes",
+]
+
+# Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
+CLI_MODULES = ["orbix.invoices.cli"]
+
+
+class StripTrailingSlash:
+    """WSGI middleware: ``/api/clients/`` is served as ``/api/clients``, never redirected
+    (a redirect breaks CORS preflight in browsers)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if len(path) > 1 and path.endswith("/"):
+            environ["PATH_INFO"] = path.rstrip("/") or "/"
+        return self.app(environ, start_response)
+
+
+def create_app(config=None):
+    app = Flask("orbix", instance_path=str(config_module.instance_dir().resolve()))
+    app.config.update(OPENAPI_SETTINGS)
+    app.config.update(config_module.load_config())
+    app.config.update(config or {})
+    app.config.update(
+        JWT_TOKEN_LOCATION=["headers"],
+        JWT_ERROR_MESSAGE_KEY="message",
+        PROPAGATE_EXCEPTIONS=False,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    app.url_map.strict_slashes = False
+    app.wsgi_app = StripTrailingSlash(app.wsgi_app)
+    if not app.logger.handlers or app.config.get("PRODUCTION"):
+        logging.basicConfig(level=logging.INFO)
+
+    register_error_handlers(app)
+    api = OrbixApi(app)
+    jwt.init_app(app)
+    register_jwt_callbacks(jwt)
+    origins = app.config["CORS_ORIGINS"]
+    cors.init_app(
+        app,
+        resources={r"/*": {"origins": origins}},
+        supports_credentials=False,
+        expose_headers=["X-Pagination", "X-Request-ID", "Content-Disposition", "Retry-After"],
+        max_age=600,
+    )
+
+    app.register_blueprint(assets)
+    for name in BLUEPRINT_MODULES:
+        api.register_blueprint(import_module(name).blp)
+    register_commands(app, [import_module(name).cli for name in CLI_MODULES])
+    return app

@@ -1,0 +1,87 @@
+"""/api/auth: register, login, refresh, logout, profile and password."""
+
+from flask_jwt_extended import create_access_token, current_user, get_jwt, get_jwt_identity
+
+from ..common.blueprint import ResourceBlueprint
+from ..common.schemas import MessageSchema
+from . import service
+from .schemas import (
+    AuthResponseSchema,
+    LoginSchema,
+    LogoutSchema,
+    PasswordChangeSchema,
+    ProfileSchema,
+    ProfileUpdateSchema,
+    RefreshResponseSchema,
+    RegisterSchema,
+)
+
+blp = ResourceBlueprint("auth", __name__, url_prefix="/api/auth", description="Accounts and tokens")
+
+
+@blp.route("/register", methods=["POST"])
+@blp.public
+@blp.arguments(RegisterSchema)
+@blp.response(201, AuthResponseSchema)
+@blp.errors(409)
+def register(data):
+    """Create an account and sign in"""
+    user = service.register(data["name"], data["email"], data["password"])
+    return service.auth_payload(user)
+
+
+@blp.route("/login", methods=["POST"])
+@blp.public
+@blp.arguments(LoginSchema)
+@blp.response(200, AuthResponseSchema)
+@blp.errors(401)
+def login(data):
+    """Sign in with email and password"""
+    user = service.authenticate(data["email"], data["password"])
+    return service.auth_payload(user)
+
+
+@blp.route("/refresh", methods=["POST"])
+@blp.auth(refresh=True)
+@blp.response(200, RefreshResponseSchema)
+def refresh():
+    """Exchange a refresh token (as the Bearer token) for a new access token"""
+    claims = {"ver": get_jwt().get("ver", 0)}
+    return {"token": create_access_token(identity=get_jwt_identity(), additional_claims=claims)}
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.auth()
+@blp.arguments(LogoutSchema, required=False)
+@blp.response(200, MessageSchema)
+def logout(data):
+    """Revoke the presented token (and a refresh token given in the body)"""
+    service.logout((data or {}).get("refresh_token"))
+    return {"message": "Logged out"}
+
+
+@blp.route("/me", methods=["GET"])
+@blp.auth()
+@blp.response(200, ProfileSchema)
+def me():
+    """The caller's profile and business settings"""
+    return service.profile(current_user)
+
+
+@blp.route("/me", methods=["PATCH", "PUT"])
+@blp.auth()
+@blp.arguments(ProfileUpdateSchema)
+@blp.response(200, ProfileSchema)
+def update_me(data):
+    """Update name, avatar and business settings"""
+    return service.profile(service.update_profile(current_user, data))
+
+
+@blp.route("/me/password", methods=["POST"])
+@blp.auth()
+@blp.arguments(PasswordChangeSchema)
+@blp.response(200, AuthResponseSchema)
+def change_password(data):
+    """Change the password; every earlier token stops working, fresh tokens are returned"""
+    user = service.change_password(current_user, data["current_password"], data["new_password"])
+    return service.auth_payload(user)

@@ -1,0 +1,105 @@
+"""Request and response bodies for /api/auth."""
+
+from marshmallow import ValidationError, fields, validate, validates
+
+from ..common.fields import Currency, Money, Text
+from ..common.schemas import BaseSchema
+from .passwords import MAX_PASSWORD_BYTES
+
+
+def validate_password(value):
+    if len(value) < 8:
+        raise ValidationError("Must be at least 8 characters.")
+    if len(value.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise ValidationError(f"Must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 (bcrypt's limit).")
+
+
+class Email(fields.Email):
+    """An email address, trimmed and lower-cased."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class RegisterSchema(BaseSchema):
+    name = Text(required=True, min_length=1, max_length=200)
+    email = Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate_password)
+
+
+class LoginSchema(BaseSchema):
+    email = Email(required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class UserSchema(BaseSchema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    avatar = fields.String(allow_none=True)
+
+
+class AuthResponseSchema(BaseSchema):
+    user = fields.Nested(UserSchema, required=True)
+    token = fields.String(required=True, metadata={"description": "Access token (Bearer)"})
+    refresh_token = fields.String(required=True)
+
+
+class RefreshResponseSchema(BaseSchema):
+    token = fields.String(required=True)
+
+
+class LogoutSchema(BaseSchema):
+    refresh_token = fields.String(metadata={"description": "Also revoke this refresh token"})
+
+
+class SettingsSchema(BaseSchema):
+    """Business details used by invoices and contracts."""
+
+    business_name = Text(max_length=200, allow_none=True)
+    address = Text(max_length=1000, allow_none=True)
+    tax_id = Text(max_length=100, allow_none=True)
+    phone = Text(max_length=50, allow_none=True)
+    website = Text(max_length=500, allow_none=True)
+    default_currency = Currency(allow_none=True)
+    default_hourly_rate = Money(allow_none=True)
+    payment_details = Text(max_length=2000, allow_none=True)
+    invoice_prefix = Text(max_length=20, allow_none=True, validate=validate.Regexp(r"^[A-Za-z0-9_\-/.#]*$", error="Letters, digits and - _ / . # only."))
+    payment_terms = fields.String(allow_none=True, validate=validate.OneOf(["Due on receipt", "Net 15", "Net 30", "Net 60"]))
+    timezone = Text(max_length=64, allow_none=True)
+
+    @validates("timezone")
+    def _known_zone(self, value, **kwargs):
+        from ..common.timeutil import zone
+
+        if value:
+            try:
+                zone(value)
+            except ValueError as exc:
+                raise ValidationError("Unknown time zone.") from exc
+
+
+class ProfileSchema(BaseSchema):
+    id = fields.String(required=True)
+    _id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    avatar = fields.String(allow_none=True)
+    settings = fields.Nested(SettingsSchema, required=True)
+    created_at = fields.String()
+    updated_at = fields.String()
+
+
+class ProfileUpdateSchema(SettingsSchema):
+    """Name, avatar and settings; settings may be sent flat or under ``settings``."""
+
+    name = Text(min_length=1, max_length=200)
+    avatar = fields.URL(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2000))
+    settings = fields.Nested(SettingsSchema)
+
+
+class PasswordChangeSchema(BaseSchema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    new_password = fields.String(required=True, load_only=True, validate=validate_password)

@@ -1,0 +1,137 @@
+"""Account rules: registration, credential checks, profile and settings."""
+
+from flask_jwt_extended import get_jwt
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from ..common import money
+from ..common.timeutil import utcnow
+from ..db import collection
+from ..errors import abort_with, conflict, unprocessable
+from . import passwords, tokens
+
+USERS = tokens.USERS
+SETTING_FIELDS = (
+    "business_name", "address", "tax_id", "phone", "website", "default_currency",
+    "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
+)
+DEFAULT_INVOICE_PREFIX = "INV-"
+
+
+def public_user(user):
+    return {"id": str(user["_id"]), "email": user["email"], "name": user["name"], "avatar": user.get("avatar")}
+
+
+def auth_payload(user):
+    access, refresh = tokens.issue_tokens(user)
+    return {"user": public_user(user), "token": access, "refresh_token": refresh}
+
+
+def register(name, email, password):
+    now = utcnow()
+    user = {
+        "email": email,
+        "name": name,
+        "avatar": None,
+        "password_hash": passwords.hash_password(password),
+        "token_version": 0,
+        "settings": {},
+        "created_at": now,
+        "updated_at": now,
+    }
+    try:
+        user["_id"] = collection(USERS).insert_one(user).inserted_id
+    except DuplicateKeyError:
+        conflict("An account with this email already exists")
+    return user
+
+
+def authenticate(email, password):
+    """The user for these credentials, else a 401 that does not say which part was wrong."""
+    user = collection(USERS).find_one({"email": email})
+    if user is None:
+        passwords.burn_equal_time(password)
+    elif passwords.check_password(password, user["password_hash"]):
+        return user
+    abort_with(401, "Invalid email or password")
+
+
+def logout(refresh_token=None):
+    payload = get_jwt()
+    tokens.revoke(payload)
+    if refresh_token:
+        refresh = tokens.decode_for_user(refresh_token, payload["sub"])
+        if refresh is None:
+            unprocessable("refresh_token", "Not a valid refresh token for this account.")
+        tokens.revoke(refresh)
+
+
+def settings_view(user):
+    """Stored settings rendered for JSON (the hourly rate back in major units)."""
+    stored = user.get("settings") or {}
+    view = {field: stored.get(field) for field in SETTING_FIELDS}
+    view["default_hourly_rate"] = money.rate_from_store(stored.get("default_hourly_rate"))
+    return view
+
+
+def profile(user):
+    return {
+        **public_user(user),
+        "_id": str(user["_id"]),
+        "settings": settings_view(user),
+        "created_at": user["created_at"].isoformat(),
+        "updated_at": user["updated_at"].isoformat(),
+    }
+
+
+def update_profile(user, data):
+    changes = {}
+    for field in ("name", "avatar"):
+        if field in data:
+            changes[field] = data[field]
+    incoming = {**{k: v for k, v in data.items() if k in SETTING_FIELDS}, **(data.get("settings") or {})}
+    if incoming:
+        merged = settings_view(user)
+        merged.update(incoming)
+        merged["default_hourly_rate"] = money.rate_to_store(merged.get("default_hourly_rate"))
+        changes["settings"] = merged
+    changes["updated_at"] = utcnow()
+    return collection(USERS).find_one_and_update(
+        {"_id": user["_id"]}, {"$set": changes}, return_document=ReturnDocument.AFTER
+    )
+
+
+def change_password(user, current_password, new_password):
+    """Set a new password and invalidate every token issued before it."""
+    stored = collection(USERS).find_one({"_id": user["_id"]}, {"password_hash": 1})
+    if not passwords.check_password(current_password, stored["password_hash"]):
+        unprocessable("current_password", "Current password is incorrect.")
+    updated = collection(USERS).find_one_and_update(
+        {"_id": user["_id"]},
+        {
+            "$set": {"password_hash": passwords.hash_password(new_password), "updated_at": utcnow()},
+            "$inc": {"token_version": 1},
+        },
+        return_document=ReturnDocument.AFTER,
+    )
+    return updated
+
+
+def business_profile(user):
+    """What invoices and contracts print as the freelancer's side (party A)."""
+    settings = settings_view(user)
+    return {
+        "name": user["name"],
+        "email": user["email"],
+        "business_name": settings.get("business_name") or user["name"],
+        "address": settings.get("address"),
+        "tax_id": settings.get("tax_id"),
+        "phone": settings.get("phone"),
+        "website": settings.get("website"),
+        "payment_details": settings.get("payment_details"),
+        "currency": settings.get("default_currency") or money.DEFAULT_CURRENCY,
+        "default_hourly_rate": settings.get("default_hourly_rate"),
+        "invoice_prefix": settings.get("invoice_prefix") or DEFAULT_INVOICE_PREFIX,
+        "payment_terms": settings.get("payment_terms"),
+        "timezone": settings.get("timezone"),
+    }

@@ -1,0 +1,102 @@
+"""JWT issuing, revocation and the loaders that make every token problem a 401.
+
+Revocation lives in MongoDB (``revoked_tokens``), so it survives restarts and is
+shared by all workers. A password change bumps the user's ``token_version``;
+tokens carrying an older version are refused.
+"""
+
+from datetime import datetime, timezone
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+
+from ..db import collection
+from ..errors import error_response
+
+USERS = "users"
+REVOKED = "revoked_tokens"
+
+
+def issue_tokens(user):
+    """Access and refresh tokens for a user document."""
+    claims = {"ver": user.get("token_version", 0)}
+    identity = str(user["_id"])
+    return (
+        create_access_token(identity=identity, additional_claims=claims),
+        create_refresh_token(identity=identity, additional_claims=claims),
+    )
+
+
+def revoke(payload):
+    """Record a decoded token's jti as revoked until it would have expired anyway.
+
+    Records past their expiry are purged here (FerretDB has no TTL indexes).
+    """
+    expires = datetime.fromtimestamp(payload["exp"], timezone.utc)
+    collection(REVOKED).delete_many({"expires_at": {"$lt": datetime.now(timezone.utc)}})
+    collection(REVOKED).update_one(
+        {"_id": payload["jti"]},
+        {"$setOnInsert": {"user_id": payload["sub"], "type": payload.get("type"), "expires_at": expires}},
+        upsert=True,
+    )
+
+
+def decode_for_user(encoded, user_id, expected_type="refresh"):
+    """Decode a token the caller presents in a body; None unless valid and the caller's own."""
+    try:
+        payload = decode_token(encoded)
+    except Exception:  # noqa: BLE001 - any decode failure just means "not a usable token"
+        return None
+    if payload.get("sub") != user_id or payload.get("type") != expected_type:
+        return None
+    return payload
+
+
+def _unauthorized(message):
+    return error_response(401, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def register_jwt_callbacks(jwt):
+    @jwt.token_in_blocklist_loader
+    def _is_revoked(_header, payload):
+        return collection(REVOKED).find_one({"_id": payload["jti"]}, {"_id": 1}) is not None
+
+    @jwt.user_lookup_loader
+    def _load_user(_header, payload):
+        try:
+            user_id = ObjectId(payload["sub"])
+        except (InvalidId, TypeError, KeyError):
+            return None
+        user = collection(USERS).find_one({"_id": user_id}, {"password_hash": 0})
+        if user is None or user.get("token_version", 0) != payload.get("ver", 0):
+            return None
+        return user
+
+    @jwt.user_lookup_error_loader
+    def _user_gone(_header, _payload):
+        return _unauthorized("Token is no longer valid: the account was changed or removed")
+
+    @jwt.unauthorized_loader
+    def _missing(reason):
+        return _unauthorized("Missing or malformed Authorization header: send 'Bearer <token>'")
+
+    @jwt.invalid_token_loader
+    def _invalid(reason):
+        return _unauthorized(f"Invalid token: {reason}")
+
+    @jwt.expired_token_loader
+    def _expired(_header, _payload):
+        return _unauthorized("Token has expired")
+
+    @jwt.revoked_token_loader
+    def _revoked(_header, _payload):
+        return _unauthorized("Token has been revoked")
+
+    @jwt.needs_fresh_token_loader
+    def _needs_fresh(_header, _payload):
+        return _unauthorized("A fresh login is required")
+
+    @jwt.token_verification_failed_loader
+    def _failed(_header, _payload):
+        return _unauthorized("Token verification failed")

@@ -1,0 +1,31 @@
+"""Command-line entry points: ``flask --app wsgi migrate`` and the ``orbix`` script."""
+
+import sys
+
+import click
+
+from .db import get_db
+from .migrate import apply_migrations
+
+
+@click.command("migrate")
+def migrate_command():
+    """Apply pending database migrations."""
+    applied = apply_migrations(get_db())
+    click.echo("applied: " + ", ".join(applied) if applied else "database is up to date")
+
+
+def register_commands(app, groups=()):
+    app.cli.add_command(migrate_command)
+    for group in groups:
+        app.cli.add_command(group)
+
+
+def main(argv=None):
+    """``orbix migrate``: the same commands without FLASK_APP."""
+    from flask.cli import FlaskGroup
+
+    from .app import create_app
+
+    cli = FlaskGroup(create_app=create_app, add_default_commands=False)
+    return cli.main(args=argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,1 @@
+"""Clients: the people and companies the freelancer bills."""

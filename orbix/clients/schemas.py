@@ -1,0 +1,33 @@
+"""Client bodies: what may be written, and what is rendered."""
+
+from marshmallow import fields, validate
+
+from ..common.fields import Currency, Rate, Text
+from ..common.schemas import DocumentSchema, ListQuerySchema
+
+
+class ClientWriteSchema(DocumentSchema):
+    name = Text(required=True, min_length=1, max_length=200)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    phone = Text(max_length=50, allow_none=True)
+    company = Text(max_length=200, allow_none=True)
+    address = Text(max_length=1000, allow_none=True)
+    notes = Text(max_length=5000, allow_none=True)
+    currency = Currency(allow_none=True, metadata={"description": "Billing currency (ISO 4217)"})
+    default_hourly_rate = Rate(allow_none=True)
+    tax_id = Text(max_length=100, allow_none=True)
+    archived = fields.Boolean(load_default=False)
+
+
+class ClientUpdateSchema(ClientWriteSchema):
+    """Partial update: every field optional, null clears optional fields."""
+
+    archived = fields.Boolean()
+
+
+class ClientSchema(ClientWriteSchema):
+    pass
+
+
+class ClientListQuerySchema(ListQuerySchema):
+    archived = fields.Boolean(metadata={"description": "true: only archived; false (default): only active"})

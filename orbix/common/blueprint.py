@@ -1,0 +1,41 @@
+"""The blueprint every resource uses: flask-smorest's, plus an ``auth`` decorator
+that requires a valid access token and documents the 401 and bearer security."""
+
+from functools import wraps
+
+from flask_jwt_extended import verify_jwt_in_request
+from flask_smorest import Blueprint
+
+from ..extensions import ErrorSchema
+
+BEARER = [{"bearerAuth": []}]
+
+
+class ResourceBlueprint(Blueprint):
+    def auth(self, refresh=False):
+        """Require an access token (or a refresh token with ``refresh=True``)."""
+
+        def decorator(view):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                verify_jwt_in_request(refresh=refresh)
+                return view(*args, **kwargs)
+
+            documented = self.alt_response(401, schema=ErrorSchema, description="Missing, invalid, expired or revoked token")(wrapper)
+            return self.doc(security=BEARER)(documented)
+
+        return decorator
+
+    def public(self, view):
+        """Mark an endpoint as needing no token in the OpenAPI document."""
+        return self.doc(security=[])(view)
+
+    def errors(self, *codes):
+        """Document error responses (404, 409, ...) in the common shape."""
+
+        def decorator(view):
+            for code in codes:
+                view = self.alt_response(code, schema=ErrorSchema)(view)
+            return view
+
+        return decorator

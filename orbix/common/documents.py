@@ -1,0 +1,38 @@
+"""Writing documents the same way everywhere: owner, timestamps, partial updates."""
+
+from pymongo import ReturnDocument
+
+from ..db import collection
+from ..errors import not_found
+from .timeutil import utcnow
+
+SERVER_OWNED = frozenset({"_id", "user_id", "created_at", "updated_at"})
+
+
+def insert_owned(collection_name, user_id, fields):
+    """Insert a new document owned by ``user_id``; returns the stored document."""
+    now = utcnow()
+    doc = {k: v for k, v in fields.items() if k not in SERVER_OWNED}
+    doc.update(user_id=user_id, created_at=now, updated_at=now)
+    result = collection(collection_name).insert_one(doc)
+    doc["_id"] = result.inserted_id
+    return doc
+
+
+def update_owned(collection_name, doc_id, user_id, changes, what="Resource", extra_filter=None):
+    """Apply a partial update (None clears a field) and return the updated document, or 404."""
+    changes = {k: v for k, v in changes.items() if k not in SERVER_OWNED}
+    changes["updated_at"] = utcnow()
+    query = {"_id": doc_id, "user_id": user_id, **(extra_filter or {})}
+    doc = collection(collection_name).find_one_and_update(
+        query, {"$set": changes}, return_document=ReturnDocument.AFTER
+    )
+    if doc is None:
+        not_found(what)
+    return doc
+
+
+def delete_owned(collection_name, doc_id, user_id, what="Resource", extra_filter=None):
+    result = collection(collection_name).delete_one({"_id": doc_id, "user_id": user_id, **(extra_filter or {})})
+    if result.deleted_count == 0:
+        not_found(what)

@@ -1,0 +1,198 @@
+"""Marshmallow fields shared by every resource."""
+
+from datetime import date, datetime
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from marshmallow import ValidationError, fields
+
+from . import money, timeutil
+
+
+class ObjectIdField(fields.Field):
+    """An ObjectId rendered and accepted as a 24-hex string."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("pattern", "^[0-9a-f]{24}$")
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict) and "$oid" in value:
+            value = value["$oid"]
+        try:
+            return ObjectId(value)
+        except (InvalidId, TypeError) as exc:
+            raise ValidationError("Not a valid id.") from exc
+
+
+class AwareDateTime(fields.DateTime):
+    """ISO 8601 timestamps: any offset accepted (naive = UTC), stored and rendered in UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, datetime):
+            return timeutil.as_utc(value)
+        try:
+            return timeutil.parse_timestamp(value)
+        except ValueError as exc:
+            raise ValidationError("Not a valid datetime.") from exc
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return timeutil.as_utc(value).isoformat()
+
+
+class CalendarDate(fields.Date):
+    """``YYYY-MM-DD`` (a full timestamp is accepted too); loads as ``datetime.date``."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return timeutil.parse_calendar_date(value)
+        except ValueError as exc:
+            raise ValidationError("Not a valid date.") from exc
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            value = timeutil.as_utc(value).date()
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(value)
+
+
+class Money(fields.Number):
+    """An amount in major units: loads to Decimal (no float maths), dumps as a JSON number."""
+
+    num_type = object
+
+    def __init__(self, *, allow_negative=False, max_value=10**12, **kwargs):
+        self.allow_negative = allow_negative
+        self.max_value = max_value
+        kwargs.setdefault("metadata", {}).setdefault("example", 1250.5)
+        super().__init__(**kwargs)
+
+    def _format_num(self, value):
+        return money.to_decimal(value)
+
+    def _validated(self, value):
+        try:
+            amount = money.to_decimal(value)
+        except money.MoneyError as exc:
+            raise ValidationError("Not a valid amount.") from exc
+        if not self.allow_negative and amount < 0:
+            raise ValidationError("Must not be negative.")
+        if abs(amount) > self.max_value:
+            raise ValidationError(f"Must not exceed {self.max_value}.")
+        return amount
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Not a valid amount.")
+        return self._validated(value)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return money.to_json_number(value)
+
+
+class Currency(fields.String):
+    """An ISO 4217 code; lower case is accepted and upper-cased."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "USD")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not money.is_currency(code):
+            raise ValidationError("Not a valid ISO 4217 currency code.")
+        return code
+
+
+class Text(fields.String):
+    """A string trimmed of surrounding white space, with a length limit."""
+
+    def __init__(self, *, max_length=None, min_length=None, **kwargs):
+        self.max_length = max_length
+        self.min_length = min_length
+        if max_length is not None:
+            kwargs.setdefault("metadata", {})["maxLength"] = max_length
+        if min_length is not None:
+            kwargs.setdefault("metadata", {})["minLength"] = min_length
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in text:
+            raise ValidationError("Must not contain NUL characters.")
+        if self.min_length is not None and len(text) < self.min_length:
+            raise ValidationError("Must not be empty." if self.min_length == 1 else f"Shorter than {self.min_length}.")
+        if self.max_length is not None and len(text) > self.max_length:
+            raise ValidationError(f"Longer than maximum length {self.max_length}.")
+        return text
+
+
+class RangeBound(fields.String):
+    """A query bound: ``YYYY-MM-DD`` or an ISO timestamp. Loads to ``(text, is_date_only)``.
+
+    Kept as text so the range helper can resolve a bare date in the caller's time zone.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) == 10:
+            try:
+                return (date.fromisoformat(text), True)
+            except ValueError as exc:
+                raise ValidationError("Not a valid date or datetime.") from exc
+        try:
+            return (timeutil.parse_timestamp(text), False)
+        except ValueError as exc:
+            raise ValidationError("Not a valid date or datetime.") from exc
+
+
+class TimeZoneName(fields.String):
+    """An IANA time zone name such as ``Europe/Berlin``; loads to a ZoneInfo."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return timeutil.zone(name)
+        except ValueError as exc:
+            raise ValidationError("Unknown time zone.") from exc
+
+
+class Rate(fields.Number):
+    """An hourly rate in major units. Loads to the stored integer (ten-thousandths, see
+    ``money.rate_to_store``) and dumps the stored integer back to a JSON number."""
+
+    num_type = object
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", 85.5)
+        super().__init__(**kwargs)
+
+    def _format_num(self, value):
+        return value
+
+    def _validated(self, value):
+        return value
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Not a valid rate.")
+        try:
+            rate = money.to_decimal(value)
+        except money.MoneyError as exc:
+            raise ValidationError("Not a valid rate.") from exc
+        if rate < 0:
+            raise ValidationError("Must not be negative.")
+        if rate > 10**9:
+            raise ValidationError("Must not exceed 1000000000.")
+        return money.rate_to_store(rate)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return money.to_json_number(money.rate_from_store(value))

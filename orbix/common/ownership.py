@@ -1,0 +1,44 @@
+"""Ownership-scoped lookups: every read and reference is filtered by ``user_id``.
+
+A malformed id, a missing document and another user's document are
+indistinguishable to the caller (404 in paths, 422 in bodies).
+"""
+
+from bson import ObjectId
+from bson.errors import InvalidId
+
+from ..db import collection
+from ..errors import not_found, unprocessable
+
+
+def parse_id(value):
+    """ObjectId from a string (or ObjectId); None when malformed."""
+    if isinstance(value, ObjectId):
+        return value
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        return None
+
+
+def get_owned_or_404(collection_name, doc_id, user_id, what="Resource", projection=None):
+    oid = parse_id(doc_id)
+    doc = None
+    if oid is not None:
+        doc = collection(collection_name).find_one({"_id": oid, "user_id": user_id}, projection)
+    if doc is None:
+        not_found(what)
+    return doc
+
+
+def require_owned_reference(collection_name, doc_id, user_id, field, what=None, projection=None):
+    """The caller's document referenced by a body field, else 422 naming the field."""
+    if doc_id is None:
+        return None
+    oid = parse_id(doc_id)
+    doc = None
+    if oid is not None:
+        doc = collection(collection_name).find_one({"_id": oid, "user_id": user_id}, projection)
+    if doc is None:
+        unprocessable(field, f"No such {what or field.removesuffix('_id')} for this account.")
+    return doc

@@ -1,0 +1,72 @@
+"""PDF documents with fpdf2 and the bundled DejaVu fonts.
+
+fpdf2 is pure Python (no system libraries such as Cairo or wkhtmltopdf), maintained,
+and embeds TrueType subsets, so accents, the euro sign and non-Latin names render
+identically on every machine. Fonts ship in ``orbix/fonts`` (DejaVu licence there).
+"""
+
+from pathlib import Path
+
+from flask import Response
+from fpdf import FPDF
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+SANS = "DejaVu"
+SERIF = "DejaVuSerif"
+
+_FONT_FILES = {
+    (SANS, ""): "DejaVuSans.ttf",
+    (SANS, "B"): "DejaVuSans-Bold.ttf",
+    (SANS, "I"): "DejaVuSans-Oblique.ttf",
+    (SANS, "BI"): "DejaVuSans-BoldOblique.ttf",
+    (SERIF, ""): "DejaVuSerif.ttf",
+    (SERIF, "B"): "DejaVuSerif-Bold.ttf",
+    (SERIF, "I"): "DejaVuSerif-Italic.ttf",
+    (SERIF, "BI"): "DejaVuSerif-Bold.ttf",
+}
+
+
+class Document(FPDF):
+    """An A4 FPDF with the Unicode fonts registered and a page-number footer."""
+
+    footer_text = None
+
+    def __init__(self, title="", author="Orbix", orientation="P", unit="mm", page_format="A4"):
+        super().__init__(orientation=orientation, unit=unit, format=page_format)
+        for (family, style), filename in _FONT_FILES.items():
+            self.add_font(family, style, str(FONT_DIR / filename))
+        self.set_title(title)
+        self.set_author(author)
+        self.set_creator("Orbix")
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_font(SANS, size=10)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(SANS, size=8)
+        self.set_text_color(120, 120, 120)
+        text = f"{self.footer_text}  ·  " if self.footer_text else ""
+        self.cell(0, 6, f"{text}Page {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+    def watermark(self, text, rgb=(235, 80, 80)):
+        """A large diagonal word across the current page (DRAFT, VOID)."""
+        with self.local_context(text_color=rgb, fill_opacity=0.18, stroke_opacity=0.18):
+            self.set_font(SANS, "B", 90)
+            with self.rotation(35, self.w / 2, self.h / 2):
+                self.text(self.w / 2 - self.get_string_width(text) / 2, self.h / 2 + 12, text)
+        self.set_font(SANS, size=10)
+
+    def to_bytes(self):
+        return bytes(self.output())
+
+
+def pdf_response(data, filename, inline=True):
+    """A PDF download response with a safe file name."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{safe}"', "Cache-Control": "private, no-store"},
+    )

@@ -1,0 +1,54 @@
+"""Base schemas shared by every resource."""
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from .fields import AwareDateTime, ObjectIdField, RangeBound, TimeZoneName
+
+
+class BaseSchema(Schema):
+    """Ignores unknown fields: the existing client sends extras (e.g. ``status`` on create)."""
+
+    class Meta:
+        unknown = EXCLUDE
+        ordered = True
+
+
+class DocumentSchema(BaseSchema):
+    """Fields every stored document renders: id, owner and server timestamps (never loaded)."""
+
+    _id = ObjectIdField(dump_only=True)
+    user_id = ObjectIdField(dump_only=True)
+    created_at = AwareDateTime(dump_only=True)
+    updated_at = AwareDateTime(dump_only=True)
+
+
+class MessageSchema(BaseSchema):
+    message = fields.String(required=True)
+
+
+class ListQuerySchema(BaseSchema):
+    """Opt-in pagination and sorting; resources add their own filters."""
+
+    page = fields.Integer(validate=validate.Range(min=1, max=100_000), metadata={"description": "Page number, from 1"})
+    page_size = fields.Integer(validate=validate.Range(min=1, max=500), metadata={"description": "Items per page (default 100 when paging)"})
+    sort = fields.String(metadata={"description": "`field` or `-field` from the resource's sort whitelist"})
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Case-insensitive text search"})
+
+
+class DateRangeQueryMixin(Schema):
+    """`from`/`to` query filters, inclusive; a bare date covers that whole day."""
+
+    from_ = RangeBound(data_key="from", metadata={"description": "Inclusive start: YYYY-MM-DD or an ISO timestamp"})
+    to = RangeBound(metadata={"description": "Inclusive end: YYYY-MM-DD (the whole day) or an ISO timestamp"})
+    tz = TimeZoneName(metadata={"description": "IANA time zone for bare dates and day grouping (default UTC)"})
+
+    @validates_schema
+    def _range_order(self, data, **kwargs):
+        start, end = data.get("from_"), data.get("to")
+        if start and end and start[1] and end[1] and start[0] > end[0]:
+            raise ValidationError("Must not be before `from`.", "to")
+
+
+def update_schema(schema_cls):
+    """A partial variant of a write schema for PUT/PATCH (every field optional)."""
+    return schema_cls(partial=True)

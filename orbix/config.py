@@ -1,0 +1,95 @@
+"""Settings, read from the environment in one place.
+
+Every other module reads ``current_app.config``; only this module looks at
+``os.environ``. Defaults work for local development; production refuses to start
+with an unsafe default (a missing JWT secret) rather than run insecurely.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PRODUCTION_NAMES = {"production", "prod"}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot produce a safe configuration."""
+
+
+def _int(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _list(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    items = [item.strip() for item in raw.split(",") if item.strip()]
+    return items if items != ["*"] else "*"
+
+
+def environment_name():
+    """The deployment environment: ``ORBIX_ENV`` wins over the legacy ``FLASK_ENV``."""
+    return (os.environ.get("ORBIX_ENV") or os.environ.get("FLASK_ENV") or "development").lower()
+
+
+def instance_dir():
+    """Where development state lives (embedded database files, the dev JWT secret)."""
+    return Path(os.environ.get("ORBIX_INSTANCE_DIR") or ROOT / "instance")
+
+
+def _development_secret(directory):
+    """One random secret per data directory, so dev tokens survive restarts.
+
+    Created with O_EXCL so that several gunicorn workers starting at once agree
+    on a single secret.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "jwt-secret"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load_config():
+    """Build the Flask config mapping from the environment."""
+    env = environment_name()
+    production = env in PRODUCTION_NAMES
+    secret = os.environ.get("JWT_SECRET_KEY", "").strip()
+    if not secret:
+        if production:
+            raise ConfigError("JWT_SECRET_KEY must be set to a long random value when ORBIX_ENV=production")
+        secret = _development_secret(instance_dir())
+    elif production and len(secret) < 32:
+        raise ConfigError("JWT_SECRET_KEY is too short for production: use at least 32 random characters")
+
+    return {
+        "ENV_NAME": env,
+        "PRODUCTION": production,
+        "MONGO_URI": os.environ.get("MONGO_URI", "").strip() or None,
+        "MONGO_DB_NAME": os.environ.get("MONGO_DB_NAME", "").strip() or None,
+        "MONGO_TIMEOUT_MS": _int("MONGO_TIMEOUT_MS", 2000),
+        "JWT_SECRET_KEY": secret,
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=_int("JWT_ACCESS_TOKEN_SECONDS", 7 * 24 * 3600)),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(seconds=_int("JWT_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)),
+        "BCRYPT_ROUNDS": _int("BCRYPT_ROUNDS", 12),
+        "CORS_ORIGINS": _list("CORS_ORIGINS", "*"),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None,
+        "AI_BASE_URL": os.environ.get("AI_BASE_URL", "").strip() or None,
+        "AI_API_KEY": os.environ.get("AI_API_KEY", "").strip() or None,
+        "AI_MODEL": os.environ.get("AI_MODEL", "").strip() or None,
+        "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 30),
+    }

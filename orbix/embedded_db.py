@@ -1,0 +1,85 @@
+"""Starts and stops the embedded database (FerretDB on SQLite, our Go launcher in
+tools/ferretdb) for development and tests, when no MONGO_URI is given."""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BINARY = ROOT / "bin" / "orbix-ferretdb"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    pass
+
+
+class EmbeddedDatabase:
+    """A FerretDB process; ``data_dir=None`` gives a throwaway store in a temporary
+    directory (FerretDB's in-memory SQLite mode deadlocks a write behind an open
+    read, so tests use files too, on /dev/shm when available)."""
+
+    def __init__(self, data_dir=None, listen="127.0.0.1:0", binary=None, start_timeout=30):
+        self.binary = Path(binary or os.environ.get("ORBIX_FERRETDB_BIN") or DEFAULT_BINARY)
+        self.data_dir = data_dir
+        self.listen = listen
+        self.start_timeout = start_timeout
+        self.process = None
+        self.uri = None
+        self._tempdir = None
+
+    def start(self):
+        if not self.binary.exists():
+            raise EmbeddedDatabaseError(f"{self.binary} is missing: run `make bin/orbix-ferretdb` (or `make run`)")
+        if self.data_dir is None:
+            shm = Path("/dev/shm")
+            self._tempdir = tempfile.mkdtemp(prefix="orbix-db-", dir=shm if shm.is_dir() else None)
+            self.data_dir = self._tempdir
+        args = [str(self.binary), "-listen", self.listen, "-data-dir", str(self.data_dir)]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        line = []
+        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.start_timeout)
+        if not line or not line[0].startswith("mongodb://"):
+            self.stop()
+            raise EmbeddedDatabaseError("the embedded database did not start (see its output above)")
+        self.uri = line[0].strip()
+        return self.uri
+
+    @property
+    def address(self):
+        """host:port the server listens on (for restarting it on the same port)."""
+        return self.uri.removeprefix("mongodb://").rstrip("/") if self.uri else None
+
+    def stop(self, timeout=10):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.process = None
+
+    def cleanup(self):
+        """Stop and remove a temporary data directory."""
+        self.stop()
+        if self._tempdir:
+            shutil.rmtree(self._tempdir, ignore_errors=True)
+            self._tempdir = None
+            self.data_dir = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.cleanup()

@@ -1,0 +1,132 @@
+"""The one error shape, and helpers that raise it.
+
+Every error body is ``{code, status, message, error, errors?}``: ``message`` and
+its twin ``error`` (read by the existing web client) always hold readable text.
+Services raise these helpers; the handlers below render them.
+"""
+
+import logging
+import uuid
+
+from flask import g, jsonify
+from flask_smorest import abort
+from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Validation failed",
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
+
+
+def error_body(code, message=None, errors=None, **extra):
+    """The JSON body for an error response."""
+    from http import HTTPStatus
+
+    try:
+        status = HTTPStatus(code).phrase
+    except ValueError:
+        status = "Error"
+    text = message or DEFAULT_MESSAGES.get(code, status)
+    body = {"code": code, "status": status, "message": text, "error": text}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+def error_response(code, message=None, errors=None, headers=None, **extra):
+    response = jsonify(error_body(code, message, errors, **extra))
+    response.status_code = code
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def not_found(what="Resource"):
+    abort(404, message=f"{what} not found")
+
+
+def conflict(message):
+    abort(409, message=message)
+
+
+def unprocessable(field, message, location="json"):
+    """422 naming the offending field, in the same shape as schema validation."""
+    abort(422, message=f"{field}: {message}", errors={location: {field: [message]}})
+
+
+def bad_request(message):
+    abort(400, message=message)
+
+
+def _message_for(error):
+    data = getattr(error, "data", None) or {}
+    if data.get("message"):
+        return data["message"]
+    errors = data.get("errors") or data.get("messages") or {}
+    if isinstance(errors, dict) and errors.get("json") == ["Invalid JSON body."]:
+        return "Malformed JSON body"
+    if error.code == 400 and "json" in (error.description or "").lower():
+        return "Malformed JSON body"
+    if error.code in DEFAULT_MESSAGES:
+        return DEFAULT_MESSAGES[error.code]
+    return error.description or error.name
+
+
+def _errors_for(error):
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    if isinstance(errors, dict) and "json" in errors and errors.get("json") == {"_schema": ["Invalid input type."]}:
+        return {"json": {"_schema": ["The body must be a JSON object."]}}
+    return errors
+
+
+def handle_http_exception(error):
+    data = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers") or {})
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    response = error_response(error.code or 500, _message_for(error), _errors_for(error), headers=headers)
+    if error.code == 429 and "Retry-After" not in response.headers:
+        retry = getattr(error, "retry_after", None)
+        if retry:
+            response.headers["Retry-After"] = str(retry)
+    return response
+
+
+def handle_database_unavailable(error):
+    log.warning("database unavailable: %s", error.__class__.__name__)
+    return error_response(503, "The database is unavailable; try again shortly", headers={"Retry-After": "5"})
+
+
+def handle_unexpected(error):
+    request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
+    log.exception("unhandled error (request_id=%s)", request_id)
+    return error_response(500, f"Internal server error (request id {request_id})", request_id=request_id)
+
+
+def register_error_handlers(app):
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ServerSelectionTimeoutError, handle_database_unavailable)
+    app.register_error_handler(ConnectionFailure, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def abort_with(code, message, **extra):
+    """Raise an HTTP error with our message (any status)."""
+    abort(code, message=message, **extra)

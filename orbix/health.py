@@ -1,0 +1,37 @@
+"""Liveness and readiness probes."""
+
+from marshmallow import fields
+from pymongo.errors import PyMongoError
+
+from .common.blueprint import ResourceBlueprint
+from .common.schemas import BaseSchema
+from .db import get_db
+from .errors import error_response
+
+blp = ResourceBlueprint("health", __name__, description="Liveness and readiness")
+
+
+class HealthSchema(BaseSchema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+    database = fields.String()
+
+
+@blp.route("/health", methods=["GET"])
+@blp.public
+@blp.response(200, HealthSchema)
+def health():
+    """Liveness: the process answers (no database call)"""
+    return {"status": "ok"}
+
+
+@blp.route("/ready", methods=["GET"])
+@blp.public
+@blp.response(200, HealthSchema)
+@blp.errors(503)
+def ready():
+    """Readiness: the database answers a ping"""
+    try:
+        get_db().command("ping")
+    except PyMongoError:
+        return error_response(503, "Database unavailable", database="down")
+    return {"status": "ok", "database": "up"}

@@ -1,0 +1,118 @@
+"""Fixtures: a real database (MONGO_URI, else the embedded FerretDB in memory), one
+app for the session, empty collections before every test, and registered users."""
+
+import itertools
+import os
+
+import pytest
+
+os.environ.setdefault("JWT_SECRET_KEY", "test-secret-key-that-is-long-enough-for-hs256")
+os.environ.setdefault("ORBIX_ENV", "testing")
+
+from orbix.app import create_app  # noqa: E402
+from orbix.db import get_db  # noqa: E402
+from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.migrate import apply_migrations  # noqa: E402
+
+TEST_DB_NAME = "orbix_test"
+PASSWORD = "correct horse battery"
+_emails = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri():
+    """The server every test talks to over the wire."""
+    uri = os.environ.get("MONGO_URI")
+    if uri:
+        yield uri
+        return
+    with EmbeddedDatabase() as database:
+        yield database.uri
+
+
+@pytest.fixture(scope="session")
+def app(mongo_uri):
+    app = create_app({"MONGO_URI": mongo_uri, "MONGO_DB_NAME": TEST_DB_NAME, "BCRYPT_ROUNDS": 4, "TESTING": True})
+    with app.app_context():
+        db = get_db()
+        for name in db.list_collection_names():
+            db.drop_collection(name)
+        apply_migrations(db)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _empty_collections(request):
+    """Each test starts from empty collections (indexes and migration records kept)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db = get_db()
+        for name in db.list_collection_names():
+            if name != "migrations":
+                db[name].delete_many({})
+    yield
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield get_db()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
+    email = email or f"user{next(_emails)}@example.com"
+    response = client.post("/api/auth/register", json={"name": name, "email": email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    return {
+        "id": body["user"]["id"],
+        "email": email,
+        "token": body["token"],
+        "refresh_token": body["refresh_token"],
+        "headers": {"Authorization": f"Bearer {body['token']}"},
+    }
+
+
+@pytest.fixture
+def make_user(client):
+    """Register a fresh user; returns {id, email, token, refresh_token, headers}."""
+
+    def factory(**kwargs):
+        return register_user(client, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user(name="Ada Lovelace")
+
+
+@pytest.fixture
+def auth(user):
+    """Authorization headers of the default test user."""
+    return user["headers"]
+
+
+@pytest.fixture
+def other_auth(make_user):
+    """Authorization headers of a second, unrelated user."""
+    return make_user(name="Mallory Other")["headers"]
+
+
+def assert_error_shape(response, status):
+    """Every error has the one shape: code, status, message and error (twins)."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["code"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["error"] == body["message"]
+    return body
