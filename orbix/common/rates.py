@@ -1,0 +1,40 @@
+"""Which hourly rate and currency apply to a time entry.
+
+Effective rate: the entry's own rate, else its project's, else the project's client's,
+else the user's default. Currency: the client's billing currency, else the user's
+default, else USD. Used by time tracking (lists, summaries), invoicing tracked time
+and reports, so every place bills the same way.
+"""
+
+from . import money
+
+
+def user_defaults(user):
+    """(default rate as stored int or None, default currency) from a user document."""
+    settings = (user or {}).get("settings") or {}
+    return settings.get("default_hourly_rate"), settings.get("default_currency") or money.DEFAULT_CURRENCY
+
+
+def effective_rate(entry, project=None, client=None, user=None):
+    """``(rate: Decimal | None, source)`` where source is entry, project, client, user or None."""
+    candidates = (
+        ("entry", (entry or {}).get("hourly_rate")),
+        ("project", (project or {}).get("hourly_rate")),
+        ("client", (client or {}).get("default_hourly_rate")),
+        ("user", user_defaults(user)[0]),
+    )
+    for source, stored in candidates:
+        if stored is not None:
+            return money.rate_from_store(stored), source
+    return None, None
+
+
+def billing_currency(client=None, user=None):
+    return (client or {}).get("currency") or user_defaults(user)[1]
+
+
+def entry_amount(entry, rate, currency):
+    """Billable amount (Decimal) of a stopped, billable entry; zero when not billable or no rate."""
+    if not entry.get("is_billable", True) or rate is None or not entry.get("duration"):
+        return money.quantize(0, currency)
+    return money.bill(entry["duration"], rate, currency)
