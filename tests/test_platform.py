@@ -1,0 +1,144 @@
+"""Cross-cutting behaviour: error shape, CORS, routing, docs, health, migrations, config."""
+
+import pytest
+from openapi_spec_validator import validate
+
+from orbix import config as config_module
+from orbix.app import create_app
+from orbix.embedded_db import EmbeddedDatabase
+from orbix.migrate import apply_migrations
+
+from .conftest import assert_error_shape
+
+
+def test_health_is_json(client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_ready_pings_the_database(client):
+    assert client.get("/ready").get_json() == {"status": "ok", "database": "up"}
+
+
+def test_unknown_route_is_json_404(client):
+    assert_error_shape(client.get("/api/nothing-here"), 404)
+
+
+def test_wrong_method_is_json_405(client, auth):
+    body = assert_error_shape(client.patch("/health"), 405)
+    assert body["message"]
+
+
+def test_malformed_json_is_400_with_message(client):
+    response = client.post("/api/auth/login", data="{not json", content_type="application/json")
+    body = assert_error_shape(response, 400)
+    assert body["message"] == "Malformed JSON body"
+
+
+def test_json_array_instead_of_object_is_422(client):
+    response = client.post("/api/auth/login", json=[1, 2])
+    assert_error_shape(response, 422)
+
+
+def test_body_too_large_is_413(client, app):
+    big = b'{"name": "' + b"x" * (app.config["MAX_CONTENT_LENGTH"] + 10) + b'"}'
+    response = client.post("/api/auth/register", data=big, content_type="application/json")
+    assert_error_shape(response, 413)
+
+
+def test_trailing_slash_is_served_without_redirect(client, auth):
+    for path in ("/api/clients", "/api/clients/", "/api/auth/me/"):
+        response = client.get(path, headers=auth)
+        assert response.status_code == 200, path
+
+
+def test_cors_preflight_needs_no_auth(client):
+    response = client.options(
+        "/api/clients",
+        headers={"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "Authorization, Content-Type"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://app.example.com")
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_cors_origins_are_configurable(mongo_uri):
+    app = create_app({"MONGO_URI": mongo_uri, "CORS_ORIGINS": ["https://allowed.example"]})
+    local = app.test_client()
+    allowed = local.get("/health", headers={"Origin": "https://allowed.example"})
+    denied = local.get("/health", headers={"Origin": "https://evil.example"})
+    assert allowed.headers.get("Access-Control-Allow-Origin") == "https://allowed.example"
+    assert "Access-Control-Allow-Origin" not in denied.headers
+
+
+def test_openapi_document_validates_and_lists_every_route(client, app):
+    spec = client.get("/openapi.json").get_json()
+    validate(spec)
+    documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops if method != "parameters"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "swagger_assets.swagger_asset") or rule.endpoint.startswith("api-docs."):
+            continue
+        path = rule.rule.replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            variants = {path, path.rstrip("/") or "/"}
+            assert any((p, method) in documented for p in variants), f"{method} {path} is not documented"
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_every_operation_has_a_summary(client):
+    spec = client.get("/openapi.json").get_json()
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            if method != "parameters":
+                assert op.get("summary"), f"{method.upper()} {path} has no summary"
+
+
+def test_swagger_ui_is_served_from_bundled_assets(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in html
+    asset = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.get_data()) > 100_000
+
+
+def test_migrations_are_recorded_and_a_second_run_changes_nothing(db):
+    before = {doc["_id"] for doc in db.migrations.find()}
+    assert "0001_accounts" in before
+    assert apply_migrations(db) == []
+    assert {doc["_id"] for doc in db.migrations.find()} == before
+
+
+def test_ready_is_503_when_the_database_is_down():
+    database = EmbeddedDatabase()
+    database.start()
+    try:
+        app = create_app({"MONGO_URI": database.uri, "MONGO_TIMEOUT_MS": 500})
+        local = app.test_client()
+        assert local.get("/ready").status_code == 200
+        database.stop()
+        response = local.get("/ready")
+        body = assert_error_shape(response, 503)
+        assert body["database"] == "down"
+        assert local.get("/health").status_code == 200
+    finally:
+        database.cleanup()
+
+
+def test_production_refuses_to_start_without_a_jwt_secret(monkeypatch):
+    monkeypatch.setenv("ORBIX_ENV", "production")
+    monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
+    with pytest.raises(config_module.ConfigError, match="JWT_SECRET_KEY"):
+        config_module.load_config()
+
+
+def test_development_generates_one_secret_per_data_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("ORBIX_ENV", "development")
+    monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ORBIX_INSTANCE_DIR", str(tmp_path))
+    first = config_module.load_config()["JWT_SECRET_KEY"]
+    assert len(first) >= 32
+    assert config_module.load_config()["JWT_SECRET_KEY"] == first
+    assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
