@@ -8,13 +8,23 @@ FERRETDB := bin/orbix-ferretdb
 FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint fuzz bench clean db
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-run: $(INSTALLED) $(FERRETDB)
+.PHONY: run test lint fuzz bench clean db redis
+
+run: $(INSTALLED) $(FERRETDB) redis
 	$(BIN)/python tools/serve.py
 
-test: $(INSTALLED) $(FERRETDB)
+test: $(INSTALLED) $(FERRETDB) redis
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Rate-limit counters live in Redis (shared by all workers); make run and the tests start
+# a throwaway redis-server from Debian's package unless RATELIMIT_STORAGE_URI is set.
+redis:
+	@if [ -z "$$RATELIMIT_STORAGE_URI" ] && ! command -v redis-server >/dev/null 2>&1; then \
+		echo "installing redis-server (Debian package)"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+	fi
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

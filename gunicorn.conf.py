@@ -2,6 +2,21 @@
 
 import multiprocessing
 import os
+import shutil
+import tempfile
+
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
+# No version banner: the Server header says only "orbix".
+_gunicorn_wsgi.SERVER = "orbix"
+
+# Prometheus multiprocess mode: every worker writes its metrics to files in one directory,
+# which /metrics aggregates. Set before the app is imported.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="orbix-metrics-")
+else:
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 
@@ -23,8 +38,16 @@ keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
 
-accesslog = "-"
+# The app itself writes one JSON access line per request to stdout (with request id,
+# user id and duration), so gunicorn's plain-text access log is off unless asked for.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-# Hide the server banner.
 proc_name = "orbix"
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges from the aggregated metrics."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

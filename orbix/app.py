@@ -1,10 +1,10 @@
 """The application factory: the one place that wires config, extensions, blueprints,
 error handlers and CLI commands."""
 
-import logging
 from importlib import import_module
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .auth.tokens import register_jwt_callbacks
@@ -12,6 +12,11 @@ from .cli import register_commands
 from .docs import OPENAPI_SETTINGS, assets
 from .errors import register_error_handlers
 from .extensions import OrbixApi, cors, jwt
+from .idempotency import init_idempotency
+from .metrics import blp as metrics_blueprint
+from .observability import configure_logging, init_request_tracking
+from .ratelimit import init_rate_limits
+from .security import init_security_headers
 
 # Each module exposes ``blp`` (a flask-smorest blueprint); order is the order in the docs.
 BLUEPRINT_MODULES = [
@@ -58,11 +63,16 @@ def create_app(config=None):
     )
     app.json.sort_keys = False
     app.url_map.strict_slashes = False
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.wsgi_app = StripTrailingSlash(app.wsgi_app)
-    if not app.logger.handlers or app.config.get("PRODUCTION"):
-        logging.basicConfig(level=logging.INFO)
+    configure_logging(app.config["LOG_LEVEL"])
 
     register_error_handlers(app)
+    init_request_tracking(app)
+    init_security_headers(app)
+    init_idempotency(app)
     api = OrbixApi(app)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
@@ -76,7 +86,9 @@ def create_app(config=None):
     )
 
     app.register_blueprint(assets)
+    app.register_blueprint(metrics_blueprint)
     for name in BLUEPRINT_MODULES:
         api.register_blueprint(import_module(name).blp)
+    init_rate_limits(app)
     register_commands(app, [import_module(name).cli for name in CLI_MODULES])
     return app

@@ -11,6 +11,7 @@ os.environ.setdefault("ORBIX_ENV", "testing")
 
 from orbix.app import create_app  # noqa: E402
 from orbix.db import get_db  # noqa: E402
+from orbix.dev_redis import RedisServer  # noqa: E402
 from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 
@@ -31,8 +32,32 @@ def mongo_uri():
 
 
 @pytest.fixture(scope="session")
-def app(mongo_uri):
-    app = create_app({"MONGO_URI": mongo_uri, "MONGO_DB_NAME": TEST_DB_NAME, "BCRYPT_ROUNDS": 4, "TESTING": True})
+def redis_uri():
+    """Rate-limit storage: RATELIMIT_STORAGE_URI when set, else a throwaway redis-server."""
+    uri = os.environ.get("RATELIMIT_STORAGE_URI")
+    if uri:
+        yield uri
+        return
+    with RedisServer() as server:
+        yield server.uri
+
+
+# Limits high enough that only the rate-limit tests (which build their own app) hit them.
+UNLIMITED = {"RATELIMIT_DEFAULT": "100000/minute", "RATELIMIT_AUTH": "100000/minute",
+             "RATELIMIT_PASSWORD": "100000/minute", "RATELIMIT_AI": "100000/minute"}
+
+
+def make_app(mongo_uri, redis_uri, **overrides):
+    """An app bound to the test database and Redis, with cheap bcrypt."""
+    config = {"MONGO_URI": mongo_uri, "MONGO_DB_NAME": TEST_DB_NAME, "BCRYPT_ROUNDS": 4, "TESTING": True,
+              "RATELIMIT_STORAGE_URI": redis_uri, "ACCESS_LOG": False, **UNLIMITED}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(mongo_uri, redis_uri):
+    app = make_app(mongo_uri, redis_uri)
     with app.app_context():
         db = get_db()
         for name in db.list_collection_names():

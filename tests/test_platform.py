@@ -4,11 +4,10 @@ import pytest
 from openapi_spec_validator import validate
 
 from orbix import config as config_module
-from orbix.app import create_app
 from orbix.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
 
-from .conftest import assert_error_shape
+from .conftest import assert_error_shape, make_app
 
 
 def test_health_is_json(client):
@@ -64,8 +63,8 @@ def test_cors_preflight_needs_no_auth(client):
     assert "Access-Control-Allow-Credentials" not in response.headers
 
 
-def test_cors_origins_are_configurable(mongo_uri):
-    app = create_app({"MONGO_URI": mongo_uri, "CORS_ORIGINS": ["https://allowed.example"]})
+def test_cors_origins_are_configurable(mongo_uri, redis_uri):
+    app = make_app(mongo_uri, redis_uri, CORS_ORIGINS=["https://allowed.example"])
     local = app.test_client()
     allowed = local.get("/health", headers={"Origin": "https://allowed.example"})
     denied = local.get("/health", headers={"Origin": "https://evil.example"})
@@ -78,7 +77,7 @@ def test_openapi_document_validates_and_lists_every_route(client, app):
     validate(spec)
     documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops if method != "parameters"}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "swagger_assets.swagger_asset") or rule.endpoint.startswith("api-docs."):
+        if rule.endpoint in ("static", "swagger_assets.swagger_asset", "metrics.metrics") or rule.endpoint.startswith("api-docs."):
             continue
         path = rule.rule.replace("<", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
@@ -111,11 +110,11 @@ def test_migrations_are_recorded_and_a_second_run_changes_nothing(db):
     assert {doc["_id"] for doc in db.migrations.find()} == before
 
 
-def test_ready_is_503_when_the_database_is_down():
+def test_ready_is_503_when_the_database_is_down(redis_uri):
     database = EmbeddedDatabase()
     database.start()
     try:
-        app = create_app({"MONGO_URI": database.uri, "MONGO_TIMEOUT_MS": 500})
+        app = make_app(database.uri, redis_uri, MONGO_TIMEOUT_MS=500)
         local = app.test_client()
         assert local.get("/ready").status_code == 200
         database.stop()

@@ -4,8 +4,11 @@ from flask_jwt_extended import create_access_token, current_user, get_jwt, get_j
 
 from ..common.blueprint import ResourceBlueprint
 from ..common.schemas import MessageSchema
-from . import service
+from ..errors import unprocessable
+from . import account, passwords, service
 from .schemas import (
+    AccountDeleteSchema,
+    AccountExportSchema,
     AuthResponseSchema,
     LoginSchema,
     LogoutSchema,
@@ -85,3 +88,24 @@ def change_password(data):
     """Change the password; every earlier token stops working, fresh tokens are returned"""
     user = service.change_password(current_user, data["current_password"], data["new_password"])
     return service.auth_payload(user)
+
+
+@blp.route("/me/export", methods=["GET"])
+@blp.auth()
+@blp.response(200, AccountExportSchema)
+def export_me():
+    """Everything the account owns, as one JSON document"""
+    return account.export_account(current_user)
+
+
+@blp.route("/me", methods=["DELETE"])
+@blp.auth()
+@blp.arguments(AccountDeleteSchema)
+@blp.response(200, MessageSchema)
+def delete_me(data):
+    """Delete the account and everything it owns (needs the password)"""
+    stored = service.password_hash_of(current_user)
+    if not passwords.check_password(data["password"], stored):
+        unprocessable("password", "Password is incorrect.")
+    account.delete_account(current_user, get_jwt())
+    return {"message": "Account deleted"}

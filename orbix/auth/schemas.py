@@ -103,3 +103,13 @@ class ProfileUpdateSchema(SettingsSchema):
 class PasswordChangeSchema(BaseSchema):
     current_password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
     new_password = fields.String(required=True, load_only=True, validate=validate_password)
+
+
+class AccountDeleteSchema(BaseSchema):
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class AccountExportSchema(BaseSchema):
+    exported_at = fields.String(required=True)
+    user = fields.Dict(required=True)
+    data = fields.Dict(required=True, metadata={"description": "Collection name -> the account's documents"})

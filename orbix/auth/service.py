@@ -101,10 +101,14 @@ def update_profile(user, data):
     )
 
 
+def password_hash_of(user):
+    """The stored hash (the request's user document is loaded without it)."""
+    return collection(USERS).find_one({"_id": user["_id"]}, {"password_hash": 1})["password_hash"]
+
+
 def change_password(user, current_password, new_password):
     """Set a new password and invalidate every token issued before it."""
-    stored = collection(USERS).find_one({"_id": user["_id"]}, {"password_hash": 1})
-    if not passwords.check_password(current_password, stored["password_hash"]):
+    if not passwords.check_password(current_password, password_hash_of(user)):
         unprocessable("current_password", "Current password is incorrect.")
     updated = collection(USERS).find_one_and_update(
         {"_id": user["_id"]},

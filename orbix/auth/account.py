@@ -1,0 +1,61 @@
+"""Account export and deletion (data portability and the right to erasure).
+
+Every resource stores ``user_id`` on its documents, so both operations walk all
+collections instead of a hand-kept list that a new resource could be missing from.
+Internal bookkeeping (revocations, idempotency records) is deleted but not exported.
+"""
+
+from bson import ObjectId
+
+from ..common.timeutil import utcnow
+from ..db import get_db
+from . import tokens
+
+ACCOUNT_COLLECTIONS = {"users", "migrations"}
+INTERNAL_COLLECTIONS = {"revoked_tokens", "idempotency_keys"}
+
+
+def _owned_filter(user_id):
+    return {"user_id": {"$in": [user_id, str(user_id)]}}
+
+
+def _plain(value):
+    """BSON values as JSON: ids as strings, dates ISO 8601, bytes dropped."""
+    if isinstance(value, ObjectId):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "password_hash"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return None
+    return value
+
+
+def _data_collections(db):
+    return sorted(name for name in db.list_collection_names() if name not in ACCOUNT_COLLECTIONS and not name.startswith("system."))
+
+
+def export_account(user):
+    """Everything the user owns, as one JSON-ready document."""
+    db = get_db()
+    data = {}
+    for name in _data_collections(db):
+        if name in INTERNAL_COLLECTIONS:
+            continue
+        docs = [_plain(doc) for doc in db[name].find(_owned_filter(user["_id"])).sort("_id", 1)]
+        if docs:
+            data[name] = docs
+    return {"exported_at": utcnow().isoformat(), "user": _plain(user), "data": data}
+
+
+def delete_account(user, token_payload):
+    """Remove every document the user owns, then the user; tokens die with the user."""
+    db = get_db()
+    tokens.revoke(token_payload)
+    for name in _data_collections(db):
+        if name != tokens.REVOKED:
+            db[name].delete_many(_owned_filter(user["_id"]))
+    db[tokens.USERS].delete_one({"_id": user["_id"]})

@@ -1,0 +1,133 @@
+"""``Idempotency-Key`` for creates: a retried POST returns the first response instead
+of writing twice.
+
+Keys are scoped to the caller (token subject) and stored in MongoDB under
+``_id = sha256(user, key)``, so a lookup is a primary-key read and two concurrent
+requests with one key cannot both insert the record (the second gets 409 while the
+first is in flight). The record holds a fingerprint of method, path and body: the
+same key with a different request is 422. Records expire after 24 hours; failures
+(5xx, exceptions) release the key so the client can retry.
+"""
+
+import contextlib
+import hashlib
+from datetime import timedelta
+
+from flask import g, request
+from flask_jwt_extended import decode_token
+from pymongo.errors import DuplicateKeyError
+
+from .common.timeutil import utcnow
+from .db import collection
+from .errors import error_response
+
+COLLECTION = "idempotency_keys"
+HEADER = "Idempotency-Key"
+EXCLUDED_PREFIXES = ("/api/auth", "/api/public")
+MAX_KEY_LENGTH = 255
+REPLAYED_HEADERS = ("Content-Type", "Location", "Content-Disposition")
+
+
+def _subject():
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    try:
+        return decode_token(header[7:].strip()).get("sub")
+    except Exception:  # noqa: BLE001 - the view answers a bad token with 401
+        return None
+
+
+def _applies():
+    return (
+        request.method == "POST"
+        and request.path.startswith("/api/")
+        and not request.path.startswith(EXCLUDED_PREFIXES)
+        and HEADER in request.headers
+    )
+
+
+def _begin():
+    if not _applies():
+        return None
+    key = request.headers[HEADER].strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        return error_response(422, f"{HEADER} must be 1-{MAX_KEY_LENGTH} characters",
+                              errors={"headers": {HEADER: ["Must be 1-255 characters."]}})
+    subject = _subject()
+    if subject is None:
+        return None  # the view will answer 401; nothing to remember
+    record_id = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        request.method.encode() + b"\x00" + request.path.encode() + b"\x00" + request.get_data(cache=True)
+    ).hexdigest()
+    now = utcnow()
+    keys = collection(COLLECTION)
+    record = {"_id": record_id, "user_id": subject, "fingerprint": fingerprint, "state": "pending",
+              "created_at": now, "expires_at": now + timedelta(seconds=_ttl())}
+    try:
+        keys.insert_one(record)
+    except DuplicateKeyError:
+        existing = keys.find_one({"_id": record_id})
+        if existing is None or existing["expires_at"] <= now:
+            keys.delete_one({"_id": record_id, "expires_at": {"$lte": now}})
+            return _begin()
+        if existing["fingerprint"] != fingerprint:
+            return error_response(422, f"This {HEADER} was already used with a different request",
+                                  errors={"headers": {HEADER: ["Reused with a different body or path."]}})
+        if existing["state"] != "done":
+            return error_response(409, f"A request with this {HEADER} is still in progress", headers={"Retry-After": "1"})
+        return _replay(existing)
+    g.idempotency_record = record_id
+    return None
+
+
+def _ttl():
+    from flask import current_app
+
+    return current_app.config.get("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+
+
+def _replay(existing):
+    response = error_response(existing["status"])  # a JSON response to fill in
+    response.set_data(existing["body"])
+    response.status_code = existing["status"]
+    for name, value in existing.get("headers", {}).items():
+        response.headers[name] = value
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _finish(response):
+    record_id = g.pop("idempotency_record", None)
+    if record_id is None:
+        return response
+    keys = collection(COLLECTION)
+    if response.status_code >= 500 or response.is_streamed:
+        keys.delete_one({"_id": record_id})
+        return response
+    headers = {name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers}
+    keys.update_one(
+        {"_id": record_id},
+        {"$set": {"state": "done", "status": response.status_code, "body": response.get_data(), "headers": headers}},
+    )
+    return response
+
+
+def _abandon(exc):
+    record_id = g.pop("idempotency_record", None)
+    if record_id is not None:
+        with contextlib.suppress(Exception):  # else the key simply expires
+            collection(COLLECTION).delete_one({"_id": record_id})
+
+
+def init_idempotency(app):
+    app.before_request(_begin)
+    app.after_request(_finish)
+    app.teardown_request(_abandon)
+
+
+def purge_expired():
+    """Remove expired records (FerretDB has no TTL indexes); returns how many."""
+    return collection(COLLECTION).delete_many({"expires_at": {"$lte": utcnow()}}).deleted_count
+

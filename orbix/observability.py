@@ -1,0 +1,100 @@
+"""Request ids, JSON-line logs and Prometheus metrics.
+
+Every request gets an ``X-Request-ID`` (the caller's when well-formed, else a new
+one), echoed in the response and stamped on every log line of that request. Logs
+are JSON lines (python-json-logger) with method, path, status, duration and user id.
+Metrics use prometheus_client; under gunicorn set ``PROMETHEUS_MULTIPROC_DIR`` (the
+Procfile/gunicorn config do) so all workers' counts are aggregated.
+"""
+
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+
+from flask import g, request
+from pythonjsonlogger.json import JsonFormatter
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+access_log = logging.getLogger("orbix.access")
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds the current request id (and user id when known) to every record."""
+
+    def filter(self, record):
+        try:
+            record.request_id = getattr(g, "request_id", None)
+            record.user_id = getattr(g, "user_id", None)
+        except RuntimeError:  # outside a request or app context
+            record.request_id = getattr(record, "request_id", None)
+            record.user_id = getattr(record, "user_id", None)
+        return True
+
+
+class StdoutHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stdout`` is at emit time (so captured output works too)."""
+
+    @property
+    def stream(self):
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+def configure_logging(level="INFO"):
+    """JSON lines on stdout for the whole process (idempotent)."""
+    root = logging.getLogger()
+    if any(getattr(h, "_orbix", False) for h in root.handlers):
+        return
+    handler = StdoutHandler()
+    handler._orbix = True
+    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+                                       rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    handler.addFilter(RequestContextFilter())
+    root.handlers = [h for h in root.handlers if not isinstance(h, logging.StreamHandler) or getattr(h, "_orbix", False)]
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def _caller_user_id():
+    """The token's subject if a valid token was verified in this request."""
+    try:
+        from flask_jwt_extended import get_jwt
+
+        return get_jwt().get("sub")
+    except Exception:  # noqa: BLE001 - no verified token in this request
+        return None
+
+
+def init_request_tracking(app):
+    from . import metrics
+
+    @app.before_request
+    def _start():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        duration = time.perf_counter() - getattr(g, "started", time.perf_counter())
+        response.headers["X-Request-ID"] = getattr(g, "request_id", "")
+        g.user_id = _caller_user_id()
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        metrics.observe(request.method, endpoint, response.status_code, duration)
+        if app.config.get("ACCESS_LOG", True):
+            access_log.info(
+                "request",
+                extra={"method": request.method, "path": request.path, "status": response.status_code,
+                       "duration_ms": round(duration * 1000, 2), "remote_addr": request.remote_addr},
+            )
+        return response
+
+
+def multiprocess_dir():
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR")

@@ -1,0 +1,100 @@
+"""Rate limits (flask-limiter), shared by every worker and instance through Redis.
+
+``RATELIMIT_STORAGE_URI`` names the storage (``redis://...`` in production and in the
+test suite, which starts a real redis-server). ``memory://`` is refused outside tests,
+because per-process counters would multiply the limit by the number of workers.
+
+Limits are read from config at request time so operators (and tests) can tune them:
+- ``RATELIMIT_AUTH`` for login and register, counted per client IP *and* per email;
+- ``RATELIMIT_PASSWORD`` for password changes, per user;
+- ``RATELIMIT_AI`` for AI endpoints, per user;
+- ``RATELIMIT_DEFAULT`` a generous global limit per user (per IP when anonymous).
+"""
+
+import time
+
+from flask import current_app, request
+from flask_jwt_extended import decode_token
+from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
+
+from .errors import error_response
+
+
+def _user_or_ip():
+    """The token's subject (signature and expiry checked, no database call), else the IP."""
+    header = request.headers.get("Authorization", "")
+    identity = None
+    if header.startswith("Bearer "):
+        try:
+            identity = decode_token(header[7:].strip()).get("sub")
+        except Exception:  # noqa: BLE001 - a bad token is answered by the view with 401
+            identity = None
+    return f"user:{identity}" if identity else f"ip:{get_remote_address()}"
+
+
+def _email_key():
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    if isinstance(email, str) and email.strip():
+        return f"email:{email.strip().lower()}"
+    return f"ip:{get_remote_address()}"
+
+
+def _limit(name):
+    return lambda: current_app.config[name]
+
+
+def _on_breach(limit: RequestLimit):
+    retry_after = max(1, int(limit.reset_at - time.time()))
+    return error_response(
+        429,
+        f"Too many requests: limit is {limit.limit}; retry in {retry_after} s",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+# Endpoint -> limits beyond the default, as (config name, key function, scope) triples.
+ROUTE_LIMITS = {
+    "auth.register": [("RATELIMIT_AUTH", get_remote_address, "auth-ip"), ("RATELIMIT_AUTH", _email_key, "auth-email")],
+    "auth.login": [("RATELIMIT_AUTH", get_remote_address, "auth-ip"), ("RATELIMIT_AUTH", _email_key, "auth-email")],
+    "auth.change_password": [("RATELIMIT_PASSWORD", _user_or_ip, "password")],
+    "auth.delete_me": [("RATELIMIT_PASSWORD", _user_or_ip, "password")],
+}
+LIMITED_BLUEPRINTS = {"ai": ("RATELIMIT_AI", _user_or_ip, "ai")}
+EXEMPT_BLUEPRINTS = ("health", "swagger_assets", "metrics", "api-docs")
+
+
+def init_rate_limits(app):
+    """One Limiter per app (its storage and key prefix come from that app's config).
+
+    Call after the blueprints are registered: limits are attached to their views here,
+    so routes carry no limiter decorators and tests can build differently-limited apps.
+    """
+    storage = app.config.get("RATELIMIT_STORAGE_URI")
+    if not storage:
+        raise RuntimeError("RATELIMIT_STORAGE_URI is not set (use redis://host:6379/0)")
+    if storage.startswith("memory://") and app.config.get("PRODUCTION"):
+        raise RuntimeError("RATELIMIT_STORAGE_URI=memory:// is per-process; use Redis in production")
+    limiter = Limiter(
+        key_func=_user_or_ip,
+        app=app,
+        storage_uri=storage,
+        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "orbix"),
+        default_limits=[_limit("RATELIMIT_DEFAULT")],
+        on_breach=_on_breach,
+        headers_enabled=True,
+        swallow_errors=True,
+    )
+    for endpoint, rules in ROUTE_LIMITS.items():
+        view = app.view_functions[endpoint]
+        for config_name, key_func, scope in rules:
+            view = limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(view)
+        app.view_functions[endpoint] = view
+    for name, (config_name, key_func, scope) in LIMITED_BLUEPRINTS.items():
+        if name in app.blueprints:
+            limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(app.blueprints[name])
+    for name in EXEMPT_BLUEPRINTS:
+        if name in app.blueprints:
+            limiter.exempt(app.blueprints[name])
+    return limiter
