@@ -1,0 +1,180 @@
+"""Load benchmark: the production gunicorn config against the embedded database, driven by wrk.
+
+Starts FerretDB (temporary directory), a redis-server and gunicorn with gunicorn.conf.py on a
+free port, seeds one user with clients, 120 invoices and a project, warms up, then runs wrk
+(Debian's package; installed if missing) for each scenario and prints requests/s, p50, p99 and
+errors, and each worker's resident memory afterwards.
+
+    .venv/bin/python bench/load.py [--seconds 10] [--connections 32]
+
+Rate limits are raised for the run (RATELIMIT_* settings) so the figures measure the app,
+not the limiter's refusals; bcrypt keeps its production cost (12) so login is realistic.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from orbix.dev_redis import RedisServer, free_port  # noqa: E402
+from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+
+PASSWORD = "benchmark password"
+
+
+def call(base, method, path, body=None, token=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
+def wait_ready(base, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            call(base, "GET", "/ready")
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not become ready")
+
+
+def seed(base):
+    user = call(base, "POST", "/api/auth/register", {"name": "Bench", "email": "bench@example.com", "password": PASSWORD})
+    token = user["token"]
+    clients = [call(base, "POST", "/api/clients", {"name": f"Client {i}", "email": f"c{i}@example.com", "currency": "EUR"}, token)
+               for i in range(20)]
+    for i in range(120):
+        call(base, "POST", "/api/invoices", {
+            "client_id": clients[i % 20]["_id"], "due_date": "2030-01-31",
+            "items": [{"description": f"Work {i}", "quantity": 2, "rate": 150}, {"description": "Hosting", "quantity": 1, "rate": 20}],
+        }, token)
+    project = call(base, "POST", "/api/projects", {"name": "Bench project", "client_id": clients[0]["_id"]}, token)
+    return token, clients[0]["_id"], project["_id"]
+
+
+def lua_script(directory, name, method="GET", body=None, token=None):
+    headers = ['wrk.headers["Content-Type"] = "application/json"']
+    if token:
+        headers.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
+    lines = [f'wrk.method = "{method}"', *headers]
+    if body is not None:
+        lines.append(f"wrk.body = [[{json.dumps(body)}]]")
+    path = Path(directory) / f"{name}.lua"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def parse_latency(text, label):
+    match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    if not match:
+        return None
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def run_wrk(url, script, seconds, connections, threads=2):
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", str(script), url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return {"rps": rps, "p50": parse_latency(output, "50"), "p99": parse_latency(output, "99"), "errors": errors}
+
+
+def worker_rss_mb(master_pid):
+    result = subprocess.run(["ps", "-o", "pid=,rss=", "--ppid", str(master_pid)], capture_output=True, text=True)
+    return {int(pid): int(rss) / 1024 for pid, rss in (line.split() for line in result.stdout.strip().splitlines())}
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    ensure_wrk()
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    workdir = tempfile.mkdtemp(prefix="orbix-bench-")
+    with EmbeddedDatabase() as database, RedisServer() as redis:
+        env = {
+            **os.environ,
+            "MONGO_URI": database.uri.rstrip("/") + "/orbix_bench",
+            "RATELIMIT_STORAGE_URI": redis.uri,
+            "JWT_SECRET_KEY": "benchmark-secret-benchmark-secret-0123456789",
+            "ORBIX_ENV": "production",
+            "PORT": str(port),
+            "HOST": "127.0.0.1",
+            "RATELIMIT_DEFAULT": "10000000/minute",
+            "RATELIMIT_AUTH": "10000000/minute",
+            "LOG_LEVEL": "WARNING",
+        }
+        bin_dir = Path(sys.executable).parent
+        subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
+        server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], env=env, cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_ready(base)
+            token, client_id, project_id = seed(base)
+            scenarios = [
+                ("GET /health", "/health", lua_script(workdir, "health")),
+                ("GET /api/clients/{id} (auth)", f"/api/clients/{client_id}", lua_script(workdir, "client", token=token)),
+                ("GET /api/invoices page of 100", "/api/invoices?page=1&page_size=100", lua_script(workdir, "invoices", token=token)),
+                ("POST /api/time-tracking", "/api/time-tracking", lua_script(workdir, "entry", "POST", {
+                    "project_id": project_id, "description": "bench", "start_time": "2026-01-05T09:00:00Z",
+                    "end_time": "2026-01-05T10:30:00Z", "is_billable": True}, token)),
+                ("POST /api/auth/login", "/api/auth/login", lua_script(workdir, "login", "POST", {"email": "bench@example.com", "password": PASSWORD})),
+            ]
+            for _name, path, script in scenarios:  # warm-up: every worker imports and connects
+                run_wrk(base + path, script, 2, 8)
+            results = {}
+            for name, path, script in scenarios:
+                results[name] = run_wrk(base + path, script, args.seconds, args.connections)
+            rss = worker_rss_mb(server.pid)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{args.connections} connections, {args.seconds} s per scenario, wrk -t2 on this machine ({os.cpu_count()} cores)\n")
+    print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, r in results.items():
+        print(f"{name:38} {r['rps']:9.1f} {r['p50'] or 0:8.2f} {r['p99'] or 0:8.2f} {r['errors']:7d}")
+    health = results["GET /health"]["rps"]
+    read = results["GET /api/clients/{id} (auth)"]["rps"]
+    print(f"\nauthenticated read / health throughput: {read / health:.0%} (target >= 40%)")
+    print("worker RSS after the run (MB): " + ", ".join(f"{pid}: {mb:.0f}" for pid, mb in sorted(rss.items())) + " (target < 150 each)")
+    print(textwrap.dedent("""
+        targets: reads p99 < 100 ms at 32 connections; zero errors in every scenario."""))
+
+
+if __name__ == "__main__":
+    main()
