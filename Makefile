@@ -31,6 +31,15 @@ lint: $(INSTALLED)
 
 db: $(FERRETDB)
 
+# Property-based API fuzzing against a live server (minutes; not part of make test).
+fuzz: $(INSTALLED) $(FERRETDB) redis
+	$(BIN)/python -m pip install --quiet 'schemathesis>=4,<5'
+	$(BIN)/python tools/fuzz.py
+
+# Benchmarks print figures; see bench/README.md.
+bench: $(INSTALLED) $(FERRETDB) redis
+	$(BIN)/python bench/load.py
+
 $(INSTALLED): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -16,42 +16,17 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from orbix.dev_redis import RedisServer, free_port  # noqa: E402
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from tools.live_stack import call, live_stack  # noqa: E402
 
 PASSWORD = "benchmark password"
-
-
-def call(base, method, path, body=None, token=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
-
-
-def wait_ready(base, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            call(base, "GET", "/ready")
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("server did not become ready")
 
 
 def seed(base):
@@ -121,28 +96,10 @@ def main():
     args = parser.parse_args()
     ensure_wrk()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     workdir = tempfile.mkdtemp(prefix="orbix-bench-")
-    with EmbeddedDatabase() as database, RedisServer() as redis:
-        env = {
-            **os.environ,
-            "MONGO_URI": database.uri.rstrip("/") + "/orbix_bench",
-            "RATELIMIT_STORAGE_URI": redis.uri,
-            "JWT_SECRET_KEY": "benchmark-secret-benchmark-secret-0123456789",
-            "ORBIX_ENV": "production",
-            "PORT": str(port),
-            "HOST": "127.0.0.1",
-            "RATELIMIT_DEFAULT": "10000000/minute",
-            "RATELIMIT_AUTH": "10000000/minute",
-            "LOG_LEVEL": "WARNING",
-        }
-        bin_dir = Path(sys.executable).parent
-        subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
-        server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    limits = {"RATELIMIT_DEFAULT": "10000000/minute", "RATELIMIT_AUTH": "10000000/minute"}
+    with live_stack(**limits) as (base, server):
         try:
-            wait_ready(base)
             token, client_id, project_id = seed(base)
             scenarios = [
                 ("GET /health", "/health", lua_script(workdir, "health")),
@@ -160,8 +117,6 @@ def main():
                 results[name] = run_wrk(base + path, script, args.seconds, args.connections)
             rss = worker_rss_mb(server.pid)
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
             shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"\n{args.connections} connections, {args.seconds} s per scenario, wrk -t2 on this machine ({os.cpu_count()} cores)\n")

@@ -1,0 +1,41 @@
+"""`make fuzz`: schemathesis against /openapi.json of a live server, as an authorised user.
+
+Checks: no 5xx, and responses (status codes, content types, bodies) match the documented
+schemas. Not part of `make test`: it takes minutes. `--max-examples` trades depth for time.
+"""
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.live_stack import call, live_stack  # noqa: E402
+
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--max-examples", type=int, default=25)
+    parser.add_argument("extra", nargs="*", help="extra schemathesis arguments")
+    args = parser.parse_args()
+    limits = {"RATELIMIT_DEFAULT": "10000000/minute", "RATELIMIT_AUTH": "10000000/minute",
+              "RATELIMIT_AI": "10000000/minute", "RATELIMIT_PASSWORD": "10000000/minute"}
+    with live_stack(**limits) as (base, _server):
+        user = call(base, "POST", "/api/auth/register", {"name": "Fuzz", "email": "fuzz@example.com", "password": "fuzzing password"})
+        command = [
+            str(Path(sys.executable).parent / "schemathesis"), "run", f"{base}/openapi.json",
+            "--checks", CHECKS, "--max-examples", str(args.max_examples),
+            "-H", f"Authorization: Bearer {user['token']}",
+            # Deleting the account or changing its password would log the fuzzer out mid-run.
+            "--exclude-path", "/api/auth/me", "--exclude-path", "/api/auth/me/password",
+            "--exclude-path", "/api/auth/logout",
+            *args.extra,
+        ]
+        return subprocess.run(command).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
