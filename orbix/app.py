@@ -30,6 +30,7 @@ BLUEPRINT_MODULES = [
     "orbix.contracts.public_routes",
     "orbix.resumes.routes",
     "orbix.ai.routes",
+    "orbix.reports.routes",
 ]
 
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.

@@ -1,0 +1,1 @@
+"""Dashboard and reports: the numbers a freelancer runs the business on."""
