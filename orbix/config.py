@@ -92,7 +92,9 @@ def load_config():
         "AI_API_KEY": os.environ.get("AI_API_KEY", "").strip() or None,
         "AI_MODEL": os.environ.get("AI_MODEL", "").strip() or None,
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 30),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or None,
+        # Development default: the redis-server `make run` starts. Production must name one.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        or (None if production else "redis://127.0.0.1:6479/0"),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "orbix"),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),

@@ -73,7 +73,7 @@ def init_rate_limits(app):
     """
     storage = app.config.get("RATELIMIT_STORAGE_URI")
     if not storage:
-        raise RuntimeError("RATELIMIT_STORAGE_URI is not set (use redis://host:6379/0)")
+        raise RuntimeError("RATELIMIT_STORAGE_URI must be set in production (e.g. redis://host:6379/0)")
     if storage.startswith("memory://") and app.config.get("PRODUCTION"):
         raise RuntimeError("RATELIMIT_STORAGE_URI=memory:// is per-process; use Redis in production")
     limiter = Limiter(
