@@ -1,5 +1,117 @@
 """/api/invoices"""
 
+from ..common.auth import current_user_doc, current_user_id
 from ..common.blueprint import ResourceBlueprint
+from ..common.lists import PAGINATION_HEADER
+from ..common.pdf import pdf_response
+from ..common.schemas import MessageSchema
+from . import export, from_time, service
+from .pdf import render
+from .schemas import (
+    FromTimeSchema,
+    InvoiceListQuerySchema,
+    InvoiceSchema,
+    InvoiceSummarySchema,
+    InvoiceUpdateSchema,
+    InvoiceWriteSchema,
+    PaymentWriteSchema,
+    money_view,
+)
 
 blp = ResourceBlueprint("invoices", __name__, url_prefix="/api/invoices", description="Invoices")
+
+
+@blp.route("/", methods=["GET"])
+@blp.auth()
+@blp.arguments(InvoiceListQuerySchema, location="query")
+@blp.response(200, InvoiceSummarySchema(many=True), headers=PAGINATION_HEADER)
+def list_invoices(args):
+    """List invoices (oldest first); status filters use the effective status (overdue computed)"""
+    docs, headers = service.list_invoices(current_user_id(), args)
+    return docs, 200, headers
+
+
+@blp.route("/export.csv", methods=["GET"])
+@blp.auth()
+@blp.arguments(InvoiceListQuerySchema, location="query")
+@blp.response(200, description="CSV file (text/csv)")
+def export_invoices(args):
+    """Download the filtered invoice list as CSV"""
+    return export.export_csv(current_user_id(), args)
+
+
+@blp.route("/", methods=["POST"])
+@blp.auth()
+@blp.arguments(InvoiceWriteSchema)
+@blp.response(201, InvoiceSchema)
+def create_invoice(data):
+    """Create a draft invoice (server computes every amount and the number)"""
+    return service.create_invoice(current_user_doc(), data)
+
+
+@blp.route("/from-time", methods=["POST"])
+@blp.auth()
+@blp.arguments(FromTimeSchema)
+@blp.response(201, InvoiceSchema)
+@blp.errors(409)
+def create_from_time(data):
+    """Create a draft from unbilled billable time entries, marking them as invoiced"""
+    return from_time.bill_time(current_user_doc(), data)
+
+
+@blp.route("/<invoice_id>", methods=["GET"])
+@blp.auth()
+@blp.response(200, InvoiceSchema)
+@blp.errors(404)
+def get_invoice(invoice_id):
+    """Read an invoice with its payments"""
+    return service.get_invoice(current_user_doc(), invoice_id)
+
+
+@blp.route("/<invoice_id>", methods=["PUT", "PATCH"])
+@blp.auth()
+@blp.arguments(InvoiceUpdateSchema(partial=True))
+@blp.response(200, InvoiceSchema)
+@blp.errors(404, 409)
+def update_invoice(changes, invoice_id):
+    """Edit a draft and/or change the status (draft -> sent -> paid; void; illegal moves 409)"""
+    return service.update_invoice(current_user_doc(), invoice_id, changes)
+
+
+@blp.route("/<invoice_id>", methods=["DELETE"])
+@blp.auth()
+@blp.response(200, MessageSchema)
+@blp.errors(404, 409)
+def delete_invoice(invoice_id):
+    """Delete a draft (issued invoices must be voided); its time entries become billable again"""
+    service.delete_invoice(current_user_id(), invoice_id)
+    return {"message": "Invoice deleted"}
+
+
+@blp.route("/<invoice_id>/pdf", methods=["GET"])
+@blp.auth()
+@blp.response(200, description="PDF document (application/pdf)")
+@blp.errors(404)
+def invoice_pdf(invoice_id):
+    """Download the invoice as a PDF"""
+    view = service.get_invoice(current_user_doc(), invoice_id)
+    return pdf_response(render(money_view(view)), f"{view['invoice_number']}.pdf")
+
+
+@blp.route("/<invoice_id>/payments", methods=["POST"])
+@blp.auth()
+@blp.arguments(PaymentWriteSchema)
+@blp.response(201, InvoiceSchema)
+@blp.errors(404, 409)
+def record_payment(data, invoice_id):
+    """Record a payment; returns the invoice with amount_paid, balance_due and status"""
+    return service.record_payment(current_user_doc(), invoice_id, data)
+
+
+@blp.route("/<invoice_id>/payments/<payment_id>", methods=["DELETE"])
+@blp.auth()
+@blp.response(200, InvoiceSchema)
+@blp.errors(404)
+def delete_payment(invoice_id, payment_id):
+    """Reverse a payment; the status is recomputed"""
+    return service.delete_payment(current_user_doc(), invoice_id, payment_id)

@@ -1,0 +1,74 @@
+"""Which invoice bills a time entry: claimed before the invoice is written, released
+if it cannot be written, is deleted or voided.
+
+The agreed marker is ``time_entries.invoice_id`` (set with ``{invoice_id: None}`` as
+the condition). Because the embedded FerretDB does not apply conditional updates
+atomically under concurrency, the claim itself is an insert into ``time_entry_claims``
+keyed by the entry's ``_id`` (a unique key, enforced by both MongoDB and FerretDB): of
+two concurrent invoices only one can insert it, so no entry is billed twice.
+"""
+
+from datetime import timedelta
+
+from pymongo.errors import BulkWriteError
+
+from ..common.timeutil import utcnow
+from ..db import collection
+
+CLAIMS = "time_entry_claims"
+ENTRIES = "time_entries"
+STALE_AFTER = timedelta(minutes=5)
+
+
+def _drop_stale(entry_ids):
+    """Forget claims left by a crashed request: old, and whose invoice never appeared."""
+    cutoff = utcnow() - STALE_AFTER
+    for claim in collection(CLAIMS).find({"_id": {"$in": list(entry_ids)}, "claimed_at": {"$lt": cutoff}}):
+        if collection("invoices").count_documents({"_id": claim["invoice_id"]}, limit=1) == 0:
+            collection(CLAIMS).delete_one({"_id": claim["_id"], "invoice_id": claim["invoice_id"]})
+
+
+def claim(entry_ids, invoice_id, user_id):
+    """Claim as many of ``entry_ids`` as are free; returns the set claimed for ``invoice_id``."""
+    if not entry_ids:
+        return set()
+    _drop_stale(entry_ids)
+    now = utcnow()
+    docs = [{"_id": entry_id, "invoice_id": invoice_id, "user_id": user_id, "claimed_at": now} for entry_id in entry_ids]
+    try:
+        collection(CLAIMS).insert_many(docs, ordered=False)
+        claimed = set(entry_ids)
+    except BulkWriteError as error:
+        lost = {docs[e["index"]]["_id"] for e in error.details.get("writeErrors", [])}
+        claimed = set(entry_ids) - lost
+    if claimed:
+        result = collection(ENTRIES).update_many(
+            {"_id": {"$in": list(claimed)}, "user_id": user_id, "invoice_id": None},
+            {"$set": {"invoice_id": invoice_id, "invoiced_at": now, "updated_at": now}},
+        )
+        if result.matched_count != len(claimed):  # billed meanwhile by another path: keep only ours
+            marked = {e["_id"] for e in collection(ENTRIES).find({"_id": {"$in": list(claimed)}, "invoice_id": invoice_id}, {"_id": 1})}
+            release_entries(claimed - marked, invoice_id, user_id, reset_entries=False)
+            claimed = marked
+    return claimed
+
+
+def release_entries(entry_ids, invoice_id, user_id, reset_entries=True):
+    if not entry_ids:
+        return
+    ids = list(entry_ids)
+    if reset_entries:
+        collection(ENTRIES).update_many(
+            {"_id": {"$in": ids}, "user_id": user_id, "invoice_id": invoice_id},
+            {"$set": {"invoice_id": None, "invoiced_at": None, "updated_at": utcnow()}},
+        )
+    collection(CLAIMS).delete_many({"_id": {"$in": ids}, "invoice_id": invoice_id})
+
+
+def release_invoice(invoice_id, user_id):
+    """Un-bill every entry of a deleted or voided invoice."""
+    collection(ENTRIES).update_many(
+        {"user_id": user_id, "invoice_id": invoice_id},
+        {"$set": {"invoice_id": None, "invoiced_at": None, "updated_at": utcnow()}},
+    )
+    collection(CLAIMS).delete_many({"user_id": user_id, "invoice_id": invoice_id})

@@ -1,0 +1,153 @@
+"""Billing tracked time: a draft invoice from unbilled, billable, stopped entries.
+
+Entries are claimed (see ``claims``) before the invoice is written and released if it
+cannot be written, so two concurrent calls never bill an entry twice. Each entry is
+billed at its effective rate with the shared billing rule (``common.rates``).
+"""
+
+from collections import OrderedDict
+from datetime import timedelta
+from decimal import Decimal
+
+from bson import ObjectId
+
+from ..common import money, rates
+from ..common.ownership import require_owned_reference
+from ..common.timeutil import date_to_datetime
+from ..db import collection
+from ..errors import conflict, unprocessable
+from . import claims, service
+
+SECONDS_PER_HOUR = Decimal(3600)
+
+
+def _client_and_project(user_id, data):
+    project = require_owned_reference("projects", data.get("project_id"), user_id, "project_id")
+    client_id = data.get("client_id")
+    if project is not None:
+        if client_id is not None and project.get("client_id") != client_id:
+            unprocessable("project_id", "This project belongs to another client.")
+        client_id = client_id or project.get("client_id")
+        if client_id is None:
+            unprocessable("client_id", "This project has no client; give client_id.")
+    client = require_owned_reference("clients", client_id, user_id, "client_id")
+    return client, project
+
+
+def _unbilled_query(user_id, client, project, data):
+    query = {
+        "user_id": user_id,
+        "client_id": client["_id"],
+        "is_billable": True,
+        "end_time": {"$ne": None},
+        "invoice_id": None,
+    }
+    if project is not None:
+        query["project_id"] = project["_id"]
+    if data.get("entry_ids"):
+        query["_id"] = {"$in": list(dict.fromkeys(data["entry_ids"]))}
+    window = {}
+    if data.get("from_"):
+        window["$gte"] = date_to_datetime(data["from_"])
+    if data.get("to"):
+        window["$lt"] = date_to_datetime(data["to"] + timedelta(days=1))
+    if window:
+        query["start_time"] = window
+    return query
+
+
+def _hours(seconds):
+    return (Decimal(seconds) / SECONDS_PER_HOUR).quantize(Decimal("0.0001"))
+
+
+def _rated(entries, client, user):
+    """(entry, rate) pairs; 422 listing entries that have no rate anywhere."""
+    project_ids = {e["project_id"] for e in entries if e.get("project_id")}
+    projects = {p["_id"]: p for p in collection("projects").find({"_id": {"$in": list(project_ids)}, "user_id": user["_id"]})}
+    rated, missing = [], []
+    for entry in entries:
+        rate, _source = rates.effective_rate(entry, projects.get(entry.get("project_id")), client, user)
+        if rate is None:
+            missing.append(entry)
+        else:
+            rated.append((entry, rate))
+    if missing:
+        unprocessable("entry_ids", "No hourly rate for entries " + ", ".join(str(e["_id"]) for e in missing) + "; set one on the entry, project, client or your settings.")
+    return rated, projects
+
+
+def _group_key(entry, rate, grouping):
+    if grouping == "entry":
+        return entry["_id"]
+    if grouping == "project":
+        return (entry.get("project_id"), rate)
+    return rate
+
+
+def _description(group, grouping, projects, currency, rates_per_project):
+    first = group[0][0]
+    rate = group[0][1]
+    if grouping == "entry":
+        day = first["start_time"].date().isoformat()
+        return f"{first.get('description') or 'Time'} ({day})"
+    per_hour = f"{money.format_amount(rate, currency)}/h"
+    if grouping == "rate":
+        return f"Time at {per_hour}"
+    project = projects.get(first.get("project_id"))
+    name = (project or {}).get("name") or "Time without a project"
+    return f"{name} at {per_hour}" if rates_per_project[first.get("project_id")] > 1 else name
+
+
+def lines(entries, grouping, client, user, currency):
+    """Invoice lines: quantity in hours, the effective rate, the amount by the billing rule."""
+    rated, projects = _rated(sorted(entries, key=lambda e: (e["start_time"], e["_id"])), client, user)
+    groups = OrderedDict()
+    for entry, rate in rated:
+        groups.setdefault(_group_key(entry, rate, grouping), []).append((entry, rate))
+    rates_per_project = {}
+    for project_id, _rate in {(e.get("project_id"), r) for e, r in rated}:
+        rates_per_project[project_id] = rates_per_project.get(project_id, 0) + 1
+    items = []
+    for group in groups.values():
+        seconds = sum(int(entry["duration"]) for entry, _ in group)
+        items.append({
+            "description": _description(group, grouping, projects, currency, rates_per_project)[:1000],
+            "quantity": max(_hours(seconds), Decimal("0.0001")),
+            "rate": group[0][1],
+            "billed_amount": sum((rates.entry_amount(entry, rate, currency) for entry, rate in group), Decimal(0)),
+            "time_entry_ids": [entry["_id"] for entry, _ in group],
+        })
+    return items
+
+
+def bill_time(user, data):
+    """POST /from-time: claim the entries, write the draft, release the claim if that fails."""
+    user_id = user["_id"]
+    client, project = _client_and_project(user_id, data)
+    query = _unbilled_query(user_id, client, project, data)
+    candidates = [e["_id"] for e in collection("time_entries").find({**query, "duration": {"$gt": 0}}, {"_id": 1})]
+    wanted = set(data.get("entry_ids") or [])
+    if wanted - set(candidates):
+        bad = ", ".join(sorted(str(i) for i in wanted - set(candidates)))
+        unprocessable("entry_ids", f"Not billable here (not yours, another client's, running, non-billable or already invoiced): {bad}.")
+    if not candidates:
+        unprocessable("client_id", "No unbilled, billable, stopped time entries match.")
+    invoice_id = ObjectId()
+    claimed = claims.claim(candidates, invoice_id, user_id)
+    if not claimed or (wanted and claimed != wanted):
+        claims.release_entries(claimed, invoice_id, user_id)
+        conflict("These time entries were just billed by another invoice; reload and try again")
+    try:
+        entries = list(collection("time_entries").find({"_id": {"$in": list(claimed)}, "invoice_id": invoice_id}))
+        currency = service.invoice_currency(data, client, user)
+        items = lines(entries, data.get("grouping", "entry"), client, user, currency)
+        invoice = service.new_invoice(
+            user, client, data, items, currency,
+            _id=invoice_id,
+            project_id=project["_id"] if project else None,
+            time_entry_ids=[entry_id for item in items for entry_id in item["time_entry_ids"]],
+        )
+    except BaseException:
+        claims.release_entries(claimed, invoice_id, user_id)
+        raise
+    return service.present(invoice, user)

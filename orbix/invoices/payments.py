@@ -1,0 +1,88 @@
+"""Payments against issued invoices, kept in their own ``payments`` collection
+(one document per payment, with currency and date, so reports can sum them by
+payment date per currency). The invoice caches ``amount_paid`` and ``balance_due``,
+recomputed from the payments under the invoice's lock.
+"""
+
+from ..common import money
+from ..common.ownership import parse_id
+from ..common.timeutil import date_to_datetime, utcnow
+from ..db import collection
+from ..errors import conflict, not_found, unprocessable
+from . import lifecycle, locks
+
+PAYMENTS = "payments"
+METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")
+
+
+def list_for(invoice):
+    return list(collection(PAYMENTS).find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}).sort([("date", 1), ("_id", 1)]))
+
+
+def _refresh(invoice):
+    """Recompute amount_paid, balance_due and status from the stored payments."""
+    paid = sum(p["amount"] for p in collection(PAYMENTS).find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}, {"amount": 1}))
+    status = lifecycle.status_after_payments(invoice["total"], paid)
+    changes = {
+        "amount_paid": paid,
+        "balance_due": invoice["total"] - paid,
+        "status": status,
+        "paid_at": utcnow() if status == lifecycle.PAID else None,
+        "updated_at": utcnow(),
+    }
+    collection("invoices").update_one({"_id": invoice["_id"], "user_id": invoice["user_id"]}, {"$set": changes})
+    invoice.update(changes)
+    return invoice
+
+
+def _add(invoice, amount_minor, day, method, note):
+    """Record a payment on an invoice whose lock the caller holds."""
+    status = lifecycle.effective_status(invoice)
+    if status in (lifecycle.DRAFT, lifecycle.VOID):
+        conflict(f"Cannot record a payment on a {status} invoice" + (" (send it first)" if status == lifecycle.DRAFT else ""))
+    balance = invoice["total"] - invoice.get("amount_paid", 0)
+    if amount_minor > balance:
+        unprocessable("amount", f"Exceeds the balance due ({money.minor_to_json(balance, invoice['currency'])} {invoice['currency']}).")
+    now = utcnow()
+    collection(PAYMENTS).insert_one({
+        "user_id": invoice["user_id"],
+        "invoice_id": invoice["_id"],
+        "client_id": invoice["client_id"],
+        "amount": amount_minor,
+        "currency": invoice["currency"],
+        "date": date_to_datetime(day or lifecycle.today()),
+        "method": method,
+        "note": note,
+        "created_at": now,
+        "updated_at": now,
+    })
+    return _refresh(invoice)
+
+
+def record(invoice, data):
+    """POST /{id}/payments: a payment in the invoice's currency (422 if it overpays)."""
+    amount = money.to_minor(data["amount"], invoice["currency"])
+    if amount <= 0:
+        unprocessable("amount", "Must be at least one minor unit of the currency.")
+    with locks.invoice_lock(invoice["_id"]):
+        fresh = collection("invoices").find_one({"_id": invoice["_id"]})
+        return _add(fresh, amount, data.get("date"), data.get("method", "other"), data.get("note"))
+
+
+def settle(invoice, user):
+    """Status set to paid: record the outstanding balance as a payment made today."""
+    balance = invoice["total"] - invoice.get("amount_paid", 0)
+    if balance <= 0:  # nothing owed (a zero invoice): just settle it
+        changes = {"status": lifecycle.PAID, "paid_at": utcnow(), "updated_at": utcnow()}
+        collection("invoices").update_one({"_id": invoice["_id"]}, {"$set": changes})
+        return {**invoice, **changes}
+    return _add(invoice, balance, None, "other", "Marked as paid")
+
+
+def remove(invoice, payment_id):
+    """Reverse one payment and recompute the invoice's status."""
+    with locks.invoice_lock(invoice["_id"]):
+        result = collection(PAYMENTS).delete_one({"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]})
+        if result.deleted_count == 0:
+            not_found("Payment")
+        return _refresh(collection("invoices").find_one({"_id": invoice["_id"]}))

@@ -1,0 +1,117 @@
+"""The invoice as a PDF (fpdf2 through ``common.pdf.Document``: pure Python, maintained,
+embeds the bundled DejaVu Unicode font so accents, the euro sign and any Latin,
+Cyrillic or Greek names render the same everywhere)."""
+
+from ..common import money
+from ..common.pdf import SANS, Document
+from . import lifecycle
+
+WATERMARKS = {lifecycle.DRAFT: "DRAFT", lifecycle.VOID: "VOID"}
+COLUMNS = (("#", 10, "L"), ("Description", 92, "L"), ("Qty", 20, "R"), ("Rate", 29, "R"), ("Amount", 29, "R"))
+
+
+def _lines(details, fields):
+    return [str(details[f]) for f in fields if details.get(f)]
+
+
+def _block(pdf, title, lines, x, width):
+    pdf.set_xy(x, pdf.get_y())
+    pdf.set_font(SANS, "B", 9)
+    pdf.cell(width, 5, title, new_x="LEFT", new_y="NEXT")
+    pdf.set_font(SANS, size=9)
+    for line in lines:
+        pdf.set_x(x)
+        pdf.multi_cell(width, 4.5, line, new_x="LEFT", new_y="NEXT")
+
+
+def _header(pdf, invoice, business, client):
+    pdf.set_font(SANS, "B", 20)
+    pdf.cell(0, 10, "INVOICE", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, size=10)
+    facts = [
+        ("Invoice number", invoice["invoice_number"]),
+        ("Status", invoice["status"].upper()),
+        ("Issue date", invoice["date"].date().isoformat()),
+        ("Due date", invoice["due_date"].date().isoformat()),
+        ("Payment terms", invoice.get("payment_terms") or "-"),
+    ]
+    for label, value in facts:
+        pdf.cell(35, 5.5, label)
+        pdf.cell(0, 5.5, str(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    top = pdf.get_y()
+    _block(pdf, "From", _lines(business, ("business_name", "address", "email", "phone", "website")) + ([f"Tax ID: {business['tax_id']}"] if business.get("tax_id") else []), pdf.l_margin, 88)
+    left_bottom = pdf.get_y()
+    pdf.set_y(top)
+    _block(pdf, "Bill to", _lines(client, ("name", "company", "address", "email", "phone")) + ([f"Tax ID: {client['tax_id']}"] if client.get("tax_id") else []), pdf.l_margin + 92, 88)
+    pdf.set_y(max(left_bottom, pdf.get_y()) + 6)
+
+
+def _table(pdf, invoice):
+    currency = invoice["currency"]
+    pdf.set_font(SANS, "B", 9)
+    pdf.set_fill_color(238, 238, 238)
+    for title, width, align in COLUMNS:
+        pdf.cell(width, 7, title, align=align, fill=True)
+    pdf.ln()
+    pdf.set_font(SANS, size=9)
+    for number, item in enumerate(invoice["items"], 1):
+        values = (str(number), item["description"], money.to_json_number(item["quantity"]), money.format_amount(item["rate"], currency), money.format_amount(item["amount"], currency))
+        height = 6 * len(pdf.multi_cell(COLUMNS[1][1], 6, values[1], dry_run=True, output="LINES"))
+        if pdf.will_page_break(height):
+            pdf.add_page()
+        pdf.cell(COLUMNS[0][1], 6, values[0])
+        pdf.multi_cell(COLUMNS[1][1], 6, values[1], new_x="RIGHT", new_y="TOP")
+        for (_title, width, align), value in zip(COLUMNS[2:], values[2:], strict=True):
+            pdf.cell(width, 6, str(value), align=align)
+        pdf.ln(height)
+
+
+def _totals(pdf, invoice):
+    currency = invoice["currency"]
+    rows = [("Subtotal", invoice["subtotal"])]
+    if invoice["discount"]:
+        rows.append(("Discount", -invoice["discount"]))
+    if invoice["tax"] or invoice.get("tax_rate") is not None:
+        rate = invoice.get("tax_rate")
+        rows.append((f"Tax ({money.to_json_number(rate)}%)" if rate is not None else "Tax", invoice["tax"]))
+    rows.append((f"Total ({currency})", invoice["total"]))
+    if invoice.get("amount_paid"):
+        rows += [("Paid", -invoice["amount_paid"]), ("Balance due", invoice["balance_due"])]
+    pdf.ln(3)
+    for label, amount in rows:
+        bold = label.startswith(("Total", "Balance"))
+        pdf.set_font(SANS, "B" if bold else "", 10)
+        pdf.cell(122)
+        pdf.cell(29, 6.5, label)
+        pdf.cell(29, 6.5, money.format_amount(amount, currency), align="R", new_x="LMARGIN", new_y="NEXT")
+
+
+def _footer_notes(pdf, invoice, business):
+    for title, text in (("Payment details", business.get("payment_details")), ("Notes", invoice.get("notes"))):
+        if text:
+            pdf.ln(4)
+            _block(pdf, title, [text], pdf.l_margin, 180)
+
+
+class InvoiceDocument(Document):
+    """A Document that stamps DRAFT / VOID on every page."""
+
+    stamp = None
+
+    def header(self):
+        if self.stamp:
+            self.watermark(self.stamp)
+
+
+def render(view):
+    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+    pdf = InvoiceDocument(title=f"Invoice {view['invoice_number']}", author=view["business"].get("business_name") or "Orbix")
+    pdf.footer_text = f"{view['business'].get('business_name') or ''} · {view['invoice_number']}".strip(" ·")
+    pdf.stamp = WATERMARKS.get(view["status"])
+    pdf.add_page()
+    _header(pdf, view, view["business"], view["client"] or {})
+    _table(pdf, view)
+    _totals(pdf, view)
+    _footer_notes(pdf, view, view["business"])
+    return pdf.to_bytes()

@@ -1,0 +1,178 @@
+"""Invoice and payment bodies: what may be written, and how stored documents render.
+
+Stored money is integer minor units (and quantities/rates integer ten-thousandths);
+``pre_dump`` turns them back into Decimals so the shared ``Money`` field renders JSON
+numbers in major units.
+"""
+
+from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
+
+from ..common import money
+from ..common.fields import AwareDateTime, CalendarDate, Currency, Money, ObjectIdField, Text
+from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
+from . import lifecycle, totals
+from .payments import METHODS
+
+MONEY_FIELDS = ("subtotal", "discount", "tax", "total", "amount_paid", "balance_due")
+RATE_FIELDS = ("tax_rate", "discount_rate")
+
+
+def at_most_4_places(value):
+    if value.normalize().as_tuple().exponent < -totals.SCALE_PLACES:
+        raise ValidationError(f"At most {totals.SCALE_PLACES} decimal places.")
+
+
+def positive(value):
+    if value <= 0:
+        raise ValidationError("Must be greater than 0.")
+
+
+def Percent(**kwargs):
+    return Money(max_value=100, validate=at_most_4_places, metadata={"example": 16}, **kwargs)
+
+
+class ItemWriteSchema(BaseSchema):
+    description = Text(required=True, min_length=1, max_length=1000)
+    quantity = Money(required=True, max_value=10**6, validate=[positive, at_most_4_places], metadata={"example": 2.5})
+    rate = Money(required=True, max_value=10**9, validate=at_most_4_places, metadata={"example": 85})
+    amount = fields.Raw(load_only=True, allow_none=True, metadata={"description": "Ignored: the server computes quantity x rate"})
+
+
+class ItemSchema(BaseSchema):
+    description = fields.String()
+    quantity = Money()
+    rate = Money()
+    amount = Money()
+    time_entry_ids = fields.List(ObjectIdField())
+
+
+class InvoiceTermsSchema(BaseSchema):
+    """Dates, currency, tax, discount and notes: shared by manual and tracked-time invoices."""
+
+    date = CalendarDate(metadata={"description": "Issue date (default today); backdating is allowed"})
+    due_date = CalendarDate(allow_none=True, metadata={"description": "Default: from payment_terms"})
+    payment_terms = Text(max_length=100, allow_none=True, metadata={"example": "Net 30"})
+    currency = Currency(allow_none=True, metadata={"description": "Default: the client's currency, then yours, then USD"})
+    tax = Money(allow_none=True, metadata={"description": "Tax amount (or give tax_rate)"})
+    tax_rate = Percent(allow_none=True)
+    discount = Money(allow_none=True, metadata={"description": "Discount amount (or give discount_rate)"})
+    discount_rate = Percent(allow_none=True)
+    notes = Text(max_length=5000, allow_none=True)
+
+    @validates_schema
+    def _one_of_amount_or_rate(self, data, **kwargs):
+        for name in ("tax", "discount"):
+            if data.get(name) is not None and data.get(f"{name}_rate") is not None:
+                raise ValidationError(f"Give either {name} (an amount) or {name}_rate (a percent), not both.", f"{name}_rate")
+
+
+class InvoiceWriteSchema(InvoiceTermsSchema):
+    client_id = ObjectIdField(required=True)
+    items = fields.List(fields.Nested(ItemWriteSchema), required=True, validate=validate.Length(min=1, max=500, error="Between 1 and 500 items."))
+
+
+class InvoiceUpdateSchema(InvoiceWriteSchema):
+    """Partial: content fields (drafts only) and/or ``status``."""
+
+    status = fields.String(validate=validate.OneOf(lifecycle.STATUSES))
+
+
+class PaymentWriteSchema(BaseSchema):
+    amount = Money(required=True, validate=positive)
+    date = CalendarDate(metadata={"description": "Payment date (default today)"})
+    method = fields.String(load_default="other", validate=validate.OneOf(METHODS))
+    note = Text(max_length=1000, allow_none=True)
+
+
+class PaymentSchema(DocumentSchema):
+    invoice_id = ObjectIdField()
+    amount = Money()
+    currency = fields.String()
+    date = CalendarDate()
+    method = fields.String()
+    note = fields.String(allow_none=True)
+
+    @pre_dump
+    def _major_units(self, doc, **kwargs):
+        return {**doc, "amount": money.from_minor(doc["amount"], doc["currency"])}
+
+
+def money_view(doc):
+    """A stored invoice with its amounts in major units (Decimal)."""
+    currency = doc["currency"]
+    view = dict(doc)
+    for name in MONEY_FIELDS:
+        if name in doc:
+            view[name] = money.from_minor(doc[name], currency)
+    for name in RATE_FIELDS:
+        if name in doc:
+            view[name] = totals.from_scaled(doc[name])
+    if "items" in doc:
+        view["items"] = [
+            {**item, "quantity": totals.from_scaled(item["quantity"]), "rate": totals.from_scaled(item["rate"]), "amount": money.from_minor(item["amount"], currency)}
+            for item in doc["items"]
+        ]
+    return view
+
+
+class InvoiceSummarySchema(DocumentSchema):
+    """What lists render (and what the list query projects)."""
+
+    invoice_number = fields.String()
+    client_id = ObjectIdField()
+    project_id = ObjectIdField(allow_none=True)
+    status = fields.String(metadata={"description": "Effective status: overdue once an unpaid invoice is past due"})
+    date = CalendarDate()
+    due_date = CalendarDate()
+    payment_terms = fields.String(allow_none=True)
+    currency = fields.String()
+    subtotal = Money()
+    discount = Money()
+    tax = Money()
+    total = Money()
+    amount_paid = Money()
+    balance_due = Money()
+    notes = fields.String(allow_none=True)
+
+    @pre_dump
+    def _major_units(self, doc, **kwargs):
+        return money_view(doc)
+
+
+class InvoiceSchema(InvoiceSummarySchema):
+    items = fields.List(fields.Nested(ItemSchema))
+    tax_rate = Money(allow_none=True)
+    discount_rate = Money(allow_none=True)
+    client = fields.Dict(allow_none=True, metadata={"description": "Client details as of sending (live for drafts)"})
+    business = fields.Dict(allow_none=True, metadata={"description": "Your business details as of sending (live for drafts)"})
+    time_entry_ids = fields.List(ObjectIdField())
+    sent_at = AwareDateTime(allow_none=True)
+    paid_at = AwareDateTime(allow_none=True)
+    voided_at = AwareDateTime(allow_none=True)
+    payments = fields.List(fields.Nested(PaymentSchema))
+
+
+class InvoiceListQuerySchema(ListQuerySchema, DateRangeQueryMixin):
+    status = fields.String(validate=validate.OneOf(lifecycle.STATUSES), metadata={"description": "Effective status (overdue is computed)"})
+    client_id = ObjectIdField()
+    overdue = fields.Boolean(metadata={"description": "true: only overdue; false: none overdue"})
+
+
+class FromTimeSchema(InvoiceTermsSchema):
+    """Bill the caller's unbilled, billable, stopped time entries."""
+
+    client_id = ObjectIdField()
+    project_id = ObjectIdField()
+    entry_ids = fields.List(ObjectIdField(), validate=validate.Length(min=1, max=2000))
+    from_ = CalendarDate(data_key="from", metadata={"description": "Entries starting on or after this date"})
+    to = CalendarDate(metadata={"description": "Entries starting on or before this date (inclusive)"})
+    grouping = fields.String(load_default="entry", validate=validate.OneOf(["entry", "project", "rate"]), metadata={"description": "entry: a line per entry; project: per project and rate; rate: a line per rate"})
+
+    @validates_schema
+    def _selection(self, data, **kwargs):
+        if not data.get("client_id") and not data.get("project_id"):
+            raise ValidationError("Give client_id or project_id.", "client_id")
+        if data.get("entry_ids") and (data.get("from_") or data.get("to")):
+            raise ValidationError("Give entry_ids or a from/to range, not both.", "entry_ids")
+        if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
+            raise ValidationError("Must not be before `from`.", "to")

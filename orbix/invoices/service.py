@@ -1,0 +1,246 @@
+"""Invoice rules and queries: create, read, list, edit drafts, change status, delete."""
+
+from ..auth.service import business_profile
+from ..common import lists, money, rates
+from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.timeutil import date_to_datetime, utcnow
+from ..db import collection
+from ..errors import conflict
+from . import claims, lifecycle, locks, numbering, payments, snapshots, totals
+from .terms import resolve_due_date
+
+COLLECTION = "invoices"
+SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
+SEARCHABLE = ("invoice_number", "notes")
+CONTENT_FIELDS = ("client_id", "items", "date", "due_date", "payment_terms", "currency", "tax", "tax_rate", "discount", "discount_rate", "notes")
+LIST_PROJECTION = {
+    field: 1
+    for field in (
+        "user_id", "invoice_number", "client_id", "project_id", "status", "date", "due_date", "payment_terms", "currency",
+        "subtotal", "discount", "tax", "total", "amount_paid", "balance_due", "notes", "created_at", "updated_at",
+    )
+}
+
+
+def with_effective_status(doc):
+    doc["status"] = lifecycle.effective_status(doc)
+    return doc
+
+
+def find_invoice(user_id, invoice_id):
+    return get_owned_or_404(COLLECTION, invoice_id, user_id, "Invoice")
+
+
+def present(invoice, user):
+    """The full document a caller sees: effective status, parties and payments."""
+    business, client = snapshots.parties(invoice, user)
+    view = with_effective_status(dict(invoice))
+    view.update(business=business, client=client, payments=payments.list_for(invoice))
+    return view
+
+
+def get_invoice(user, invoice_id):
+    return present(find_invoice(user["_id"], invoice_id), user)
+
+
+def record_payment(user, invoice_id, data):
+    return present(payments.record(find_invoice(user["_id"], invoice_id), data), user)
+
+
+def delete_payment(user, invoice_id, payment_id):
+    return present(payments.remove(find_invoice(user["_id"], invoice_id), payment_id), user)
+
+
+def list_query(user_id, args):
+    """The filter for lists and CSV export: status (effective), client, issue-date range, q, overdue."""
+    conditions = [{"user_id": user_id}]
+    if args.get("status"):
+        conditions.append(lifecycle.status_query(args["status"]))
+    if "overdue" in args:
+        conditions.append(lifecycle.overdue_query(args["overdue"]))
+    if args.get("client_id"):
+        conditions.append({"client_id": args["client_id"]})
+    conditions.append(lists.date_range("date", args.get("from_"), args.get("to")))  # calendar dates: UTC midnight
+    conditions.append(lists.text_search(args.get("q"), SEARCHABLE))
+    conditions = [c for c in conditions if c]
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+def list_invoices(user_id, args):
+    args = dict(args)
+    if args.get("sort", "").lstrip("-+") == "invoice_number":
+        args["sort"] = args["sort"].replace("invoice_number", "number_seq")
+    docs, headers = lists.find_page(COLLECTION, list_query(user_id, args), args, SORTABLE, LIST_PROJECTION)
+    return [with_effective_status(doc) for doc in docs], headers
+
+
+def invoice_currency(data, client, user):
+    """Body currency, else the client's, else the user's default, else USD."""
+    return data.get("currency") or rates.billing_currency(client, user)
+
+
+def adjustments(data):
+    return {name: data.get(name) for name in ("tax", "tax_rate", "discount", "discount_rate")}
+
+
+def new_invoice(user, client, data, items, currency, **extra):
+    """Build a draft from validated input and insert it with the next number."""
+    profile = business_profile(user)
+    issue_date = data.get("date") or lifecycle.today()
+    terms = data.get("payment_terms") or profile["payment_terms"]
+    due_date = resolve_due_date(issue_date, data.get("due_date"), terms)
+    amounts = totals.compute([totals.stored_item(item, currency) for item in items], currency, **adjustments(data))
+    now = utcnow()
+    doc = {
+        "user_id": user["_id"],
+        "client_id": client["_id"],
+        "project_id": None,
+        "status": lifecycle.DRAFT,
+        "date": date_to_datetime(issue_date),
+        "due_date": date_to_datetime(due_date),
+        "payment_terms": terms,
+        "currency": currency,
+        **amounts,
+        "amount_paid": 0,
+        "balance_due": amounts["total"],
+        "notes": data.get("notes"),
+        "client_snapshot": None,
+        "business_snapshot": None,
+        "sent_at": None,
+        "paid_at": None,
+        "voided_at": None,
+        "created_at": now,
+        "updated_at": now,
+        **extra,
+    }
+    return numbering.insert_numbered(doc, user["_id"], profile["invoice_prefix"])
+
+
+def create_invoice(user, data):
+    client = require_owned_reference("clients", data["client_id"], user["_id"], "client_id")
+    invoice = new_invoice(user, client, data, data["items"], invoice_currency(data, client, user))
+    return present(invoice, user)
+
+
+def _kept_adjustment(invoice, changes, name):
+    """(amount, rate) for tax or discount after an edit: a new value of either replaces both."""
+    if name in changes or f"{name}_rate" in changes:
+        return changes.get(name), changes.get(f"{name}_rate")
+    rate = totals.from_scaled(invoice.get(f"{name}_rate"))
+    return (None if rate is not None else money.from_minor(invoice[name], invoice["currency"])), rate
+
+
+def _edited_content(invoice, changes, user):
+    """The draft's stored fields after applying ``changes`` (everything recomputed)."""
+    client_id = invoice["client_id"]
+    client = None
+    if "client_id" in changes:
+        client = require_owned_reference("clients", changes["client_id"], user["_id"], "client_id")
+        client_id = client["_id"]
+    currency = invoice["currency"]
+    if "currency" in changes:
+        currency = changes["currency"] or rates.billing_currency(client or collection("clients").find_one({"_id": client_id}), user)
+    if "items" in changes:
+        items = [totals.stored_item(item, currency) for item in changes["items"]]
+    elif currency != invoice["currency"]:
+        items = [
+            totals.stored_item({**item, "quantity": totals.from_scaled(item["quantity"]), "rate": totals.from_scaled(item["rate"])}, currency)
+            for item in invoice["items"]
+        ]
+    else:
+        items = invoice["items"]
+    tax, tax_rate = _kept_adjustment(invoice, changes, "tax")
+    discount, discount_rate = _kept_adjustment(invoice, changes, "discount")
+    amounts = totals.compute(items, currency, tax=tax, tax_rate=tax_rate, discount=discount, discount_rate=discount_rate)
+    issue_date = changes.get("date") or invoice["date"].date()
+    terms = changes["payment_terms"] if "payment_terms" in changes else invoice.get("payment_terms")
+    due_date = changes.get("due_date")
+    if due_date is None and "due_date" not in changes and "payment_terms" not in changes:
+        due_date = invoice["due_date"].date()
+    due_date = resolve_due_date(issue_date, due_date, terms)
+    content = {
+        "client_id": client_id,
+        "currency": currency,
+        **amounts,
+        "amount_paid": 0,
+        "balance_due": amounts["total"],
+        "date": date_to_datetime(issue_date),
+        "due_date": date_to_datetime(due_date),
+        "payment_terms": terms,
+    }
+    if "notes" in changes:
+        content["notes"] = changes["notes"]
+    return content
+
+
+def _save(invoice, changes):
+    changes["updated_at"] = utcnow()
+    collection(COLLECTION).update_one({"_id": invoice["_id"], "user_id": invoice["user_id"]}, {"$set": changes})
+    invoice.update(changes)
+    return invoice
+
+
+def _send(invoice, user):
+    client = collection("clients").find_one({"_id": invoice["client_id"], "user_id": invoice["user_id"]})
+    return _save(invoice, {
+        "status": lifecycle.SENT,
+        "sent_at": utcnow(),
+        "client_snapshot": snapshots.client_details(client),
+        "business_snapshot": snapshots.business_details(user),
+    })
+
+
+def _void(invoice):
+    if invoice.get("amount_paid"):
+        conflict("Cannot void an invoice with payments recorded; delete its payments first")
+    invoice = _save(invoice, {"status": lifecycle.VOID, "voided_at": utcnow(), "balance_due": 0})
+    claims.release_invoice(invoice["_id"], invoice["user_id"])
+    return invoice
+
+
+def change_status(invoice, target, user):
+    """Apply an explicit lifecycle move (see ``lifecycle.TRANSITIONS``)."""
+    current = lifecycle.effective_status(invoice)
+    lifecycle.check_transition(current, target)
+    if target == current:
+        return invoice
+    if target == lifecycle.SENT:
+        return _send(invoice, user)
+    if target == lifecycle.VOID:
+        return _void(invoice)
+    if target == lifecycle.PAID:
+        return payments.settle(invoice, user)
+    return _save(invoice, {"status": target})
+
+
+def update_invoice(user, invoice_id, changes):
+    """Edit a draft's content and/or change its status (content first, then the move)."""
+    invoice = find_invoice(user["_id"], invoice_id)
+    with locks.invoice_lock(invoice["_id"]):
+        invoice = find_invoice(user["_id"], invoice_id)
+        content = {k: v for k, v in changes.items() if k in CONTENT_FIELDS}
+        if content:
+            status = lifecycle.effective_status(invoice)
+            if status != lifecycle.DRAFT:
+                conflict(f"Only draft invoices can be edited; this one is {status} (void it and issue a new one)")
+            invoice = _save(invoice, _edited_content(invoice, content, user))
+        if changes.get("status"):
+            invoice = change_status(invoice, changes["status"], user)
+    return present(invoice, user)
+
+
+def delete_invoice(user_id, invoice_id):
+    """Delete a draft (issued invoices are voided instead) and un-bill its time entries."""
+    invoice = find_invoice(user_id, invoice_id)
+    with locks.invoice_lock(invoice["_id"]):
+        result = collection(COLLECTION).delete_one({"_id": invoice["_id"], "user_id": user_id, "status": lifecycle.DRAFT})
+        if result.deleted_count == 0:
+            status = lifecycle.effective_status(find_invoice(user_id, invoice_id))
+            conflict(f"Only draft invoices can be deleted; this one is {status} (void it instead)")
+        claims.release_invoice(invoice["_id"], user_id)
+
+
+def mark_overdue():
+    """Persist ``overdue`` on every unpaid invoice past its due date (all users); returns the count."""
+    result = collection(COLLECTION).update_many(lifecycle.past_due_query(), {"$set": {"status": lifecycle.OVERDUE, "updated_at": utcnow()}})
+    return result.modified_count

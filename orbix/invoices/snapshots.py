@@ -1,0 +1,31 @@
+"""The parties printed on an invoice, frozen when it is sent.
+
+Drafts show the live client and business details; sending copies them onto the
+invoice so later edits to the client or the profile never rewrite an issued invoice.
+"""
+
+from ..auth.service import business_profile
+from ..db import collection
+
+CLIENT_FIELDS = ("name", "email", "company", "phone", "address", "tax_id")
+BUSINESS_FIELDS = ("business_name", "name", "email", "address", "tax_id", "phone", "website", "payment_details")
+
+
+def client_details(client):
+    return {field: (client or {}).get(field) for field in CLIENT_FIELDS}
+
+
+def business_details(user):
+    profile = business_profile(user)
+    return {field: profile.get(field) for field in BUSINESS_FIELDS}
+
+
+def parties(invoice, user):
+    """(business, client) details to show: the snapshot if sent, else the live ones."""
+    business = invoice.get("business_snapshot")
+    client = invoice.get("client_snapshot")
+    if business is None:
+        business = business_details(user)
+    if client is None:
+        client = client_details(collection("clients").find_one({"_id": invoice["client_id"], "user_id": invoice["user_id"]}))
+    return business, client
