@@ -97,4 +97,6 @@ def init_rate_limits(app):
     for name in EXEMPT_BLUEPRINTS:
         if name in app.blueprints:
             limiter.exempt(app.blueprints[name])
+    # Flask-Limiter keeps only a weak reference to itself on the app.
+    app.extensions["orbix_limiter"] = limiter
     return limiter

@@ -3,14 +3,18 @@
 from ..common import lists
 from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.ownership import get_owned_or_404
-from ..db import collection
-from ..errors import conflict
+from ..common.references import refuse_if_referenced
 
 COLLECTION = "clients"
 SORTABLE = {"name", "email", "company", "created_at", "updated_at"}
 SEARCHABLE = ("name", "email", "company")
 # Collections whose documents point at a client through client_id.
-REFERRERS = (("invoices", "invoice"), ("contracts", "contract"), ("projects", "project"))
+REFERRERS = (
+    ("invoices", "invoice", "invoices"),
+    ("contracts", "contract", "contracts"),
+    ("projects", "project", "projects"),
+    ("time_entries", "time entry", "time entries"),
+)
 
 
 def list_clients(user_id, args):
@@ -32,19 +36,7 @@ def update_client(user_id, client_id, changes):
     return update_owned(COLLECTION, client["_id"], user_id, changes, "Client")
 
 
-def references_to(user_id, client_id):
-    """Human list of what refers to a client, e.g. ['2 invoices', '1 project']."""
-    found = []
-    for name, noun in REFERRERS:
-        count = collection(name).count_documents({"user_id": user_id, "client_id": client_id}, limit=1000)
-        if count:
-            found.append(f"{count} {noun}{'' if count == 1 else 's'}")
-    return found
-
-
 def delete_client(user_id, client_id):
     client = get_client(user_id, client_id)
-    refs = references_to(user_id, client["_id"])
-    if refs:
-        conflict(f"Client is referenced by {', '.join(refs)}; archive it instead (PATCH archived=true)")
+    refuse_if_referenced(user_id, "client_id", client["_id"], REFERRERS, "Client")
     delete_owned(COLLECTION, client["_id"], user_id, "Client")

@@ -15,6 +15,8 @@ from ..errors import unprocessable
 from . import timeutil
 
 LIST_CAP = 10_000
+# FerretDB counts by reading documents; beyond this many matches it reports no exact total.
+FERRETDB_COUNT_CAP = 1_000
 DEFAULT_PAGE_SIZE = 100
 
 PAGINATION_HEADER = {
@@ -65,31 +67,80 @@ def parse_sort(sort, allowed, default=("created_at", 1)):
     return order
 
 
-def _header(total, page, page_size, truncated=False):
-    pages = max(1, math.ceil(total / page_size)) if page_size else 1
-    meta = {"total": total, "total_pages": pages, "first_page": 1, "last_page": pages, "page": page}
+def _header(page, page_size, has_next, total=None, truncated=False):
+    """flask-smorest's X-Pagination fields. ``total=None`` means "more than FERRETDB_COUNT_CAP":
+    the pages derived from it are then left out and ``total_exceeds`` says the bound."""
+    meta = {"page": page, "first_page": 1}
+    if total is None:
+        meta["total_exceeds"] = FERRETDB_COUNT_CAP
+    else:
+        pages = max(1, math.ceil(total / page_size)) if page_size else 1
+        meta.update(total=total, total_pages=pages, last_page=pages)
     if page > 1:
         meta["previous_page"] = page - 1
-    if page < pages:
+    if has_next:
         meta["next_page"] = page + 1
     if truncated:
         meta["truncated"] = True
     return {"X-Pagination": json.dumps(meta)}
 
 
+def _is_ferretdb(coll):
+    """Whether the server is FerretDB (asked once per client and cached)."""
+    client = coll.database.client
+    key = id(client)
+    if key not in _ENGINE:
+        _ENGINE[key] = "ferretdbVersion" in coll.database.command("buildInfo")
+    return _ENGINE[key]
+
+
+_ENGINE = {}
+# Oldest first: the order documents are inserted in, and the default of most lists.
+INSERTION_ORDER = [("created_at", 1), ("_id", 1)]
+
+
+def _cursor(coll, query, projection, order):
+    """A cursor in the requested order.
+
+    FerretDB (the embedded development database) evaluates every filter and sort over the
+    whole collection, but streams an unsorted filtered query in insertion order and stops at
+    the limit. Insertion order is creation order (``created_at`` and ``_id`` are set at insert
+    and never change), so there oldest-first is served without a sort: a first page then
+    costs the same with 1,000 or 100,000 documents. MongoDB always gets the sort, served by the
+    ``user_id``-first indexes.
+    """
+    cursor = coll.find(query, projection)
+    if order == INSERTION_ORDER and _is_ferretdb(coll):
+        return cursor
+    return cursor.sort(order)
+
+
+def _count(coll, query):
+    """Exact total on MongoDB (counted through the index). FerretDB reads every matching
+    document to count, so there the count stops at FERRETDB_COUNT_CAP (None beyond it):
+    a page's cost no longer grows with the collection."""
+    if not _is_ferretdb(coll):
+        return coll.count_documents(query)
+    total = coll.count_documents(query, limit=FERRETDB_COUNT_CAP + 1)
+    return total if total <= FERRETDB_COUNT_CAP else None
+
+
 def find_page(collection_name, query, args, allowed_sort, projection=None, default_sort=("created_at", 1)):
-    """Run a list query. Returns ``(documents, headers)`` for a smorest list response."""
+    """Run a list query. Returns ``(documents, headers)`` for a smorest list response.
+
+    Without ``page``/``page_size`` the whole filtered list comes back, up to ``LIST_CAP``.
+    A page fetches one extra document to know whether a next page exists; see ``_count``
+    for the total.
+    """
     order = parse_sort(args.get("sort"), allowed_sort, default_sort)
     coll = collection(collection_name)
     paged = "page" in args or "page_size" in args
-    if not paged:
-        docs = list(coll.find(query, projection).sort(order).limit(LIST_CAP + 1))
-        if len(docs) <= LIST_CAP:
-            return docs, {}
-        total = coll.count_documents(query)
-        return docs[:LIST_CAP], _header(total, 1, LIST_CAP, truncated=True)
-    page = args.get("page", 1)
-    page_size = args.get("page_size", DEFAULT_PAGE_SIZE)
-    total = coll.count_documents(query)
-    docs = list(coll.find(query, projection).sort(order).skip((page - 1) * page_size).limit(page_size))
-    return docs, _header(total, page, page_size)
+    page = args.get("page", 1) if paged else 1
+    page_size = args.get("page_size", DEFAULT_PAGE_SIZE) if paged else LIST_CAP
+    cursor = _cursor(coll, query, projection, order)
+    docs = list(cursor.skip((page - 1) * page_size).limit(page_size + 1))
+    has_next = len(docs) > page_size
+    docs = docs[:page_size]
+    if not paged and not has_next:
+        return docs, {}
+    return docs, _header(page, page_size, has_next, _count(coll, query), truncated=not paged)

@@ -1,0 +1,105 @@
+"""Project rules and queries.
+
+A project's money is in its currency, fixed at write time: the client's billing
+currency, else the user's default, else USD. The budget is stored in that
+currency's minor units.
+"""
+
+from ..common import lists, money, rates
+from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.references import refuse_if_referenced
+from ..common.timeutil import date_to_datetime
+from ..db import collection
+from ..errors import unprocessable
+from ..time_tracking import billing
+
+COLLECTION = "projects"
+SORTABLE = {"name", "status", "start_date", "end_date", "created_at", "updated_at"}
+SEARCHABLE = ("name", "description")
+REFERRERS = (("time_entries", "time entry", "time entries"), ("invoices", "invoice", "invoices"))
+DATE_FIELDS = ("start_date", "end_date")
+
+
+def render(project):
+    """The stored project with its budget back in major units."""
+    view = dict(project)
+    view["budget"] = money.from_minor(project.get("budget"), project["currency"])
+    return view
+
+
+def _client(user_id, client_id):
+    return require_owned_reference("clients", client_id, user_id, "client_id", "client")
+
+
+def _stored(fields, currency):
+    """Body fields as stored: budget in minor units, calendar dates as UTC midnights."""
+    doc = dict(fields)
+    if "budget" in doc:
+        doc["budget"] = None if doc["budget"] is None else money.to_minor(doc["budget"], currency)
+    for name in DATE_FIELDS:
+        if name in doc:
+            doc[name] = date_to_datetime(doc[name])
+    return doc
+
+
+def list_projects(user_id, args):
+    query = {"user_id": user_id, "archived": bool(args.get("archived", False))}
+    for name in ("client_id", "status"):
+        if args.get(name) is not None:
+            query[name] = args[name]
+    query.update(lists.text_search(args.get("q"), SEARCHABLE))
+    docs, headers = lists.find_page(COLLECTION, query, args, SORTABLE)
+    return [render(doc) for doc in docs], headers
+
+
+def create_project(user, data):
+    currency = rates.billing_currency(_client(user["_id"], data.get("client_id")), user)
+    doc = _stored(data, currency)
+    doc["currency"] = currency
+    return render(insert_owned(COLLECTION, user["_id"], doc))
+
+
+def get_project(user_id, project_id):
+    return get_owned_or_404(COLLECTION, project_id, user_id, "Project")
+
+
+def project_with_consumption(user, project_id):
+    project = get_project(user["_id"], project_id)
+    return {**render(project), **billing.project_consumption(user, project)}
+
+
+def update_project(user, project_id, changes):
+    """Partial update. A new client may change the currency: the budget keeps its amount."""
+    user_id = user["_id"]
+    project = get_project(user_id, project_id)
+    merged = {name: changes.get(name, project.get(name)) for name in DATE_FIELDS}
+    start, end = (date_to_datetime(merged[name]) for name in DATE_FIELDS)
+    if start and end and end < start:
+        unprocessable("end_date", "Must not be before start_date.")
+    currency = project["currency"]
+    if "client_id" in changes:
+        currency = rates.billing_currency(_client(user_id, changes["client_id"]), user)
+        if "budget" not in changes and currency != project["currency"]:
+            changes["budget"] = money.from_minor(project.get("budget"), project["currency"])
+    doc = _stored(changes, currency)
+    doc["currency"] = currency
+    updated = update_owned(COLLECTION, project["_id"], user_id, doc, "Project")
+    if "client_id" in changes and changes["client_id"] != project.get("client_id"):
+        billing.move_project_entries(user_id, project["_id"], changes["client_id"])
+    return render(updated)
+
+
+def delete_project(user_id, project_id):
+    project = get_project(user_id, project_id)
+    refuse_if_referenced(user_id, "project_id", project["_id"], REFERRERS, "Project")
+    delete_owned(COLLECTION, project["_id"], user_id, "Project")
+
+
+def names(user_id, collection_name, ids):
+    """{id: name} for the caller's documents among ``ids`` (one query)."""
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    cursor = collection(collection_name).find({"user_id": user_id, "_id": {"$in": ids}}, {"name": 1})
+    return {doc["_id"]: doc["name"] for doc in cursor}

@@ -1,0 +1,102 @@
+"""What a time entry is worth: the shared billing rule (``common.rates``) applied with
+the entry's project and client, loaded once per distinct id, never once per entry."""
+
+from collections import defaultdict
+
+from ..common import money, rates
+from ..db import collection
+
+ENTRIES = "time_entries"
+PROJECT_FIELDS = {"name": 1, "hourly_rate": 1, "client_id": 1}
+CLIENT_FIELDS = {"name": 1, "default_hourly_rate": 1, "currency": 1}
+
+
+class Pricing:
+    """Resolves entries' rate, currency and amount for one user, caching projects and clients."""
+
+    def __init__(self, user):
+        self.user = user
+        self.projects = {}
+        self.clients = {}
+
+    def _load(self, name, cache, ids, projection):
+        missing = [i for i in set(ids) if i is not None and i not in cache]
+        if missing:
+            for doc in collection(name).find({"user_id": self.user["_id"], "_id": {"$in": missing}}, projection):
+                cache[doc["_id"]] = doc
+            for i in missing:
+                cache.setdefault(i, None)
+
+    def preload(self, entries):
+        """Fetch the projects and clients of ``entries`` in two queries."""
+        self._load("projects", self.projects, [e.get("project_id") for e in entries], PROJECT_FIELDS)
+        self._load("clients", self.clients, [e.get("client_id") for e in entries], CLIENT_FIELDS)
+
+    def project(self, entry):
+        self.preload([entry])
+        return self.projects.get(entry.get("project_id"))
+
+    def client(self, entry):
+        self.preload([entry])
+        return self.clients.get(entry.get("client_id"))
+
+    def price(self, entry):
+        """{rate, rate_source, currency, amount} for an entry (amount 0 if not billable or running)."""
+        client = self.client(entry)
+        rate, source = rates.effective_rate(entry, self.project(entry), client, self.user)
+        currency = rates.billing_currency(client, self.user)
+        amount = rates.entry_amount(entry, rate, currency)
+        return {"effective_rate": rate, "rate_source": source, "currency": currency, "amount": amount}
+
+
+def priced(user, entries):
+    """Entries with their pricing fields added (for lists and single reads)."""
+    pricing = Pricing(user)
+    pricing.preload(entries)
+    return [{**entry, **pricing.price(entry)} for entry in entries]
+
+
+def project_consumption(user, project):
+    """Tracked and billable time of a project's stopped entries, and what is left of its budget."""
+    pricing = Pricing(user)
+    tracked = billable = 0
+    amount = money.quantize(0, project["currency"])
+    cursor = collection(ENTRIES).find(
+        {"user_id": user["_id"], "project_id": project["_id"]},
+        {"duration": 1, "is_billable": 1, "hourly_rate": 1, "project_id": 1, "client_id": 1},
+    )
+    for entry in cursor:
+        tracked += entry.get("duration") or 0
+        if entry.get("is_billable", True):
+            billable += entry.get("duration") or 0
+            price = pricing.price(entry)
+            if price["currency"] == project["currency"]:
+                amount += price["amount"]
+    budget = money.from_minor(project.get("budget"), project["currency"])
+    hours = project.get("budget_hours")
+    return {
+        "tracked_seconds": tracked,
+        "billable_seconds": billable,
+        "billable_amount": amount,
+        "remaining_budget": None if budget is None else budget - amount,
+        "remaining_hours": None if hours is None else round(hours - tracked / 3600, 4),
+    }
+
+
+def move_project_entries(user_id, project_id, client_id):
+    """Keep the denormalised client_id of a project's not yet invoiced entries in step."""
+    collection(ENTRIES).update_many(
+        {"user_id": user_id, "project_id": project_id, "invoice_id": None}, {"$set": {"client_id": client_id}}
+    )
+
+
+def add_amount(totals, currency, amount):
+    totals[currency] = totals.get(currency, money.quantize(0, currency)) + amount
+
+
+def new_bucket():
+    return {"seconds": 0, "billable_seconds": 0, "amounts": {}}
+
+
+def buckets():
+    return defaultdict(new_bucket)

@@ -1,0 +1,50 @@
+"""At most one running timer per user, race-free on MongoDB and FerretDB alike.
+
+A running entry is registered in ``running_timers`` under ``_id = user_id``. The
+``_id`` index is unique on every engine (FerretDB 1.24 has no partial indexes and
+ignores ``sparse``), so of two concurrent starts exactly one insert succeeds; the
+other gets DuplicateKeyError and its freshly inserted entry is removed again.
+A registration whose entry is no longer running (a crash between stopping and
+unregistering) is stale and is replaced.
+"""
+
+from pymongo.errors import DuplicateKeyError
+
+from ..common.timeutil import utcnow
+from ..db import collection
+from ..errors import abort_with
+
+TIMERS = "running_timers"
+ENTRIES = "time_entries"
+
+
+def _running_entry(user_id, entry_id):
+    return collection(ENTRIES).find_one({"_id": entry_id, "user_id": user_id, "end_time": None})
+
+
+def register(user_id, entry_id):
+    """Claim the user's one timer slot for ``entry_id``, else 409 naming the running entry."""
+    for _ in range(3):
+        try:
+            collection(TIMERS).insert_one({"_id": user_id, "entry_id": entry_id, "started_at": utcnow()})
+            return
+        except DuplicateKeyError:
+            held = collection(TIMERS).find_one({"_id": user_id})
+            if held is None:
+                continue
+            if _running_entry(user_id, held["entry_id"]) is not None:
+                abort_with(409, f"A timer is already running (entry {held['entry_id']}); stop it first",
+                           running_entry_id=str(held["entry_id"]))
+            collection(TIMERS).delete_one({"_id": user_id, "entry_id": held["entry_id"]})
+    abort_with(409, "A timer is being started concurrently; try again")
+
+
+def release(user_id, entry_id):
+    """Free the slot if ``entry_id`` holds it."""
+    collection(TIMERS).delete_one({"_id": user_id, "entry_id": entry_id})
+
+
+def current(user_id):
+    """The user's running entry, or None."""
+    held = collection(TIMERS).find_one({"_id": user_id})
+    return None if held is None else _running_entry(user_id, held["entry_id"])

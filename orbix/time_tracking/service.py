@@ -1,0 +1,234 @@
+"""Time entry rules and queries.
+
+``duration`` is always computed here from start and end (0 while running);
+``client_id`` is copied from the project at write time so client filters need no
+join; an entry carrying ``invoice_id`` is locked until invoicing releases it.
+"""
+
+from datetime import timedelta
+
+from werkzeug.exceptions import NotFound
+
+from ..common import lists, money
+from ..common.csvexport import csv_response
+from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.timeutil import UTC, as_utc, utcnow
+from ..db import collection
+from ..errors import conflict, unprocessable
+from . import billing, running
+
+COLLECTION = "time_entries"
+SORTABLE = {"start_time", "end_time", "duration", "created_at", "updated_at"}
+NOT_INVOICED = {"invoice_id": None}
+CSV_COLUMNS = ("date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced")
+
+
+def _duration(start, end):
+    if end is None:
+        return 0
+    if end < start:
+        unprocessable("end_time", "Must not be before start_time.")
+    return int((as_utc(end) - as_utc(start)).total_seconds())
+
+
+def _project_link(user_id, project_id):
+    """(project_id, client_id) for a body's project_id: the caller's project, else 422."""
+    project = require_owned_reference("projects", project_id, user_id, "project_id", "project", {"client_id": 1})
+    return (None, None) if project is None else (project["_id"], project.get("client_id"))
+
+
+def _locked(entry):
+    conflict(f"Time entry is invoiced (invoice {entry['invoice_id']}) and locked; delete or void the invoice to unlock it")
+
+
+def _get(user_id, entry_id):
+    return get_owned_or_404(COLLECTION, entry_id, user_id, "Time entry")
+
+
+def _get_unlocked(user_id, entry_id):
+    entry = _get(user_id, entry_id)
+    if entry.get("invoice_id") is not None:
+        _locked(entry)
+    return entry
+
+
+def _write_guarded(write, user_id, entry):
+    """Run a write conditional on the entry not being invoiced; 409 if invoicing won the race."""
+    try:
+        return write()
+    except NotFound:
+        _get_unlocked(user_id, entry["_id"])
+        raise
+
+
+def view(user, entry):
+    return billing.priced(user, [entry])[0]
+
+
+def list_query(user_id, args):
+    query = {"user_id": user_id}
+    for name in ("project_id", "client_id"):
+        if args.get(name) is not None:
+            query[name] = args[name]
+    if "billable" in args:
+        query["is_billable"] = args["billable"]
+    if "invoiced" in args:
+        query["invoice_id"] = {"$ne": None} if args["invoiced"] else None
+    if "running" in args:
+        query["end_time"] = None if args["running"] else {"$ne": None}
+    query.update(lists.date_range("start_time", args.get("from_"), args.get("to"), args.get("tz")))
+    query.update(lists.text_search(args.get("q"), ("description",)))
+    return query
+
+
+def list_entries(user, args):
+    docs, headers = lists.find_page(COLLECTION, list_query(user["_id"], args), args, SORTABLE)
+    return billing.priced(user, docs), headers
+
+
+def create_entry(user, data):
+    user_id = user["_id"]
+    data = dict(data, description=data.get("description") or "")
+    data["project_id"], data["client_id"] = _project_link(user_id, data.get("project_id"))
+    data["end_time"] = data.get("end_time")
+    data["duration"] = _duration(data["start_time"], data["end_time"])
+    data.update(invoice_id=None, invoiced_at=None)
+    entry = insert_owned(COLLECTION, user_id, data)
+    if entry["end_time"] is None:
+        try:
+            running.register(user_id, entry["_id"])
+        except Exception:
+            collection(COLLECTION).delete_one({"_id": entry["_id"], "user_id": user_id})
+            raise
+    return view(user, entry)
+
+
+def get_entry(user, entry_id):
+    return view(user, _get(user["_id"], entry_id))
+
+
+def current_entry(user):
+    entry = running.current(user["_id"])
+    return None if entry is None else view(user, entry)
+
+
+def stop_entry(user, entry_id, end_time=None):
+    user_id = user["_id"]
+    entry = _get_unlocked(user_id, entry_id)
+    if entry.get("end_time") is not None:
+        conflict("Time entry is already stopped")
+    end = end_time or utcnow()
+    changes = {"end_time": end, "duration": _duration(entry["start_time"], end)}
+    try:
+        updated = update_owned(COLLECTION, entry["_id"], user_id, changes, "Time entry", {"end_time": None, **NOT_INVOICED})
+    except NotFound:
+        conflict("Time entry is already stopped")
+    running.release(user_id, entry["_id"])
+    return view(user, updated)
+
+
+def update_entry(user, entry_id, changes):
+    """Partial update; duration follows start/end; a stopped entry cannot be restarted."""
+    user_id = user["_id"]
+    entry = _get_unlocked(user_id, entry_id)
+    changes = dict(changes)
+    if "end_time" in changes and changes["end_time"] is None and entry.get("end_time") is not None:
+        unprocessable("end_time", "A stopped entry cannot be restarted; start a new timer instead.")
+    if "description" in changes:
+        changes["description"] = changes["description"] or ""
+    if "project_id" in changes:
+        changes["project_id"], changes["client_id"] = _project_link(user_id, changes["project_id"])
+    start = changes.get("start_time", entry["start_time"])
+    end = changes.get("end_time", entry.get("end_time"))
+    changes["duration"] = _duration(start, end)
+    updated = _write_guarded(
+        lambda: update_owned(COLLECTION, entry["_id"], user_id, changes, "Time entry", NOT_INVOICED), user_id, entry
+    )
+    if entry.get("end_time") is None and updated.get("end_time") is not None:
+        running.release(user_id, entry["_id"])
+    return view(user, updated)
+
+
+def delete_entry(user_id, entry_id):
+    entry = _get_unlocked(user_id, entry_id)
+    _write_guarded(lambda: delete_owned(COLLECTION, entry["_id"], user_id, "Time entry", NOT_INVOICED), user_id, entry)
+    running.release(user_id, entry["_id"])
+
+
+def _entries(user_id, args):
+    """The filtered entries in start order, streamed from the cursor."""
+    return collection(COLLECTION).find(list_query(user_id, args)).sort([("start_time", 1), ("_id", 1)])
+
+
+def _day_spans(start, end, tz):
+    """(local date, seconds) pieces of [start, end), split at local midnights."""
+    cursor = start
+    while cursor < end:
+        local = cursor.astimezone(tz)
+        next_midnight = (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1))
+        boundary = min(end, next_midnight.astimezone(UTC))
+        if boundary <= cursor:  # defensive: a DST oddity must never loop forever
+            boundary = end
+        yield local.date(), int((boundary - cursor).total_seconds())
+        cursor = boundary
+
+
+def summary(user, args):
+    """Totals and breakdowns by project and local day, computed in Python over the indexed query."""
+    tz = args.get("tz") or UTC
+    pricing = billing.Pricing(user)
+    totals = billing.new_bucket()
+    projects, days = billing.buckets(), billing.buckets()
+    count = 0
+    for entry in _entries(user["_id"], args):
+        count += 1
+        seconds = entry.get("duration") or 0
+        price = pricing.price(entry)
+        billable = entry.get("is_billable", True)
+        project_bucket = projects[entry.get("project_id")]
+        for bucket in (totals, project_bucket):
+            bucket["seconds"] += seconds
+            bucket["billable_seconds"] += seconds if billable else 0
+            if billable and price["effective_rate"] is not None and seconds:
+                billing.add_amount(bucket["amounts"], price["currency"], price["amount"])
+        if entry.get("end_time") is not None:
+            for index, (day, part) in enumerate(_day_spans(as_utc(entry["start_time"]), as_utc(entry["end_time"]), tz)):
+                day_bucket = days[day.isoformat()]
+                day_bucket["seconds"] += part
+                day_bucket["billable_seconds"] += part if billable else 0
+                if index == 0 and billable and price["effective_rate"] is not None and seconds:
+                    billing.add_amount(day_bucket["amounts"], price["currency"], price["amount"])
+    names = {pid: (pricing.projects.get(pid) or {}).get("name") for pid in projects}
+    return {
+        "entries": count,
+        "total_seconds": totals["seconds"],
+        "billable_seconds": totals["billable_seconds"],
+        "billable_amounts": totals["amounts"],
+        "by_project": [{"project_id": pid, "name": names[pid], **bucket} for pid, bucket in projects.items()],
+        "by_day": [{"date": day, **days[day]} for day in sorted(days)],
+    }
+
+
+def _csv_rows(user, args):
+    pricing = billing.Pricing(user)
+    for entry in _entries(user["_id"], args):
+        price = pricing.price(entry)
+        start, end = as_utc(entry["start_time"]), entry.get("end_time")
+        yield (
+            start.date().isoformat(),
+            start.isoformat(),
+            as_utc(end).isoformat() if end else "",
+            f"{(entry.get('duration') or 0) / 3600:.2f}",
+            (pricing.project(entry) or {}).get("name"),
+            (pricing.client(entry) or {}).get("name"),
+            entry.get("description"),
+            bool(entry.get("is_billable", True)),
+            price["effective_rate"],
+            money.quantize(price["amount"], price["currency"]) if price["effective_rate"] is not None else "",
+            entry.get("invoice_id") is not None,
+        )
+
+
+def export_csv(user, args):
+    return csv_response(CSV_COLUMNS, _csv_rows(user, args), f"time-entries-{utcnow().date().isoformat()}.csv")

@@ -1,0 +1,64 @@
+"""Clients through HTTP against the real database."""
+
+from tests.conftest import assert_error_shape
+
+BASE = "/api/clients"
+
+
+def make(client, auth, **fields):
+    response = client.post(BASE, json={"name": "Acme", "email": "a@acme.io", **fields}, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_crud_roundtrip_ignores_extras_and_server_fields(client, auth):
+    body = make(client, auth, phone=None, status="x", default_hourly_rate=85.5, user_id="6b0849783ef581af828dd253", created_at="2000-01-01T00:00:00Z")
+    assert body["default_hourly_rate"] == 85.5 and body["user_id"] != "6b0849783ef581af828dd253"
+    assert not body["created_at"].startswith("2000") and "status" not in body
+    assert [c["_id"] for c in client.get(f"{BASE}/", headers=auth).get_json()] == [body["_id"]]
+    patched = client.patch(f"{BASE}/{body['_id']}", json={"default_hourly_rate": None, "name": "Acme Ltd"}, headers=auth).get_json()
+    assert patched["default_hourly_rate"] is None and patched["name"] == "Acme Ltd"
+    assert client.delete(f"{BASE}/{body['_id']}", headers=auth).get_json() == {"message": "Client deleted"}
+
+
+def test_validation_names_the_field(client, auth):
+    for body, field in (({"email": "a@b.io"}, "name"), ({"name": "x", "email": "nope"}, "email"),
+                        ({"name": "x" * 201, "email": "a@b.io"}, "name"), ({"name": "x", "email": "a@b.io", "currency": "XXX1"}, "currency")):
+        assert field in assert_error_shape(client.post(BASE, json=body, headers=auth), 422)["errors"]["json"]
+
+
+def test_other_users_clients_are_invisible(client, auth, other_auth):
+    mine = make(client, auth)
+    for call in (client.get, client.put, client.delete):
+        assert_error_shape(call(f"{BASE}/{mine['_id']}", json={}, headers=other_auth), 404)
+    assert client.get(BASE, headers=other_auth).get_json() == []
+
+
+def test_list_search_archive_and_sort(client, auth):
+    acme = make(client, auth)
+    beta = make(client, auth, name="Beta", email="b@beta.io", company="Widgets")
+    old = make(client, auth, name="Old", email="o@o.io", archived=True)
+    ids = lambda query: [c["_id"] for c in client.get(f"{BASE}?{query}", headers=auth).get_json()]  # noqa: E731
+    assert ids("") == [acme["_id"], beta["_id"]]
+    assert ids("q=widg") == [beta["_id"]] and ids("q=a(") == []
+    assert ids("archived=true") == [old["_id"]]
+    assert ids("sort=-name") == [beta["_id"], acme["_id"]]
+    assert_error_shape(client.get(f"{BASE}?sort=password", headers=auth), 422)
+
+
+def test_pagination_header_is_exact_and_unpaged_list_is_whole(client, auth):
+    for i in range(5):
+        make(client, auth, name=f"C{i}")
+    page = client.get(f"{BASE}?page=2&page_size=2", headers=auth)
+    assert [c["name"] for c in page.get_json()] == ["C2", "C3"]
+    assert page.headers["X-Pagination"] == '{"page": 2, "first_page": 1, "total": 5, "total_pages": 3, "last_page": 3, "previous_page": 1, "next_page": 3}'
+    whole = client.get(BASE, headers=auth)
+    assert len(whole.get_json()) == 5 and "X-Pagination" not in whole.headers
+
+
+def test_delete_referenced_client_is_409_and_archive_works(client, auth):
+    acme = make(client, auth)
+    client.post("/api/projects", json={"name": "Site", "client_id": acme["_id"]}, headers=auth)
+    refused = assert_error_shape(client.delete(f"{BASE}/{acme['_id']}", headers=auth), 409)
+    assert "1 project" in refused["message"] and "archive" in refused["message"]
+    assert client.patch(f"{BASE}/{acme['_id']}", json={"archived": True}, headers=auth).get_json()["archived"] is True

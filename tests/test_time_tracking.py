@@ -1,0 +1,164 @@
+"""Time tracking through HTTP against the real database."""
+
+import csv
+import io
+import threading
+
+from tests.conftest import assert_error_shape
+
+BASE = "/api/time-tracking"
+
+
+def project(client, auth, **fields):
+    body = {"name": "Site", **fields}
+    response = client.post("/api/projects", json=body, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def entry(client, auth, **fields):
+    body = {"description": "Work", "start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:30:00Z", **fields}
+    response = client.post(BASE, json=body, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_finished_entry_has_server_computed_duration_and_ignores_input_duration(client, auth):
+    created = entry(client, auth, duration=5, user_id="6b0849783ef581af828dd253")
+    assert created["duration"] == 5400 and created["is_billable"] is True and created["end_time"].endswith("+00:00")
+
+
+def test_second_running_timer_is_409_naming_the_running_entry(client, auth):
+    first = entry(client, auth, end_time=None)
+    second = client.post(BASE, json={"description": "x", "start_time": "2025-03-01T11:00:00Z"}, headers=auth)
+    body = assert_error_shape(second, 409)
+    assert first["_id"] in body["message"]
+    assert client.get(f"{BASE}/current", headers=auth).get_json()["_id"] == first["_id"]
+
+
+def test_concurrent_starts_exactly_one_wins(app, auth):
+    codes = []
+    barrier = threading.Barrier(6)
+
+    def start():
+        http = app.test_client()
+        barrier.wait()
+        codes.append(http.post(BASE, json={"start_time": "2025-03-01T09:00:00Z"}, headers=auth).status_code)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201, 409, 409, 409, 409, 409]
+    listed = app.test_client().get(f"{BASE}?running=true", headers=auth).get_json()
+    assert len(listed) == 1
+
+
+def test_stop_rules(client, auth):
+    running = entry(client, auth, end_time=None)
+    assert client.get(f"{BASE}/current", headers=auth).get_json()["_id"] == running["_id"]
+    early = client.post(f"{BASE}/{running['_id']}/stop", json={"end_time": "2025-03-01T08:00:00Z"}, headers=auth)
+    assert "end_time" in assert_error_shape(early, 422)["errors"]["json"]
+    stopped = client.post(f"{BASE}/{running['_id']}/stop", json={"end_time": "2025-03-01T09:00:30+00:00"}, headers=auth)
+    assert stopped.status_code == 200 and stopped.get_json()["duration"] == 30
+    assert_error_shape(client.post(f"{BASE}/{running['_id']}/stop", json={}, headers=auth), 409)
+    current = client.get(f"{BASE}/current", headers=auth)
+    assert current.status_code == 200 and current.get_json() is None
+    assert entry(client, auth, end_time=None)["end_time"] is None  # the slot is free again
+
+
+def test_update_recomputes_duration_and_null_clears_rate(client, auth):
+    created = entry(client, auth, hourly_rate=50)
+    updated = client.put(f"{BASE}/{created['_id']}", json={"start_time": "2025-03-01T10:00:00Z", "hourly_rate": None}, headers=auth).get_json()
+    assert updated["duration"] == 1800 and updated["hourly_rate"] is None
+    bad = client.patch(f"{BASE}/{created['_id']}", json={"end_time": "2025-03-01T09:00:00Z"}, headers=auth)
+    assert "end_time" in assert_error_shape(bad, 422)["errors"]["json"]
+
+
+def test_project_id_must_be_own_and_client_is_denormalised(client, auth, other_auth):
+    theirs = project(client, other_auth)
+    refused = client.post(BASE, json={"start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:00:00Z", "project_id": theirs["_id"]}, headers=auth)
+    assert "project_id" in assert_error_shape(refused, 422)["errors"]["json"]
+    acme = client.post("/api/clients", json={"name": "Acme", "email": "a@acme.io"}, headers=auth).get_json()
+    mine = project(client, auth, client_id=acme["_id"])
+    created = entry(client, auth, project_id=mine["_id"])
+    assert created["client_id"] == acme["_id"]
+    assert [e["_id"] for e in client.get(f"{BASE}?client_id={acme['_id']}", headers=auth).get_json()] == [created["_id"]]
+    moved = client.patch(f"{BASE}/{created['_id']}", json={"project_id": None}, headers=auth).get_json()
+    assert moved["client_id"] is None
+
+
+def test_other_users_entries_are_404(client, auth, other_auth):
+    created = entry(client, auth)
+    for call in (client.get, client.put, client.delete):
+        assert_error_shape(call(f"{BASE}/{created['_id']}", json={}, headers=other_auth), 404)
+    assert client.get(BASE, headers=other_auth).get_json() == []
+    assert_error_shape(client.get(f"{BASE}/not-an-id", headers=auth), 404)
+
+
+def test_invoiced_entry_is_locked_until_released(client, auth, db):
+    created = entry(client, auth)
+    from bson import ObjectId
+
+    invoice_id = ObjectId()
+    db.time_entries.update_one({"_id": ObjectId(created["_id"])}, {"$set": {"invoice_id": invoice_id, "invoiced_at": None}})
+    assert_error_shape(client.put(f"{BASE}/{created['_id']}", json={"description": "x"}, headers=auth), 409)
+    assert_error_shape(client.delete(f"{BASE}/{created['_id']}", headers=auth), 409)
+    assert [e["_id"] for e in client.get(f"{BASE}?invoiced=true", headers=auth).get_json()] == [created["_id"]]
+    db.time_entries.update_one({"_id": ObjectId(created["_id"])}, {"$set": {"invoice_id": None}})
+    assert client.delete(f"{BASE}/{created['_id']}", headers=auth).get_json() == {"message": "Time entry deleted"}
+
+
+def test_range_edges_include_an_entry_starting_at_to_midnight(client, auth):
+    edge = entry(client, auth, start_time="2025-03-02T00:00:00Z", end_time="2025-03-02T01:00:00Z")
+    entry(client, auth, start_time="2025-03-03T00:00:00Z", end_time="2025-03-03T01:00:00Z")
+    by_date = client.get(f"{BASE}?from=2025-03-02&to=2025-03-02", headers=auth).get_json()
+    assert [e["_id"] for e in by_date] == [edge["_id"]]
+    by_instant = client.get(f"{BASE}?to=2025-03-02T00:00:00Z", headers=auth).get_json()
+    assert [e["_id"] for e in by_instant] == [edge["_id"]]
+    assert "to" in assert_error_shape(client.get(f"{BASE}?from=2025-03-05&to=2025-03-01", headers=auth), 422)["errors"]["query"]
+
+
+def test_bad_filters_are_422_naming_the_field(client, auth):
+    for query, field in (("project_id=zz", "project_id"), ("billable=maybe", "billable"), ("tz=Mars/Base", "tz"), ("sort=secret", "sort")):
+        body = assert_error_shape(client.get(f"{BASE}?{query}", headers=auth), 422)
+        assert field in str(body), body
+
+
+def test_effective_rate_falls_back_entry_project_client_user(client, auth):
+    acme = client.post("/api/clients", json={"name": "Acme", "email": "a@acme.io", "default_hourly_rate": 80, "currency": "EUR"}, headers=auth).get_json()
+    rated = project(client, auth, client_id=acme["_id"], hourly_rate=100)
+    unrated = project(client, auth, name="Other", client_id=acme["_id"])
+    own = entry(client, auth, project_id=rated["_id"], hourly_rate=120)
+    from_project = entry(client, auth, project_id=rated["_id"])
+    from_client = entry(client, auth, project_id=unrated["_id"])
+    listed = {e["_id"]: e for e in client.get(BASE, headers=auth).get_json()}
+    assert (listed[own["_id"]]["rate_source"], listed[own["_id"]]["amount"]) == ("entry", 180)
+    assert (listed[from_project["_id"]]["rate_source"], listed[from_project["_id"]]["amount"]) == ("project", 150)
+    assert (listed[from_client["_id"]]["rate_source"], listed[from_client["_id"]]["currency"]) == ("client", "EUR")
+
+
+def test_summary_totals_equal_the_listed_entries_and_split_days(client, auth):
+    entry(client, auth, hourly_rate=60.5, start_time="2025-03-01T23:00:00Z", end_time="2025-03-02T01:00:00Z")
+    entry(client, auth, hourly_rate=33.33, description="x", start_time="2025-03-02T09:00:00Z", end_time="2025-03-02T09:20:00Z")
+    entry(client, auth, is_billable=False, start_time="2025-03-02T10:00:00Z", end_time="2025-03-02T11:00:00Z")
+    listed = client.get(BASE, headers=auth).get_json()
+    summary = client.get(f"{BASE}/summary", headers=auth).get_json()
+    assert summary["total_seconds"] == sum(e["duration"] for e in listed) == 3 * 3600 + 1200
+    assert summary["billable_seconds"] == 2 * 3600 + 1200
+    assert summary["billable_amounts"] == {"USD": round(sum(e["amount"] for e in listed), 2)} == {"USD": 132.11}
+    assert [(d["date"], d["seconds"]) for d in summary["by_day"]] == [("2025-03-01", 3600), ("2025-03-02", 3600 + 1200 + 3600)]
+    local = client.get(f"{BASE}/summary?tz=America/New_York", headers=auth).get_json()
+    assert [(d["date"], d["seconds"]) for d in local["by_day"]] == [("2025-03-01", 2 * 3600), ("2025-03-02", 1200 + 3600)]
+
+
+def test_csv_export_escapes_and_neutralises_formulas(client, auth):
+    entry(client, auth, description='=SUM(A1) "quoted", with comma\nand newline', hourly_rate=10)
+    response = client.get(f"{BASE}/export.csv", headers=auth)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert 'attachment; filename="time-entries-' in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced"]
+    assert rows[1][6] == '\'=SUM(A1) "quoted", with comma\nand newline'
+    assert rows[1][3] == "1.50" and rows[1][9] == "15.00" and rows[1][10] == "false"
