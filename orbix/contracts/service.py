@@ -1,0 +1,417 @@
+"""Contract rules and queries: composition from templates, lifecycle, signing links.
+
+Lifecycle (``TRANSITIONS``): a draft is edited, then sent for signature (which freezes
+its text and issues a single-use link) or marked active directly (signed elsewhere,
+as the existing web client does). Every status change is one conditional update on
+the status read, so two concurrent changes cannot both apply.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from pymongo import ReturnDocument
+
+from ..auth.service import business_profile
+from ..common import lists, money, timeutil
+from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.ownership import get_owned_or_404, parse_id, require_owned_reference
+from ..db import collection
+from ..errors import conflict, not_found, unprocessable
+from . import rendering
+from .builtin_templates import BUILTIN_TEMPLATES
+
+COLLECTION = "contracts"
+TEMPLATES = "contract_templates"
+TOKENS = "contract_tokens"
+SORTABLE = {"created_at", "updated_at", "title", "status", "start_date", "end_date", "value"}
+# The list leaves out the long text (the client lists title, value, status and dates).
+LIST_PROJECTION = {"content": 0, "variables": 0, "parties": 0, "signing": 0}
+
+TRANSITIONS = {
+    "draft": {"sent", "active", "cancelled"},
+    "sent": {"draft", "signed", "cancelled"},
+    "signed": {"active", "completed", "terminated"},
+    "active": {"completed", "terminated"},
+    "completed": set(),
+    "terminated": set(),
+    "cancelled": set(),
+}
+# Moves that only a dedicated step may make (PUT cannot).
+DEDICATED_STEP = {"sent": "POST /api/contracts/{id}/send", "signed": "the signer, through the signing link"}
+DELETABLE = ("draft", "cancelled")
+TOKEN_BYTES = 32
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+LINK_GONE = "Signing link"
+
+
+# ---- views -------------------------------------------------------------------------------
+
+def view(doc):
+    """A stored contract ready for the schema: the value back in major units."""
+    shown = dict(doc)
+    if shown.get("value") is not None:
+        shown["value"] = money.from_minor(shown["value"], shown.get("currency") or money.DEFAULT_CURRENCY)
+    return shown
+
+
+def sha256(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parties_for(user, client):
+    """Party A from the business profile, party B from the client: names, signatory, contact."""
+    profile = business_profile(user)
+    parties = {"party_a": {"name": profile["business_name"], "representative": profile["name"],
+                           "email": profile["email"], "address": profile["address"]}}
+    if client:
+        parties["party_b"] = {"name": client.get("company") or client["name"], "representative": client["name"],
+                              "email": client.get("email"), "address": client.get("address")}
+    return parties
+
+
+# ---- templates ---------------------------------------------------------------------------
+
+def _user_spec(doc):
+    variables = tuple(rendering.Variable(**variable) for variable in doc.get("variables") or [])
+    return rendering.TemplateSpec(key=str(doc["_id"]), title=doc["title"], description=doc.get("description") or "",
+                                  variables=variables, body=doc["body"], builtin=False)
+
+
+def template_view(doc):
+    return {**doc, **_user_spec(doc).as_dict()}
+
+
+def list_templates(user_id):
+    """Built-in templates first, then the caller's own, oldest first."""
+    own = collection(TEMPLATES).find({"user_id": user_id}).sort([("created_at", 1), ("_id", 1)]).limit(lists.LIST_CAP)
+    return [spec.as_dict() for spec in BUILTIN_TEMPLATES.values()] + [template_view(doc) for doc in own]
+
+
+def find_template(user_id, key):
+    """A built-in template by key or one of the caller's by id; None when neither."""
+    if key in BUILTIN_TEMPLATES:
+        return BUILTIN_TEMPLATES[key]
+    oid = parse_id(key)
+    doc = collection(TEMPLATES).find_one({"_id": oid, "user_id": user_id}) if oid else None
+    return _user_spec(doc) if doc else None
+
+
+def get_template(user_id, key):
+    spec = find_template(user_id, key)
+    if spec is None:
+        not_found("Template")
+    return spec.as_dict()
+
+
+def _declared_variables(body, variables):
+    """Declared variables, or every placeholder as required text when none are declared;
+    a placeholder that is not declared is a 422 naming it."""
+    used = rendering.placeholders(body)
+    if variables is None:
+        variables = [{"name": name} for name in used]
+    undeclared = [name for name in used if name not in {variable["name"] for variable in variables}]
+    if undeclared:
+        unprocessable("body", f"Uses undeclared variable(s): {', '.join(undeclared)}.")
+    return [
+        {"name": v["name"], "label": v.get("label") or v["name"].replace("_", " ").capitalize(),
+         "type": v.get("type", "text"), "required": v.get("required", True), "default": v.get("default")}
+        for v in variables
+    ]
+
+
+def _owned_template(user_id, template_id):
+    if template_id in BUILTIN_TEMPLATES:
+        conflict("Built-in templates are read-only; save a copy as your own template instead")
+    return get_owned_or_404(TEMPLATES, template_id, user_id, "Template")
+
+
+def create_template(user_id, data):
+    data["variables"] = _declared_variables(data["body"], data.get("variables"))
+    return template_view(insert_owned(TEMPLATES, user_id, data))
+
+
+def update_template(user_id, template_id, changes):
+    current = _owned_template(user_id, template_id)
+    if "body" in changes or "variables" in changes:
+        body = changes.get("body", current["body"])
+        changes["variables"] = _declared_variables(body, changes.get("variables", current.get("variables")))
+    return template_view(update_owned(TEMPLATES, current["_id"], user_id, changes, "Template"))
+
+
+def delete_template(user_id, template_id):
+    """Contracts made from it keep their rendered text."""
+    delete_owned(TEMPLATES, _owned_template(user_id, template_id)["_id"], user_id, "Template")
+
+
+# ---- composing terms and text ------------------------------------------------------------
+
+def _references(user_id, terms):
+    """The caller's client and project named in ``terms`` (422 when not theirs)."""
+    client = require_owned_reference("clients", terms.get("client_id"), user_id, "client_id")
+    project = require_owned_reference("projects", terms.get("project_id"), user_id, "project_id")
+    if client and project and project.get("client_id") not in (None, client["_id"]):
+        unprocessable("project_id", "The project belongs to a different client.")
+    return client, project
+
+
+def _as_date(value):
+    return timeutil.parse_calendar_date(value) if value is not None else None
+
+
+def _terms(user, terms, client, project):
+    """Currency, value and dates: given ones, else the project's, else the client's or user's
+    currency. Dates are ``date`` objects, the value a Decimal in major units."""
+    project = project or {}
+    currency = terms.get("currency") or project.get("currency") or (client or {}).get("currency") \
+        or business_profile(user)["currency"]
+    value = terms.get("value")
+    if "value" not in terms and project.get("budget") is not None and project.get("currency", currency) == currency:
+        value = money.from_minor(project["budget"], currency)
+    start = terms["start_date"] if "start_date" in terms else _as_date(project.get("start_date"))
+    end = terms["end_date"] if "end_date" in terms else _as_date(project.get("end_date"))
+    if start and end and end < start:
+        unprocessable("end_date", "Must not be before start_date.")
+    return {"currency": currency, "value": value, "start_date": start, "end_date": end}
+
+
+def _render(user, key, given, client, project, terms):
+    """``(spec, stored variables, text)`` for a template with defaults from the parties,
+    the project and the contract's terms (a money variable defaults to the value)."""
+    spec = find_template(user["_id"], key)
+    if spec is None:
+        unprocessable("template", "Unknown template: use a key or id from GET /api/contracts/templates.")
+    defaults = {f"{side}_{field}": text for side, party in parties_for(user, client).items() for field, text in party.items()}
+    if project:
+        defaults.update(project_name=project.get("name"), scope=project.get("description") or project.get("name"))
+    defaults.update(start_date=terms["start_date"], end_date=terms["end_date"],
+                    effective_date=terms["start_date"] or timeutil.utcnow().date())
+    if terms["value"] is not None:
+        defaults.update({variable.name: terms["value"] for variable in spec.variables if variable.type == "money"})
+    stored, text = rendering.render(spec, given or {}, defaults, terms["currency"])
+    return spec, stored, text
+
+
+def render_preview(user, data):
+    """What ``POST /api/contracts`` would produce from a template, without saving."""
+    client, project = _references(user["_id"], data)
+    terms = _terms(user, data, client, project)
+    spec, stored, text = _render(user, data["template"], data.get("variables"), client, project, terms)
+    return {"template": data["template"], "title": spec.title, "variables": stored, "content": text}
+
+
+def _stored_terms(terms):
+    """Terms as MongoDB holds them: dates as UTC midnight, the value in minor units."""
+    value = terms["value"]
+    return {
+        "currency": terms["currency"],
+        "value": money.to_minor(value, terms["currency"]) if value is not None else None,
+        "start_date": timeutil.date_to_datetime(terms["start_date"]),
+        "end_date": timeutil.date_to_datetime(terms["end_date"]),
+    }
+
+
+def _compose(user, data, current=None):
+    """Fields to store for a new contract or a draft's edit: references checked, terms
+    defaulted, the text rendered from a template when one is given."""
+    if "content" in data and ("template" in data or "variables" in data):
+        unprocessable("content", "Send either content or a template with variables, not both.")
+    merged = {**_current_terms(current), **data}
+    client, project = _references(user["_id"], merged)
+    terms = _terms(user, merged, client, project)
+    fields = {key: data[key] for key in ("title", "content") if key in data}
+    fields.update(client_id=client["_id"], project_id=project["_id"] if project else None, **_stored_terms(terms))
+    if "template" in data or "variables" in data:
+        key = data.get("template") or (current or {}).get("template")
+        if not key:
+            unprocessable("template", "This contract was not made from a template: send content instead.")
+        spec, fields["variables"], fields["content"] = _render(user, key, data.get("variables"), client, project, terms)
+        fields["template"] = key
+        fields.setdefault("title", (current or {}).get("title") or spec.title)
+    return fields
+
+
+def _current_terms(current):
+    """A stored contract's terms in the shape the schemas load (for merging an edit)."""
+    if not current:
+        return {}
+    terms = {key: current.get(key) for key in ("client_id", "project_id", "currency")}
+    terms.update(start_date=_as_date(current.get("start_date")), end_date=_as_date(current.get("end_date")))
+    terms["value"] = view(current).get("value")
+    return terms
+
+
+# ---- CRUD --------------------------------------------------------------------------------
+
+def list_contracts(user_id, args):
+    query = {"user_id": user_id}
+    for field in ("status", "client_id", "project_id"):
+        if args.get(field) is not None:
+            query[field] = args[field]
+    query.update(lists.text_search(args.get("q"), ("title",)))
+    docs, headers = lists.find_page(COLLECTION, query, args, SORTABLE, projection=LIST_PROJECTION)
+    return [view(doc) for doc in docs], headers
+
+
+def get_contract_doc(user_id, contract_id):
+    return get_owned_or_404(COLLECTION, contract_id, user_id, "Contract")
+
+
+def get_contract(user_id, contract_id):
+    return view(get_contract_doc(user_id, contract_id))
+
+
+def create_contract(user, data):
+    fields = _compose(user, data)
+    fields.setdefault("template", None)
+    fields.setdefault("variables", None)
+    fields.update(status="draft", content_sha256=None, sent_at=None, signed_at=None, signed_by=None)
+    return view(insert_owned(COLLECTION, user["_id"], fields))
+
+
+def _check_move(current, target):
+    if target == current:
+        return
+    if target in DEDICATED_STEP:
+        conflict(f"A contract becomes {target} only through {DEDICATED_STEP[target]}")
+    if target not in TRANSITIONS[current]:
+        allowed = sorted(TRANSITIONS[current] - DEDICATED_STEP.keys())
+        conflict(f"Cannot change a {current} contract to {target}; allowed: {', '.join(allowed) or 'none (final)'}")
+
+
+def _apply(contract, fields, unset=()):
+    """One conditional write on the status read: 409 if someone changed it meanwhile."""
+    fields = {**fields, "updated_at": timeutil.utcnow()}
+    update = {"$set": fields}
+    if unset:
+        update["$unset"] = {field: "" for field in unset}
+    doc = collection(COLLECTION).find_one_and_update(
+        {"_id": contract["_id"], "user_id": contract["user_id"], "status": contract["status"]},
+        update, return_document=ReturnDocument.AFTER,
+    )
+    if doc is None:
+        conflict("The contract was changed by another request; reload it and try again")
+    return doc
+
+
+def _forget_link(contract):
+    token_hash = (contract.get("signing") or {}).get("token_hash")
+    if token_hash:
+        collection(TOKENS).delete_one({"_id": token_hash})
+
+
+def update_contract(user, contract_id, changes):
+    """Terms change only while draft; the status follows ``TRANSITIONS``. Leaving ``sent``
+    for anything but ``signed`` withdraws the signing link."""
+    contract = get_contract_doc(user["_id"], contract_id)
+    current = contract["status"]
+    target = changes.pop("status", current)
+    _check_move(current, target)
+    if changes and current != "draft":
+        conflict(f"Only a draft's terms and text can change; this contract is {current}")
+    fields = _compose(user, changes, contract) if changes else {}
+    if not fields and target == current:
+        return view(contract)
+    fields["status"] = target
+    unset = ()
+    if current == "sent" and target != "sent":
+        unset = ("signing", "parties") if target == "draft" else ("signing",)
+        if target == "draft":
+            fields["content_sha256"] = None
+    doc = _apply(contract, fields, unset)
+    if unset:
+        _forget_link(contract)
+    return view(doc)
+
+
+def delete_contract(user_id, contract_id):
+    contract = get_contract_doc(user_id, contract_id)
+    if contract["status"] not in DELETABLE:
+        conflict(f"Only draft or cancelled contracts can be deleted; this one is {contract['status']} "
+                 "(cancel or terminate it instead)")
+    delete_owned(COLLECTION, contract["_id"], user_id, "Contract", extra_filter={"status": contract["status"]})
+    _forget_link(contract)
+
+
+def pdf_parts(user, contract_id):
+    """The contract and its parties as printed: the snapshot taken when sent, else live."""
+    contract = get_contract_doc(user["_id"], contract_id)
+    parties = contract.get("parties")
+    if not parties:
+        client = collection("clients").find_one({"_id": contract.get("client_id"), "user_id": user["_id"]})
+        parties = parties_for(user, client)
+    return view(contract), parties
+
+
+# ---- signing -----------------------------------------------------------------------------
+
+def send_contract(user, contract_id, expires_in_days, base_url):
+    """Freeze the text and issue a signing link (a resend replaces the previous link).
+
+    Only the token's SHA-256 is stored, as the ``_id`` of a ``contract_tokens`` document
+    (a lookup every MongoDB-compatible server serves by primary key) and on the contract,
+    which stays the source of truth: a token whose hash is not on its contract is dead.
+    """
+    contract = get_contract_doc(user["_id"], contract_id)
+    if contract["status"] not in ("draft", "sent"):
+        conflict(f"Only a draft can be sent for signature (or a sent one re-sent); this one is {contract['status']}")
+    client = collection("clients").find_one({"_id": contract["client_id"], "user_id": user["_id"]})
+    if client is None:
+        unprocessable("client_id", "The contract's client no longer exists.")
+    now = timeutil.utcnow()
+    tokens = collection(TOKENS)
+    tokens.delete_many({"expires_at": {"$lt": now}})
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token_hash = sha256(token)
+    expires_at = now + timedelta(days=expires_in_days)
+    tokens.insert_one({"_id": token_hash, "contract_id": contract["_id"], "user_id": user["_id"],
+                       "expires_at": expires_at, "created_at": now})
+    try:
+        doc = _apply(contract, {
+            "status": "sent", "sent_at": now, "content_sha256": sha256(contract["content"]),
+            "parties": parties_for(user, client), "signing": {"token_hash": token_hash, "expires_at": expires_at},
+        })
+    except Exception:
+        tokens.delete_one({"_id": token_hash})
+        raise
+    _forget_link(contract)
+    return {"signing_url": f"{base_url}/api/public/contracts/{token}", "expires_at": expires_at, "contract": view(doc)}
+
+
+def _signable(token):
+    """The sent contract a live token opens, and the token's hash; 404 for anything else."""
+    if not isinstance(token, str) or not TOKEN_SHAPE.match(token):
+        not_found(LINK_GONE)
+    token_hash = sha256(token)
+    now = timeutil.utcnow()
+    ref = collection(TOKENS).find_one({"_id": token_hash})
+    contract = collection(COLLECTION).find_one({"_id": ref["contract_id"]}) if ref and ref["expires_at"] > now else None
+    signing = (contract or {}).get("signing") or {}
+    if not contract or contract["status"] != "sent" or signing.get("token_hash") != token_hash \
+            or signing["expires_at"] <= now:
+        not_found(LINK_GONE)
+    return contract, token_hash
+
+
+def public_contract(token):
+    contract, _ = _signable(token)
+    return {**view(contract), "expires_at": contract["signing"]["expires_at"]}
+
+
+def sign_contract(token, signer, ip, user_agent):
+    """Record the signature. The write is conditional on the status, the token's hash and
+    its expiry, so of two concurrent signs exactly one succeeds and the link dies with it."""
+    contract, token_hash = _signable(token)
+    now = timeutil.utcnow()
+    signed_by = {"name": signer["name"], "email": signer["email"], "ip": ip, "user_agent": (user_agent or "")[:300]}
+    doc = collection(COLLECTION).find_one_and_update(
+        {"_id": contract["_id"], "status": "sent", "signing.token_hash": token_hash, "signing.expires_at": {"$gt": now}},
+        {"$set": {"status": "signed", "signed_at": now, "signed_by": signed_by, "updated_at": now},
+         "$unset": {"signing": ""}},
+        return_document=ReturnDocument.AFTER,
+    )
+    collection(TOKENS).delete_one({"_id": token_hash})
+    if doc is None:
+        not_found(LINK_GONE)
+    return {"message": "Contract signed", "signed_at": now, "content_sha256": doc["content_sha256"], "signed_by": signed_by}
