@@ -92,6 +92,8 @@ def load_config():
         "AI_API_KEY": os.environ.get("AI_API_KEY", "").strip() or None,
         "AI_MODEL": os.environ.get("AI_MODEL", "").strip() or None,
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 30),
+        "AI_CONNECT_TIMEOUT_SECONDS": _int("AI_CONNECT_TIMEOUT_SECONDS", 5),
+        "AI_RETRY_BACKOFF_SECONDS": float(os.environ.get("AI_RETRY_BACKOFF_SECONDS") or 0.5),
         # Development default: the redis-server `make run` starts. Production must name one.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
         or (None if production else "redis://127.0.0.1:6479/0"),

@@ -61,7 +61,8 @@ ROUTE_LIMITS = {
     "auth.change_password": [("RATELIMIT_PASSWORD", _user_or_ip, "password")],
     "auth.delete_me": [("RATELIMIT_PASSWORD", _user_or_ip, "password")],
 }
-LIMITED_BLUEPRINTS = {"ai": ("RATELIMIT_AI", _user_or_ip, "ai")}
+# Views marked by orbix.ai.limits.ai_call_limit (anything that may call the AI provider).
+AI_LIMIT = ("RATELIMIT_AI", _user_or_ip, "ai")
 EXEMPT_BLUEPRINTS = ("health", "swagger_assets", "metrics", "api-docs")
 
 
@@ -91,9 +92,10 @@ def init_rate_limits(app):
         for config_name, key_func, scope in rules:
             view = limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(view)
         app.view_functions[endpoint] = view
-    for name, (config_name, key_func, scope) in LIMITED_BLUEPRINTS.items():
-        if name in app.blueprints:
-            limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(app.blueprints[name])
+    config_name, key_func, scope = AI_LIMIT
+    for endpoint, view in list(app.view_functions.items()):
+        if getattr(view, "ai_rate_limited", False):
+            app.view_functions[endpoint] = limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(view)
     for name in EXEMPT_BLUEPRINTS:
         if name in app.blueprints:
             limiter.exempt(app.blueprints[name])

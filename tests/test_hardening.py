@@ -210,3 +210,13 @@ def test_account_deletion_needs_the_password_and_removes_everything(client, user
     assert [c["name"] for c in db.clients.find()] == ["Theirs"]
     assert_error_shape(client.get("/api/auth/me", headers=user["headers"]), 401)
     assert client.post("/api/auth/login", json={"email": user["email"], "password": PASSWORD}).status_code == 401
+
+
+def test_ai_calls_share_one_per_user_limit(mongo_uri, redis_uri, user):
+    app = _limited_app(mongo_uri, redis_uri, RATELIMIT_AI="2/minute")
+    client = app.test_client()
+    body = {"resume": "Jane Doe\njane@example.com\nExperience: built Python APIs", "job_description": "Python developer"}
+    statuses = [client.post("/api/ai/optimize-resume", json=body, headers=user["headers"]).status_code for _ in range(2)]
+    statuses.append(client.post("/api/resumes/optimize", json={"resume_id": "0" * 24, "job_description": "x"}, headers=user["headers"]).status_code)
+    assert statuses == [200, 200, 429]
+    assert client.get("/api/ai/usage", headers=user["headers"]).status_code == 200  # reading usage is not an AI call

@@ -5,10 +5,14 @@ and embeds TrueType subsets, so accents, the euro sign and non-Latin names rende
 identically on every machine. Fonts ship in ``orbix/fonts`` (DejaVu licence there).
 """
 
+import logging
 from pathlib import Path
 
 from flask import Response
 from fpdf import FPDF
+
+# fontTools (used by fpdf2) logs every font subsetting step at INFO: dozens of lines per PDF.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 SANS = "DejaVu"

@@ -1,0 +1,178 @@
+"""One presentation model of a stored resume, shared by the PDF layouts, the HTML page
+and the plain-text form the optimizer reads, so all three agree on what is shown.
+
+Links are only ever made from http(s) and mailto addresses: a ``javascript:`` URL
+typed into a profile field renders as plain text, never as a link.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")
+PRESENT = "Present"
+
+
+def safe_url(value, email=False):
+    """A clickable URL for ``value``, or None when it is not safely linkable."""
+    text = (value or "").strip()
+    if not text or any(ch.isspace() for ch in text):
+        return None
+    if email:
+        return f"mailto:{text}" if _EMAIL.match(text) else None
+    lowered = text.lower()
+    if lowered.startswith(SAFE_SCHEMES):
+        return text
+    if ":" in lowered.split("/", 1)[0] or not _HOSTLIKE.match(text):
+        return None  # another scheme (javascript:, data:) or not an address at all
+    return "https://" + text
+
+
+def date_range(start, end, open_ended=True):
+    """"Jan 2020 – Present": an entry with a start and no end is ongoing."""
+    start, end = (start or "").strip(), (end or "").strip()
+    if start and not end and open_ended:
+        end = PRESENT
+    return " – ".join(part for part in (start, end) if part)
+
+
+def join(*parts, sep=" · "):
+    return sep.join(part.strip() for part in parts if part and part.strip())
+
+
+@dataclass
+class Contact:
+    label: str
+    text: str
+    href: str | None
+
+
+@dataclass
+class Entry:
+    """One item of a section: a job, a degree, a certificate, a project."""
+
+    title: str
+    subtitle: str = ""
+    dates: str = ""
+    text: str = ""
+    bullets: list = field(default_factory=list)
+    href: str | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    heading: str
+    entries: list = field(default_factory=list)  # of Entry
+    items: list = field(default_factory=list)  # of str (skills, languages)
+
+
+@dataclass
+class ResumeView:
+    name: str
+    headline: str
+    summary: str
+    contacts: list
+    sections: list
+
+    def section(self, key):
+        return next((s for s in self.sections if s.key == key), None)
+
+    def split(self, side_keys):
+        """(sections whose key is in side_keys, the others), for two-column layouts."""
+        side = [s for s in self.sections if s.key in side_keys]
+        return side, [s for s in self.sections if s.key not in side_keys]
+
+
+def _contacts(info):
+    rows = [
+        ("Email", info.get("email"), safe_url(info.get("email"), email=True)),
+        ("Phone", info.get("phone"), None),
+        ("Location", info.get("location"), None),
+        ("Website", info.get("website"), safe_url(info.get("website"))),
+        ("LinkedIn", info.get("linkedin"), safe_url(info.get("linkedin"))),
+        ("GitHub", info.get("github"), safe_url(info.get("github"))),
+    ]
+    return [Contact(label, text.strip(), href) for label, text, href in rows if text and text.strip()]
+
+
+def _clean(values):
+    return [v.strip() for v in values or [] if v and v.strip()]
+
+
+def build_view(resume):
+    """The presentation model of a stored resume document."""
+    info = resume.get("personal_info") or {}
+    experience = [
+        Entry(
+            title=e.get("position") or e.get("company") or "",
+            subtitle=join(e.get("company") if e.get("position") else "", e.get("location")),
+            dates=date_range(e.get("start_date"), e.get("end_date")),
+            text=(e.get("description") or "").strip(),
+            bullets=_clean(e.get("achievements")),
+        )
+        for e in resume.get("experience") or []
+    ]
+    education = [
+        Entry(
+            title=join(e.get("degree"), e.get("field"), sep=", ") or e.get("institution") or "",
+            subtitle=join(e.get("institution") if (e.get("degree") or e.get("field")) else "",
+                          f"GPA {e['gpa'].strip()}" if (e.get("gpa") or "").strip() else ""),
+            dates=date_range(e.get("start_date"), e.get("end_date"), open_ended=False),
+        )
+        for e in resume.get("education") or []
+    ]
+    certifications = [
+        Entry(
+            title=c.get("name") or "",
+            subtitle=join(c.get("issuer"), f"ID {c['credential_id'].strip()}" if (c.get("credential_id") or "").strip() else ""),
+            dates=(c.get("date") or "").strip(),
+        )
+        for c in resume.get("certifications") or []
+    ]
+    projects = [
+        Entry(
+            title=p.get("name") or "",
+            subtitle=(p.get("url") or "").strip(),
+            text=(p.get("description") or "").strip(),
+            bullets=_clean(p.get("highlights")),
+            href=safe_url(p.get("url")),
+        )
+        for p in resume.get("projects") or []
+    ]
+    languages = [join(lang.get("name"), lang.get("proficiency"), sep=" — ") for lang in resume.get("languages") or []]
+    sections = [
+        Section("experience", "Experience", entries=[e for e in experience if e.title or e.text or e.bullets]),
+        Section("education", "Education", entries=[e for e in education if e.title]),
+        Section("projects", "Projects", entries=[p for p in projects if p.title or p.text]),
+        Section("certifications", "Certifications", entries=[c for c in certifications if c.title]),
+        Section("skills", "Skills", items=_clean(resume.get("skills"))),
+        Section("languages", "Languages", items=_clean(languages)),
+    ]
+    current = next((e for e in experience if e.title), None)
+    return ResumeView(
+        name=(info.get("full_name") or "").strip(),
+        headline=current.title if current else "",
+        summary=(resume.get("summary") or "").strip(),
+        contacts=_contacts(info),
+        sections=[s for s in sections if s.entries or s.items],
+    )
+
+
+def to_plain_text(resume):
+    """The resume as plain text with conventional headings (what an ATS parser sees)."""
+    view = build_view(resume)
+    lines = [view.name, " | ".join(c.text for c in view.contacts)]
+    if view.summary:
+        lines += ["", "Summary", view.summary]
+    for section in view.sections:
+        lines += ["", section.heading]
+        for entry in section.entries:
+            lines.append(join(entry.title, entry.subtitle, entry.dates, sep=" | "))
+            if entry.text:
+                lines.append(entry.text)
+            lines += [f"- {bullet}" for bullet in entry.bullets]
+        if section.items:
+            lines.append(", ".join(section.items))
+    return "\n".join(lines).strip()

@@ -1,0 +1,108 @@
+"""PDF and HTML rendering: every design shows the resume, links work, text is escaped."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tests.resume_samples import full_resume
+
+TEMPLATES = ("modern", "classic", "creative", "minimal", "executive")
+
+
+def create(client, auth, body=None):
+    response = client.post("/api/resumes", json=body or full_resume(), headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["_id"]
+
+
+def pdf(client, auth, resume_id, template):
+    response = client.get(f"/api/resumes/{resume_id}/pdf?template={template}", headers=auth)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "application/pdf"
+    return PdfReader(io.BytesIO(response.data))
+
+
+def text_of(reader):
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def link_targets(reader):
+    targets = set()
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            if "/URI" in action:
+                targets.add(action["/URI"])
+    return targets
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_template_renders_name_job_title_and_skill_with_links(client, auth, template):
+    resume_id = create(client, auth)
+    reader = pdf(client, auth, resume_id, template)
+    text = " ".join(text_of(reader).split())
+    assert "Zoë Müller-Łukasiewicz".replace(" ", "") in text.replace(" ", "").replace("\n", "")
+    assert "Staff Software Engineer" in text
+    assert "Kubernetes" in text and "PostgreSQL" in text
+    assert {"mailto:zoe@example.com", "https://github.com/zoem", "https://www.linkedin.com/in/zoe-muller"} <= link_targets(reader)
+
+
+def test_templates_are_distinct_designs(client, auth):
+    resume_id = create(client, auth)
+    fonts = {}
+    for template in TEMPLATES:
+        reader = pdf(client, auth, resume_id, template)
+        page = reader.pages[0]
+        fonts[template] = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+        assert page.get_contents().get_data()  # drew something
+    assert any("Serif" in f for f in fonts["classic"]) and not any("Serif" in f for f in fonts["modern"])
+    contents = {t: pdf(client, auth, resume_id, t).pages[0].get_contents().get_data() for t in TEMPLATES}
+    assert len(set(contents.values())) == len(TEMPLATES)
+
+
+def test_default_template_is_the_resumes_own(client, auth):
+    resume_id = create(client, auth, full_resume(template="classic"))
+    response = client.get(f"/api/resumes/{resume_id}/pdf", headers=auth)
+    fonts = PdfReader(io.BytesIO(response.data)).pages[0]["/Resources"]["/Font"].values()
+    assert any("Serif" in str(f.get_object()["/BaseFont"]) for f in fonts)
+    assert 'filename="Backend_engineer_resume.pdf"' in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_long_resume_flows_onto_several_pages(client, auth, template):
+    jobs = [{"position": f"Engineer {i}", "company": "Co", "start_date": "2001", "end_date": "2002",
+             "description": "Did things. " * 40, "achievements": [f"Shipped feature {j}" for j in range(8)]}
+            for i in range(14)]
+    resume_id = create(client, auth, full_resume(experience=jobs, skills=[f"Skill{i}" for i in range(120)]))
+    reader = pdf(client, auth, resume_id, template)
+    assert len(reader.pages) >= 3
+    text = text_of(reader)
+    assert "Engineer 13" in text and "Skill119" in text
+
+
+def test_unknown_template_is_422(client, auth):
+    resume_id = create(client, auth)
+    response = client.get(f"/api/resumes/{resume_id}/pdf?template=fancy", headers=auth)
+    assert response.status_code == 422 and "template" in response.get_json()["errors"]["query"]
+
+
+HOSTILE = "<script>alert('x')</script>"
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_html_escapes_user_text_and_refuses_script_links(client, auth, template):
+    body = full_resume(summary=f"Hi {HOSTILE}", skills=["<img src=x onerror=alert(1)>", "Go"])
+    body["personal_info"].update(full_name=f"Eve {HOSTILE}", website="javascript:alert(1)", github="github.com/eve")
+    resume_id = create(client, auth, body)
+    response = client.get(f"/api/resumes/{resume_id}/html?template={template}", headers=auth)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert 'href="javascript:' not in page and "javascript:alert(1)" in page  # shown as text only
+    assert 'href="https://github.com/eve"' in page
+    assert "Staff Software Engineer" in page and "t-" + template in page
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert not re.search(r"<(link|script|img|iframe)\b|\ssrc=\"", page)  # self-contained, nothing injected
