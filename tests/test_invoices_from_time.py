@@ -1,8 +1,9 @@
 """Billing tracked time: POST /api/invoices/from-time.
 
-Time tracking and projects are being built in parallel, so entries and projects are
-inserted through the ``db`` fixture in the agreed storage model (rates as stored
-ten-thousandths, durations in seconds).
+Every project and time entry is created through the HTTP API (``/api/projects``,
+``/api/time-tracking``). An entry gets its ``client_id`` only through its project, so
+an entry billed at the client's rate sits in a project without a rate of its own.
+The ``db`` fixture is used only to read stored state.
 """
 
 import threading
@@ -10,26 +11,33 @@ from datetime import datetime, timedelta, timezone
 
 from bson import ObjectId
 
-from orbix.common import money
 from tests.conftest import assert_error_shape
 from tests.test_invoices import make_client, put
 
+ENTRIES = "/api/time-tracking"
 START = datetime(2025, 5, 5, 9, 0, tzinfo=timezone.utc)
 
 
-def entry(db, user, client_id, hours=1.0, rate=None, project_id=None, start=START, **fields):
-    seconds = int(hours * 3600)
-    doc = {
-        "user_id": ObjectId(user["id"]), "description": fields.pop("description", "Work"), "project_id": project_id,
-        "client_id": ObjectId(client_id), "start_time": start, "end_time": start + timedelta(seconds=seconds),
-        "duration": seconds, "is_billable": True, "hourly_rate": money.rate_to_store(rate), "tags": [],
-        "invoice_id": None, "invoiced_at": None, "created_at": start, "updated_at": start, **fields,
-    }
-    return str(db.time_entries.insert_one(doc).inserted_id)
+def project(client, auth, client_id, name="Website", rate=None):
+    """A project of ``client_id``; without ``rate`` it has no hourly rate of its own."""
+    body = {"name": name, "client_id": client_id}
+    if rate is not None:
+        body["hourly_rate"] = rate
+    response = client.post("/api/projects", json=body, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["_id"]
 
 
-def project(db, user, client_id, name="Website", rate=None):
-    return db.projects.insert_one({"user_id": ObjectId(user["id"]), "name": name, "client_id": ObjectId(client_id), "hourly_rate": money.rate_to_store(rate), "currency": None}).inserted_id
+def entry(client, auth, project_id, hours=1.0, rate=None, start=START, running=False, **fields):
+    """A stopped entry of ``hours`` from ``start`` (a running timer with ``running=True``)."""
+    body = {"description": "Work", "project_id": project_id, "start_time": start.isoformat(), **fields}
+    if not running:
+        body["end_time"] = (start + timedelta(seconds=round(hours * 3600))).isoformat()
+    if rate is not None:
+        body["hourly_rate"] = rate
+    response = client.post(ENTRIES, json=body, headers=auth)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["_id"]
 
 
 def bill(client, auth, **body):
@@ -40,16 +48,18 @@ def invoice_ids(db, ids):
     return [db.time_entries.find_one({"_id": ObjectId(i)})["invoice_id"] for i in ids]
 
 
-def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client, auth, user, db):
+def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client, auth, db):
     client_id = make_client(client, auth, default_hourly_rate=80, currency="EUR")
-    web = project(db, user, client_id, rate=100)
-    own_rate = entry(db, user, client_id, hours=1.5, rate=120)
-    project_rate = entry(db, user, client_id, hours=0.25, project_id=web)
-    client_rate = entry(db, user, client_id, hours=2)
+    web = project(client, auth, client_id, rate=100)
+    support = project(client, auth, client_id, name="Support")  # no rate: the client's applies
+    own_rate = entry(client, auth, web, hours=1.5, rate=120)  # the entry's rate beats the project's
+    project_rate = entry(client, auth, web, hours=0.25, start=START + timedelta(hours=2))
+    client_rate = entry(client, auth, support, hours=2, start=START + timedelta(hours=3))
+    elsewhere = project(client, auth, make_client(client, auth), name="Elsewhere", rate=70)
     skipped = [
-        entry(db, user, client_id, is_billable=False),
-        entry(db, user, client_id, end_time=None, duration=0),
-        entry(db, user, make_client(client, auth)),
+        entry(client, auth, support, is_billable=False, start=START + timedelta(hours=4)),
+        entry(client, auth, support, running=True, start=START + timedelta(hours=5)),
+        entry(client, auth, elsewhere, start=START + timedelta(hours=6)),
     ]
     response = bill(client, auth, client_id=client_id, tax_rate=10)
     assert response.status_code == 201, response.get_json()
@@ -64,19 +74,29 @@ def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client
     assert_error_shape(bill(client, auth, client_id=client_id), 422)  # nothing left to bill
 
 
-def test_amount_follows_the_billing_rule_per_entry(client, auth, user, db):
+def test_users_default_rate_is_the_last_fallback(client, auth):
+    settings = {"settings": {"default_hourly_rate": 40, "default_currency": "GBP"}}
+    assert client.patch("/api/auth/me", json=settings, headers=auth).status_code == 200
+    client_id = make_client(client, auth)  # no rate, no currency
+    only = entry(client, auth, project(client, auth, client_id), hours=3)
+    body = bill(client, auth, client_id=client_id).get_json()
+    assert body["currency"] == "GBP" and body["time_entry_ids"] == [only]
+    assert [(i["quantity"], i["rate"], i["amount"]) for i in body["items"]] == [(3, 40, 120)]
+
+
+def test_amount_follows_the_billing_rule_per_entry(client, auth):
     client_id = make_client(client, auth)
-    entry(db, user, client_id, hours=1000 / 3600, rate=100)  # 1000 s at 100/h = 27.777... -> 27.78
+    entry(client, auth, project(client, auth, client_id), hours=1000 / 3600, rate=100)  # 1000 s at 100/h = 27.777... -> 27.78
     body = bill(client, auth, client_id=client_id).get_json()
     assert body["items"][0]["amount"] == 27.78 and body["items"][0]["quantity"] == 0.2778
 
 
-def test_grouping_per_project_and_per_rate(client, auth, user, db):
+def test_grouping_per_project_and_per_rate(client, auth):
     client_id = make_client(client, auth, default_hourly_rate=50)
-    web = project(db, user, client_id, name="Website")
-    for hours in (1, 2):
-        entry(db, user, client_id, hours=hours, project_id=web)
-    entry(db, user, client_id, hours=1, rate=90, project_id=web)
+    web = project(client, auth, client_id, name="Website")
+    for n, hours in enumerate((1, 2)):
+        entry(client, auth, web, hours=hours, start=START + timedelta(hours=3 * n))
+    entry(client, auth, web, hours=1, rate=90, start=START + timedelta(hours=6))
     by_project = bill(client, auth, client_id=client_id, grouping="project").get_json()
     assert [(i["description"], i["quantity"], i["amount"]) for i in by_project["items"]] == [("Website at $50.00/h", 3, 150), ("Website at $90.00/h", 1, 90)]
     put(client, auth, by_project, status="void")  # releases the entries
@@ -84,29 +104,30 @@ def test_grouping_per_project_and_per_rate(client, auth, user, db):
     assert [(i["description"], i["amount"]) for i in by_rate["items"]] == [("Time at $50.00/h", 150), ("Time at $90.00/h", 90)]
 
 
-def test_entry_ids_and_date_range_select_entries(client, auth, user, db):
+def test_entry_ids_and_date_range_select_entries(client, auth):
     client_id = make_client(client, auth, default_hourly_rate=10)
-    may = entry(db, user, client_id, start=START)
-    june = entry(db, user, client_id, start=START + timedelta(days=31))
+    web = project(client, auth, client_id)
+    may = entry(client, auth, web, start=START)
+    june = entry(client, auth, web, start=START + timedelta(days=31))
     chosen = bill(client, auth, client_id=client_id, entry_ids=[june]).get_json()
     assert chosen["time_entry_ids"] == [june]
     ranged = bill(client, auth, client_id=client_id, **{"from": "2025-05-01", "to": "2025-05-05"}).get_json()
     assert ranged["time_entry_ids"] == [may]
 
 
-def test_project_selection_and_mismatched_client(client, auth, user, db):
+def test_project_selection_and_mismatched_client(client, auth):
     client_id = make_client(client, auth, default_hourly_rate=10)
-    web = project(db, user, client_id)
-    inside = entry(db, user, client_id, project_id=web)
-    entry(db, user, client_id)
-    body = bill(client, auth, project_id=str(web)).get_json()
-    assert body["time_entry_ids"] == [inside] and body["project_id"] == str(web)
-    assert_error_shape(bill(client, auth, project_id=str(web), client_id=make_client(client, auth)), 422)
+    web = project(client, auth, client_id)
+    inside = entry(client, auth, web)
+    entry(client, auth, project(client, auth, client_id, name="Other"), start=START + timedelta(hours=2))
+    body = bill(client, auth, project_id=web).get_json()
+    assert body["time_entry_ids"] == [inside] and body["project_id"] == web
+    assert_error_shape(bill(client, auth, project_id=web, client_id=make_client(client, auth)), 422)
 
 
-def test_bad_requests_are_422_naming_the_field(client, auth, other_auth, user, db, make_user):
+def test_bad_requests_are_422_naming_the_field(client, auth, other_auth, db, make_user):
     client_id = make_client(client, auth)
-    no_rate = entry(db, user, client_id)
+    no_rate = entry(client, auth, project(client, auth, client_id))
     error = assert_error_shape(bill(client, auth, client_id=client_id), 422)
     assert no_rate in error["message"] and "entry_ids" in error["errors"]["json"]
     assert "client_id" in assert_error_shape(bill(client, auth), 422)["errors"]["json"]
@@ -114,15 +135,17 @@ def test_bad_requests_are_422_naming_the_field(client, auth, other_auth, user, d
     assert "grouping" in assert_error_shape(bill(client, auth, client_id=client_id, grouping="day"), 422)["errors"]["json"]
     assert "entry_ids" in assert_error_shape(bill(client, auth, client_id=client_id, entry_ids=[no_rate], **{"from": "2025-01-01"}), 422)["errors"]["json"]
     stranger = make_user()
-    theirs = entry(db, stranger, make_client(client, stranger["headers"]), rate=10)
+    their_project = project(client, stranger["headers"], make_client(client, stranger["headers"]))
+    theirs = entry(client, stranger["headers"], their_project, rate=10)
     error = assert_error_shape(bill(client, auth, client_id=client_id, entry_ids=[theirs]), 422)
     assert theirs in error["message"]
-    assert invoice_ids(db, [theirs]) == [None]
+    assert invoice_ids(db, [theirs, no_rate]) == [None, None]
 
 
-def test_deleting_or_voiding_releases_entries(client, auth, user, db):
+def test_deleting_or_voiding_releases_entries(client, auth, db):
     client_id = make_client(client, auth, default_hourly_rate=10)
-    ids = [entry(db, user, client_id), entry(db, user, client_id)]
+    web = project(client, auth, client_id)
+    ids = [entry(client, auth, web), entry(client, auth, web, start=START + timedelta(hours=2))]
     draft = bill(client, auth, client_id=client_id).get_json()
     assert client.delete(f"/api/invoices/{draft['_id']}", headers=auth).status_code == 200
     assert invoice_ids(db, ids) == [None, None]
@@ -133,11 +156,26 @@ def test_deleting_or_voiding_releases_entries(client, auth, user, db):
     assert bill(client, auth, client_id=client_id).status_code == 201
 
 
-def test_entries_are_released_when_the_invoice_cannot_be_written(client, auth, user, db, monkeypatch):
+def test_released_entries_follow_a_project_moved_to_another_client_meanwhile(client, auth):
+    first = make_client(client, auth, default_hourly_rate=10)
+    second = make_client(client, auth, name="Second Ltd", default_hourly_rate=20)
+    web = project(client, auth, first)
+    billed = entry(client, auth, web)
+    invoice = bill(client, auth, client_id=first).get_json()
+    assert client.patch(f"/api/projects/{web}", json={"client_id": second}, headers=auth).status_code == 200
+    assert client.get(f"{ENTRIES}/{billed}", headers=auth).get_json()["client_id"] == first  # invoiced: stays put
+    assert put(client, auth, invoice, status="void").status_code == 200
+    assert client.get(f"{ENTRIES}/{billed}", headers=auth).get_json()["client_id"] == second
+    assert_error_shape(bill(client, auth, client_id=first), 422)
+    rebilled = bill(client, auth, project_id=web).get_json()
+    assert rebilled["client_id"] == second and rebilled["time_entry_ids"] == [billed] and rebilled["total"] == 20
+
+
+def test_entries_are_released_when_the_invoice_cannot_be_written(client, auth, db, monkeypatch):
     from orbix.invoices import service
 
     client_id = make_client(client, auth, default_hourly_rate=10)
-    ids = [entry(db, user, client_id)]
+    ids = [entry(client, auth, project(client, auth, client_id))]
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -145,15 +183,22 @@ def test_entries_are_released_when_the_invoice_cannot_be_written(client, auth, u
     monkeypatch.setattr(service.numbering, "insert_numbered", broken)
     assert_error_shape(bill(client, auth, client_id=client_id), 500)
     assert invoice_ids(db, ids) == [None] and db.time_entry_claims.count_documents({}) == 0
+    monkeypatch.undo()
+    assert client.patch(f"{ENTRIES}/{ids[0]}", json={"description": "Still editable"}, headers=auth).status_code == 200
+    assert bill(client, auth, client_id=client_id).get_json()["time_entry_ids"] == ids
 
 
-def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, user, db):
+def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, db):
     client_id = make_client(client, auth, default_hourly_rate=10)
-    ids = [entry(db, user, client_id, start=START + timedelta(hours=n)) for n in range(20)]
+    web = project(client, auth, client_id)
+    ids = [entry(client, auth, web, start=START + timedelta(hours=n)) for n in range(20)]
     results = []
+    barrier = threading.Barrier(8)
 
     def attempt():
-        results.append(app.test_client().post("/api/invoices/from-time", json={"client_id": client_id, "due_date": "2025-06-30", "date": "2025-06-01"}, headers=auth))
+        http = app.test_client()
+        barrier.wait()
+        results.append(http.post("/api/invoices/from-time", json={"client_id": client_id, "due_date": "2025-06-30", "date": "2025-06-01"}, headers=auth))
 
     threads = [threading.Thread(target=attempt) for _ in range(8)]
     for thread in threads:
@@ -168,3 +213,42 @@ def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, user, 
         marked = {str(e["_id"]) for e in db.time_entries.find({"invoice_id": ObjectId(invoice["_id"])})}
         assert marked == set(invoice["time_entry_ids"])
     assert sum(i["total"] for i in created) == 200
+
+
+def test_tracked_time_is_billed_locked_and_unlocked_by_voiding(client, auth):
+    client_id = make_client(client, auth, default_hourly_rate=60)
+    build = project(client, auth, client_id, name="Build")
+    timer = entry(client, auth, build, running=True, description="Timer")
+    stopped = client.post(f"{ENTRIES}/{timer}/stop", json={"end_time": (START + timedelta(minutes=90)).isoformat()}, headers=auth)
+    assert stopped.status_code == 200 and stopped.get_json()["duration"] == 5400
+    logged = entry(client, auth, build, hours=0.5, start=START + timedelta(hours=2), description="Logged")
+
+    invoice = bill(client, auth, client_id=client_id)
+    assert invoice.status_code == 201, invoice.get_json()
+    invoice = invoice.get_json()
+    assert sorted(invoice["time_entry_ids"]) == sorted([timer, logged]) and invoice["total"] == 120
+    for entry_id in (timer, logged):
+        shown = client.get(f"{ENTRIES}/{entry_id}", headers=auth).get_json()
+        assert shown["invoice_id"] == invoice["_id"] and shown["invoiced_at"] is not None
+        assert invoice["_id"] in assert_error_shape(client.put(f"{ENTRIES}/{entry_id}", json={"description": "Changed"}, headers=auth), 409)["message"]
+        assert_error_shape(client.patch(f"{ENTRIES}/{entry_id}", json={"hourly_rate": 1}, headers=auth), 409)
+        assert_error_shape(client.delete(f"{ENTRIES}/{entry_id}", headers=auth), 409)
+    invoiced = client.get(f"{ENTRIES}?invoiced=true", headers=auth).get_json()
+    assert sorted(e["_id"] for e in invoiced) == sorted([timer, logged])
+    assert_error_shape(bill(client, auth, client_id=client_id), 422)  # nothing left to bill
+
+    voided = put(client, auth, invoice, status="void")
+    assert voided.status_code == 200 and voided.get_json()["status"] == "void"
+    for entry_id in (timer, logged):
+        shown = client.get(f"{ENTRIES}/{entry_id}", headers=auth).get_json()
+        assert shown["invoice_id"] is None and shown["invoiced_at"] is None
+    assert client.get(f"{ENTRIES}?invoiced=true", headers=auth).get_json() == []
+    edited = client.put(f"{ENTRIES}/{logged}", json={"description": "Logged, revised"}, headers=auth)
+    assert edited.status_code == 200 and edited.get_json()["description"] == "Logged, revised"
+
+    again = bill(client, auth, client_id=client_id)
+    assert again.status_code == 201, again.get_json()
+    again = again.get_json()
+    assert again["_id"] != invoice["_id"] and sorted(again["time_entry_ids"]) == sorted([timer, logged]) and again["total"] == 120
+    assert client.get(f"{ENTRIES}/{logged}", headers=auth).get_json()["invoice_id"] == again["_id"]
+    assert_error_shape(client.delete(f"{ENTRIES}/{timer}", headers=auth), 409)

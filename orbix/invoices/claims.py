@@ -53,6 +53,20 @@ def claim(entry_ids, invoice_id, user_id):
     return claimed
 
 
+def _follow_projects(entry_ids, user_id):
+    """Give released entries their project's current client: moving a project to another
+    client skips invoiced entries (``time_tracking.billing.move_project_entries``)."""
+    entries = collection(ENTRIES).find({"_id": {"$in": entry_ids}, "user_id": user_id, "project_id": {"$ne": None}}, {"project_id": 1})
+    project_ids = list({e["project_id"] for e in entries})
+    if not project_ids:
+        return
+    for project in collection("projects").find({"_id": {"$in": project_ids}, "user_id": user_id}, {"client_id": 1}):
+        collection(ENTRIES).update_many(
+            {"_id": {"$in": entry_ids}, "user_id": user_id, "project_id": project["_id"], "invoice_id": None},
+            {"$set": {"client_id": project.get("client_id")}},
+        )
+
+
 def release_entries(entry_ids, invoice_id, user_id, reset_entries=True):
     if not entry_ids:
         return
@@ -62,13 +76,17 @@ def release_entries(entry_ids, invoice_id, user_id, reset_entries=True):
             {"_id": {"$in": ids}, "user_id": user_id, "invoice_id": invoice_id},
             {"$set": {"invoice_id": None, "invoiced_at": None, "updated_at": utcnow()}},
         )
+        _follow_projects(ids, user_id)
     collection(CLAIMS).delete_many({"_id": {"$in": ids}, "invoice_id": invoice_id})
 
 
 def release_invoice(invoice_id, user_id):
     """Un-bill every entry of a deleted or voided invoice."""
+    ids = [e["_id"] for e in collection(ENTRIES).find({"user_id": user_id, "invoice_id": invoice_id}, {"_id": 1})]
     collection(ENTRIES).update_many(
         {"user_id": user_id, "invoice_id": invoice_id},
         {"$set": {"invoice_id": None, "invoiced_at": None, "updated_at": utcnow()}},
     )
+    if ids:
+        _follow_projects(ids, user_id)
     collection(CLAIMS).delete_many({"user_id": user_id, "invoice_id": invoice_id})
