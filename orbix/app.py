@@ -13,9 +13,11 @@ from .docs import OPENAPI_SETTINGS, assets
 from .errors import register_error_handlers
 from .extensions import OrbixApi, cors, jwt
 from .idempotency import init_idempotency
+from .input_guard import init_input_guard
 from .metrics import blp as metrics_blueprint
 from .observability import configure_logging, init_request_tracking
 from .ratelimit import init_rate_limits
+from .reports.freshness import init_data_versions
 from .security import init_security_headers
 
 # Each module exposes ``blp`` (a flask-smorest blueprint); order is the order in the docs.
@@ -73,6 +75,7 @@ def create_app(config=None):
     register_error_handlers(app)
     init_request_tracking(app)
     init_security_headers(app)
+    init_input_guard(app)
     init_idempotency(app)
     api = OrbixApi(app)
     jwt.init_app(app)
@@ -92,4 +95,5 @@ def create_app(config=None):
         api.register_blueprint(import_module(name).blp)
     init_rate_limits(app)
     register_commands(app, [import_module(name).cli for name in CLI_MODULES])
+    init_data_versions(app)  # after the CLI commands: it wraps them to invalidate report caches
     return app

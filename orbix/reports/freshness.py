@@ -1,0 +1,110 @@
+"""Per-user data versions: how the report cache knows its copy is still current.
+
+``data_versions`` holds one document per user, ``{_id: user_id, token}``. Any write
+request by an authenticated user replaces that user's token with a fresh random one
+(``$set``, never ``$inc``: FerretDB 1.24 does not apply ``$inc`` atomically under
+concurrency, and a random token needs no read-modify-write). Reading a version is a
+primary-key lookup, which FerretDB pushes down to SQLite, so checking freshness costs
+one round trip (about a millisecond) however much data the user has.
+
+Race-freedom without transactions: a cache build reads the token *before* it scans
+and files the data under that token. A write that lands during the build bumps the
+token after its own database write, so the next request sees a different token and
+rebuilds; a build can never file post-write data as pre-write or vice versa.
+
+Bumped on: write methods (POST/PUT/PATCH/DELETE) answered 2xx, 3xx, 409 or 5xx (a
+conflict or a crash may follow a partial write; other 4xx are refused before any
+write); and after every command of a CLI group (``flask --app wsgi invoices
+mark-overdue``), which bumps every user because such commands work across accounts.
+"""
+
+import functools
+import secrets
+
+from flask import request
+from flask_jwt_extended import get_jwt
+from pymongo.errors import DuplicateKeyError
+
+from ..common.ownership import parse_id
+from ..db import collection
+
+COLLECTION = "data_versions"
+EXTENSION = "orbix.data_versions"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def new_token():
+    return secrets.token_hex(12)
+
+
+def bump(user_id):
+    """Give ``user_id`` a fresh version (after its data changed)."""
+    collection(COLLECTION).update_one({"_id": user_id}, {"$set": {"token": new_token()}}, upsert=True)
+
+
+def bump_all():
+    """Fresh versions for every user (after a command that may touch any account)."""
+    collection(COLLECTION).update_many({}, {"$set": {"token": new_token()}})
+
+
+def current(user_id):
+    """The user's version token, created on first use (a unique ``_id`` settles races)."""
+    versions = collection(COLLECTION)
+    doc = versions.find_one({"_id": user_id})
+    if doc is not None:
+        return doc["token"]
+    try:
+        token = new_token()
+        versions.insert_one({"_id": user_id, "token": token})
+        return token
+    except DuplicateKeyError:
+        return versions.find_one({"_id": user_id})["token"]
+
+
+def _writer_id():
+    """The verified caller of this request, if any."""
+    try:
+        return parse_id(get_jwt().get("sub"))
+    except RuntimeError:  # no token was verified in this request
+        return None
+
+
+def may_have_written(method, status):
+    return method in WRITE_METHODS and not (400 <= status < 500 and status != 409)
+
+
+def _after_request(response):
+    if may_have_written(request.method, response.status_code):
+        user_id = _writer_id()
+        if user_id is not None:
+            bump(user_id)
+    return response
+
+
+def _bumping(callback):
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            bump_all()
+
+    wrapper.bumps_data_versions = True
+    return wrapper
+
+
+def _wrap_cli_groups(app):
+    """Every subcommand of a CLI group (they run inside an app context) bumps all users."""
+    for group in app.cli.commands.values():
+        for command in getattr(group, "commands", {}).values():
+            if command.callback and not getattr(command.callback, "bumps_data_versions", False):
+                command.callback = _bumping(command.callback)
+
+
+def init_data_versions(app):
+    """Register the write hook and the CLI wrapping (call after CLI commands are registered)."""
+    if app.extensions.get(EXTENSION):
+        return
+    app.extensions[EXTENSION] = True
+    app.after_request(_after_request)
+    _wrap_cli_groups(app)
