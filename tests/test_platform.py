@@ -141,3 +141,25 @@ def test_development_generates_one_secret_per_data_directory(monkeypatch, tmp_pa
     assert len(first) >= 32
     assert config_module.load_config()["JWT_SECRET_KEY"] == first
     assert (tmp_path / "jwt-secret").stat().st_mode & 0o077 == 0
+
+
+def test_partial_updates_still_validate_nested_items(client, auth):
+    """PUT/PATCH make top-level fields optional, never the fields of a nested item that is sent."""
+    template = client.post("/api/contracts/templates", json={"title": "T", "body": "Hello {{ x }}"}, headers=auth).get_json()
+    response = client.put(f"/api/contracts/templates/{template['_id']}",
+                          json={"variables": [{"label": "No name", "type": "text"}]}, headers=auth)
+    body = assert_error_shape(response, 422)
+    assert "name" in body["errors"]["json"]["variables"]["0"]
+    resume = client.post("/api/resumes", json={"title": "CV", "personal_info": {"full_name": "Ada"}}, headers=auth).get_json()
+    partial_info = client.patch(f"/api/resumes/{resume['_id']}", json={"personal_info": {"email": "a@b.co"}}, headers=auth)
+    assert_error_shape(partial_info, 422)
+
+
+def test_lone_surrogates_in_a_body_are_400_before_anything_is_written(client, auth, db):
+    raw = '{"name": "Bad \\ud800 name", "email": "x@example.com", "password": "pass\\udfffword"}'
+    assert_error_shape(client.post("/api/auth/register", data=raw, content_type="application/json"), 400)
+    assert_error_shape(client.post("/api/auth/login", data=raw, content_type="application/json"), 400)
+    assert_error_shape(client.post("/api/clients", data=raw, content_type="application/json", headers=auth), 400)
+    assert db.clients.count_documents({}) == 0
+    emoji = '{"name": "Caf\\u00e9 \\ud83d\\ude00", "email": "ok@example.com"}'
+    assert client.post("/api/clients", data=emoji, content_type="application/json", headers=auth).status_code == 201

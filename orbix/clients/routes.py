@@ -3,7 +3,7 @@
 from ..common.auth import current_user_id
 from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
-from ..common.schemas import MessageSchema
+from ..common.schemas import MessageSchema, update_schema
 from . import service
 from .schemas import ClientListQuerySchema, ClientSchema, ClientUpdateSchema, ClientWriteSchema
 
@@ -40,7 +40,7 @@ def get_client(client_id):
 
 @blp.route("/<client_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(ClientUpdateSchema(partial=True))
+@blp.arguments(update_schema(ClientUpdateSchema))
 @blp.response(200, ClientSchema)
 @blp.errors(404)
 def update_client(changes, client_id):

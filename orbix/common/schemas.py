@@ -49,6 +49,8 @@ class DateRangeQueryMixin(Schema):
             raise ValidationError("Must not be before `from`.", "to")
 
 
-def update_schema(schema_cls):
-    """A partial variant of a write schema for PUT/PATCH (every field optional)."""
-    return schema_cls(partial=True)
+def update_schema(schema_cls, **kwargs):
+    """The PUT/PATCH variant of a write schema: every top-level field optional, but a nested
+    object or list item that is sent must still be complete (``partial=True`` would make
+    nested required fields optional too, letting half-written items in)."""
+    return schema_cls(partial=tuple(schema_cls._declared_fields), **kwargs)

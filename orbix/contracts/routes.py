@@ -6,7 +6,7 @@ from ..common.auth import current_user_doc, current_user_id
 from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
-from ..common.schemas import MessageSchema
+from ..common.schemas import MessageSchema, update_schema
 from . import service
 from .pdf import contract_pdf
 from .schemas import (
@@ -53,7 +53,7 @@ def get_template(template_id):
 
 @blp.route("/templates/<template_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(TemplateWriteSchema(partial=True))
+@blp.arguments(update_schema(TemplateWriteSchema))
 @blp.response(200, TemplateSchema)
 @blp.errors(404, 409)
 def update_template(changes, template_id):
@@ -110,7 +110,7 @@ def get_contract(contract_id):
 
 @blp.route("/<contract_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(ContractUpdateSchema(partial=True))
+@blp.arguments(update_schema(ContractUpdateSchema))
 @blp.response(200, ContractSchema)
 @blp.errors(404, 409)
 def update_contract(changes, contract_id):

@@ -130,7 +130,7 @@ class TemplateWriteSchema(DocumentSchema):
 
     @validates_schema
     def _unique_names(self, data, **kwargs):
-        names = [variable["name"] for variable in data.get("variables") or []]
+        names = [variable.get("name") for variable in data.get("variables") or []]
         if len(names) != len(set(names)):
             raise ValidationError("Variable names must be unique.", "variables")
 

@@ -4,7 +4,7 @@ from ..common.auth import current_user_doc, current_user_id
 from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
-from ..common.schemas import MessageSchema
+from ..common.schemas import MessageSchema, update_schema
 from . import export, from_time, service
 from .pdf import render
 from .schemas import (
@@ -70,7 +70,7 @@ def get_invoice(invoice_id):
 
 @blp.route("/<invoice_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(InvoiceUpdateSchema(partial=True))
+@blp.arguments(update_schema(InvoiceUpdateSchema))
 @blp.response(200, InvoiceSchema)
 @blp.errors(404, 409)
 def update_invoice(changes, invoice_id):

@@ -3,7 +3,7 @@
 from ..common.auth import current_user_doc, current_user_id
 from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
-from ..common.schemas import MessageSchema
+from ..common.schemas import MessageSchema, update_schema
 from . import service
 from .schemas import ConsumptionSchema, ProjectListQuerySchema, ProjectSchema, ProjectUpdateSchema, ProjectWriteSchema
 
@@ -40,7 +40,7 @@ def get_project(project_id):
 
 @blp.route("/<project_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(ProjectUpdateSchema(partial=True))
+@blp.arguments(update_schema(ProjectUpdateSchema))
 @blp.response(200, ProjectSchema)
 @blp.errors(404)
 def update_project(changes, project_id):

@@ -8,7 +8,7 @@ from ..common.auth import current_user_id
 from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
-from ..common.schemas import MessageSchema
+from ..common.schemas import MessageSchema, update_schema
 from . import service
 from .jsonresume import JsonResumeSchema
 from .schemas import (
@@ -19,7 +19,6 @@ from .schemas import (
     ResumeSchema,
     ResumeSummarySchema,
     ResumeWriteSchema,
-    resume_update_schema,
 )
 
 blp = ResourceBlueprint("resumes", __name__, url_prefix="/api/resumes", description="Resumes")
@@ -74,7 +73,7 @@ def get_resume(resume_id):
 
 @blp.route("/<resume_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(resume_update_schema())
+@blp.arguments(update_schema(ResumeWriteSchema))
 @blp.response(200, ResumeSchema)
 @blp.errors(404)
 def update_resume(changes, resume_id):

@@ -126,15 +126,6 @@ class ResumeWriteSchema(DocumentSchema, _Section):
         return data
 
 
-# PATCH/PUT: top-level fields optional, but a personal_info that is sent must be whole
-# (it replaces the stored one), so partial is not propagated into nested schemas.
-UPDATABLE = tuple(name for name, field in ResumeWriteSchema().fields.items() if not field.dump_only)
-
-
-def resume_update_schema():
-    return ResumeWriteSchema(partial=UPDATABLE)
-
-
 class ResumeSchema(ResumeWriteSchema):
     pass
 

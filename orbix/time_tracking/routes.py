@@ -5,7 +5,7 @@ from flask import jsonify
 from ..common.auth import current_user_doc, current_user_id
 from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
-from ..common.schemas import MessageSchema
+from ..common.schemas import MessageSchema, update_schema
 from . import service
 from .schemas import EntryListQuerySchema, EntrySchema, EntryUpdateSchema, EntryWriteSchema, StopSchema, SummarySchema
 
@@ -80,7 +80,7 @@ def stop_entry(data, entry_id):
 
 @blp.route("/<entry_id>", methods=["PUT", "PATCH"])
 @blp.auth()
-@blp.arguments(EntryUpdateSchema(partial=True))
+@blp.arguments(update_schema(EntryUpdateSchema))
 @blp.response(200, EntrySchema)
 @blp.errors(404, 409)
 def update_entry(changes, entry_id):
