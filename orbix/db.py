@@ -4,6 +4,7 @@ PyMongo clients are not fork-safe, so the client is made on first use inside
 each gunicorn worker (and remade if the process id changes), never at import.
 """
 
+import functools
 import os
 import threading
 
@@ -17,8 +18,10 @@ _lock = threading.Lock()
 _clients = {}
 
 
+@functools.lru_cache(maxsize=32)
 def database_name(uri, override=None):
-    """The database named in the URI path, else ``orbix``."""
+    """The database named in the URI path, else ``orbix`` (parsed once per URI: it is asked on
+    every collection access)."""
     if override:
         return override
     return parse_uri(uri).get("database") or DEFAULT_DB_NAME

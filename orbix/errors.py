@@ -97,6 +97,8 @@ def _errors_for(error):
 
 
 def handle_http_exception(error):
+    if getattr(error, "response", None) is not None:
+        return error.response  # built already in our shape (e.g. the rate limiter's 429)
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:

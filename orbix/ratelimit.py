@@ -13,7 +13,7 @@ Limits are read from config at request time so operators (and tests) can tune th
 
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_jwt_extended import decode_token
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
@@ -22,7 +22,11 @@ from .errors import error_response
 
 
 def _user_or_ip():
-    """The token's subject (signature and expiry checked, no database call), else the IP."""
+    """The token's subject (signature and expiry checked, no database call), else the IP.
+
+    Decoded once per request (several limits ask for the key)."""
+    if "ratelimit_key" in g:
+        return g.ratelimit_key
     header = request.headers.get("Authorization", "")
     identity = None
     if header.startswith("Bearer "):
@@ -30,7 +34,8 @@ def _user_or_ip():
             identity = decode_token(header[7:].strip()).get("sub")
         except Exception:  # noqa: BLE001 - a bad token is answered by the view with 401
             identity = None
-    return f"user:{identity}" if identity else f"ip:{get_remote_address()}"
+    g.ratelimit_key = f"user:{identity}" if identity else f"ip:{get_remote_address()}"
+    return g.ratelimit_key
 
 
 def _email_key():
@@ -84,7 +89,9 @@ def init_rate_limits(app):
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "orbix"),
         default_limits=[_limit("RATELIMIT_DEFAULT")],
         on_breach=_on_breach,
-        headers_enabled=True,
+        # X-RateLimit-* headers would cost an extra Redis round trip on every response;
+        # a refusal still carries Retry-After (see _on_breach).
+        headers_enabled=False,
         swallow_errors=True,
     )
     for endpoint, rules in ROUTE_LIMITS.items():

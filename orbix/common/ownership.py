@@ -21,11 +21,26 @@ def parse_id(value):
         return None
 
 
-def get_owned_or_404(collection_name, doc_id, user_id, what="Resource", projection=None):
+def find_owned(collection_name, doc_id, user_id, projection=None):
+    """The document with this id if ``user_id`` owns it, else None.
+
+    Queried by ``_id`` alone and the owner compared here: FerretDB only pushes a filter down
+    to its SQLite index when it is a bare ``_id`` equality (adding ``user_id`` turns a
+    primary-key read into a collection scan); on MongoDB both forms use the ``_id`` index.
+    """
     oid = parse_id(doc_id)
-    doc = None
-    if oid is not None:
-        doc = collection(collection_name).find_one({"_id": oid, "user_id": user_id}, projection)
+    if oid is None:
+        return None
+    if isinstance(projection, dict) and projection and all(bool(v) for v in projection.values()):
+        projection = {**projection, "user_id": 1}
+    doc = collection(collection_name).find_one({"_id": oid}, projection)
+    if doc is None or doc.get("user_id") != user_id:
+        return None
+    return doc
+
+
+def get_owned_or_404(collection_name, doc_id, user_id, what="Resource", projection=None):
+    doc = find_owned(collection_name, doc_id, user_id, projection)
     if doc is None:
         not_found(what)
     return doc
@@ -35,10 +50,7 @@ def require_owned_reference(collection_name, doc_id, user_id, field, what=None, 
     """The caller's document referenced by a body field, else 422 naming the field."""
     if doc_id is None:
         return None
-    oid = parse_id(doc_id)
-    doc = None
-    if oid is not None:
-        doc = collection(collection_name).find_one({"_id": oid, "user_id": user_id}, projection)
+    doc = find_owned(collection_name, doc_id, user_id, projection)
     if doc is None:
         unprocessable(field, f"No such {what or field.removesuffix('_id')} for this account.")
     return doc

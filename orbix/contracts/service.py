@@ -16,7 +16,7 @@ from pymongo import ReturnDocument
 from ..auth.service import business_profile
 from ..common import lists, money, timeutil
 from ..common.documents import delete_owned, insert_owned, update_owned
-from ..common.ownership import get_owned_or_404, parse_id, require_owned_reference
+from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
 from ..db import collection
 from ..errors import conflict, not_found, unprocessable
 from . import rendering
@@ -93,8 +93,7 @@ def find_template(user_id, key):
     """A built-in template by key or one of the caller's by id; None when neither."""
     if key in BUILTIN_TEMPLATES:
         return BUILTIN_TEMPLATES[key]
-    oid = parse_id(key)
-    doc = collection(TEMPLATES).find_one({"_id": oid, "user_id": user_id}) if oid else None
+    doc = find_owned(TEMPLATES, key, user_id)
     return _user_spec(doc) if doc else None
 
 

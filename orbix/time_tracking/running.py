@@ -10,6 +10,7 @@ unregistering) is stale and is replaced.
 
 from pymongo.errors import DuplicateKeyError
 
+from ..common.ownership import find_owned
 from ..common.timeutil import utcnow
 from ..db import collection
 from ..errors import abort_with
@@ -19,7 +20,8 @@ ENTRIES = "time_entries"
 
 
 def _running_entry(user_id, entry_id):
-    return collection(ENTRIES).find_one({"_id": entry_id, "user_id": user_id, "end_time": None})
+    entry = find_owned(ENTRIES, entry_id, user_id)
+    return entry if entry is not None and entry.get("end_time") is None else None
 
 
 def register(user_id, entry_id):
