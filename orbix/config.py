@@ -106,4 +106,5 @@ def load_config():
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "IDEMPOTENCY_TTL_SECONDS": _int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600),
+        "REPORTS_CACHE_USERS": _int("REPORTS_CACHE_USERS", 8),
     }
