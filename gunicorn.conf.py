@@ -33,6 +33,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 25
 keepalive = 5
 
+# The longest request line (method, URL with its query string, protocol) gunicorn accepts.
+# 8190 is gunicorn's maximum (the default is 4094): list filters with long `q` values in
+# non-Latin scripts, percent-encoded at up to 12 bytes a character, outgrow 4 KiB. Longer
+# lines still get gunicorn's own 414 before the app sees them.
+limit_request_line = 8190
+
 # Recycle workers now and then to cap slow memory growth; the jitter keeps them
 # from all restarting at the same moment.
 max_requests = 5000

@@ -67,6 +67,16 @@ def test_login_success_and_same_401_for_unknown_email_and_wrong_password(client,
     assert wrong["message"] == unknown["message"]
 
 
+def test_password_over_72_bytes_is_401_at_login_not_500(client, make_user):
+    # bcrypt 5 raises on passwords over 72 bytes; such a password can never be the right one
+    # (registration refuses it), even when its first 72 bytes are.
+    make_user(email="long-login@example.com", password="é" * 36)
+    for email in ("long-login@example.com", "ghost-long@example.com"):
+        response = client.post("/api/auth/login", json={"email": email, "password": "é" * 37})
+        assert_error_shape(response, 401)
+    assert client.post("/api/auth/login", json={"email": "long-login@example.com", "password": "é" * 36}).status_code == 200
+
+
 def test_me_returns_profile(client, user):
     body = client.get("/api/auth/me", headers=user["headers"]).get_json()
     assert body["id"] == user["id"] and body["email"] == user["email"]

@@ -106,3 +106,42 @@ def test_html_escapes_user_text_and_refuses_script_links(client, auth, template)
     assert "Staff Software Engineer" in page and "t-" + template in page
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert not re.search(r"<(link|script|img|iframe)\b|\ssrc=\"", page)  # self-contained, nothing injected
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_download_of_a_non_latin_title_has_a_header_http_can_carry(client, auth, template):
+    # gunicorn refuses header values outside Latin-1 and answered its own HTML 500: the file
+    # name is an ASCII fallback plus the real name, percent-encoded, in filename* (RFC 6266).
+    resume_id = create(client, auth, {**full_resume(), "title": "Résumé 履歴書 \U0001f680"})
+    response = client.get(f"/api/resumes/{resume_id}/pdf?template={template}&download=true", headers=auth)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.isascii()
+    assert disposition.startswith('attachment; filename="Resume_')
+    assert "filename*=UTF-8''R%C3%A9sum%C3%A9_%E5%B1%A5%E6%AD%B4%E6%9B%B8" in disposition
+
+
+def test_zero_width_and_combining_runs_render_quickly_in_every_template(client, auth):
+    # Runs of characters without width never fill a line, which made fpdf2's line breaking
+    # quadratic: this resume took minutes per template (past gunicorn's worker timeout).
+    import time
+
+    body = full_resume()
+    body["summary"] = "\u200b" * 5000
+    body["experience"][0]["description"] = "\u0301" * 5000
+    body["projects"] = [{"name": "\ufeff" * 200, "description": "a" + "\u200d" * 4999, "highlights": ["\u00ad" * 1000]}]
+    resume_id = create(client, auth, body)
+    started = time.monotonic()
+    for template in TEMPLATES:
+        assert "Zoë Müller-Łukasiewicz" in text_of(pdf(client, auth, resume_id, template))
+    assert time.monotonic() - started < 30
+
+
+def test_printable_keeps_real_text_and_drops_what_has_no_width():
+    from orbix.common.pdf import printable
+
+    assert printable("Zoë Müller\nŁódź\tdone") == "Zoë Müller\nŁódź done"
+    assert printable("e\u0301") == "é"  # composed (NFC)
+    assert printable("a\u200bb\u00adc\u202ed\x1b") == "abcd"
+    assert printable("x" + "\u0301\u0302\u0303\u0304\u0305") == "x\u0301\u0302\u0303"
+

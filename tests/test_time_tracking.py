@@ -139,6 +139,35 @@ def test_effective_rate_falls_back_entry_project_client_user(client, auth):
     assert (listed[from_client["_id"]]["rate_source"], listed[from_client["_id"]]["currency"]) == ("client", "EUR")
 
 
+def test_summary_of_entries_spanning_decades_is_fast_and_exact(client, auth):
+    # Splitting each entry by day on its own cost entries x days: a few dozen timers started
+    # in 2000 and stopped today kept GET /summary busy past the fuzzer's 10 s timeout.
+    import time
+
+    for index in range(40):
+        entry(client, auth, hourly_rate=10, is_billable=index % 2 == 0,
+              start_time="2000-01-01T12:00:00Z", end_time="2026-01-01T12:00:00Z")
+    entry(client, auth, start_time="2010-06-01T23:30:00Z", end_time="2010-06-02T00:30:00Z")
+    started = time.monotonic()
+    summary = client.get(f"{BASE}/summary?tz=Europe/Berlin", headers=auth).get_json()
+    assert time.monotonic() - started < 10
+    by_day = {d["date"]: d for d in summary["by_day"]}
+    assert len(by_day) == 9498  # 2000-01-01 .. 2026-01-01 inclusive, in Berlin
+    assert sum(d["seconds"] for d in summary["by_day"]) == summary["total_seconds"]
+    assert by_day["2015-03-29"]["seconds"] == 40 * 23 * 3600  # the spring DST day has 23 hours
+    assert by_day["2010-06-02"]["seconds"] == 40 * 86400 + 3600  # the short entry is local 01:30-02:30
+    assert by_day["2010-06-02"]["billable_seconds"] == 20 * 86400 + 3600
+    assert by_day["2000-01-01"]["amounts"] == {"USD": round(20 * 10 * (26 * 365 + 7) * 24, 2)}
+
+
+def test_entry_times_outside_1970_to_2100_are_422(client, auth):
+    # One entry from year 1 to 9999 would make the by-day summary 3.6 million rows long.
+    for body in ({"start_time": "0001-01-01T00:00:00Z", "end_time": "2025-01-01T00:00:00Z"},
+                 {"start_time": "2025-01-01T00:00:00Z", "end_time": "9999-12-31T00:00:00Z"}):
+        response = client.post(BASE, json=body, headers=auth)
+        assert response.status_code == 422, response.get_json()
+
+
 def test_summary_totals_equal_the_listed_entries_and_split_days(client, auth):
     entry(client, auth, hourly_rate=60.5, start_time="2025-03-01T23:00:00Z", end_time="2025-03-02T01:00:00Z")
     entry(client, auth, hourly_rate=33.33, description="x", start_time="2025-03-02T09:00:00Z", end_time="2025-03-02T09:20:00Z")

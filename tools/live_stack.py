@@ -41,8 +41,9 @@ def _wait_ready(base, timeout=30):
 
 
 @contextmanager
-def live_stack(**env_overrides):
-    """Yields (base_url, gunicorn master process)."""
+def live_stack(log_path=None, **env_overrides):
+    """Yields (base_url, gunicorn master process). With ``log_path`` the server's output
+    (JSON logs, tracebacks of 500s) is appended to that file instead of discarded."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with EmbeddedDatabase() as database, RedisServer() as redis:
@@ -59,11 +60,14 @@ def live_stack(**env_overrides):
         }
         bin_dir = Path(sys.executable).parent
         subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
         server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  stdout=log, stderr=subprocess.STDOUT if log_path else subprocess.DEVNULL)
         try:
             _wait_ready(base)
             yield base, server
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
+            if log_path:
+                log.close()

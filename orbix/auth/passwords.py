@@ -14,7 +14,12 @@ def hash_password(password):
 
 
 def check_password(password, hashed):
-    return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+    """True when ``password`` matches. A password over 72 bytes can never match (registration
+    and password changes refuse them), and bcrypt 5 raises on one, so it is checked truncated
+    (the same bcrypt work, so timing reveals nothing) and then refused."""
+    encoded = password.encode("utf-8")
+    matches = bcrypt.checkpw(encoded[:MAX_PASSWORD_BYTES], hashed.encode("ascii"))
+    return matches and len(encoded) <= MAX_PASSWORD_BYTES
 
 
 def burn_equal_time(password):

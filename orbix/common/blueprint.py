@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from ..extensions import ErrorSchema
 
 BEARER = [{"bearerAuth": []}]
+BINARY = {"type": "string", "format": "binary"}
 
 
 class ResourceBlueprint(Blueprint):
@@ -29,6 +30,12 @@ class ResourceBlueprint(Blueprint):
     def public(self, view):
         """Mark an endpoint as needing no token in the OpenAPI document."""
         return self.doc(security=[])(view)
+
+    def media(self, status, content_type, schema=None):
+        """Document a non-JSON body of a response (CSV, PDF, HTML), beside or instead of the
+        JSON one ``response`` documents: merged into that status code's ``content``.
+        ``schema`` defaults to a string (text); pass ``BINARY`` for files such as PDFs."""
+        return self.doc(responses={status: {"content": {content_type: {"schema": schema or {"type": "string"}}}}})
 
     def errors(self, *codes):
         """Document error responses (404, 409, ...) in the common shape."""

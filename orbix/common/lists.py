@@ -143,8 +143,7 @@ def find_page(collection_name, query, args, allowed_sort, projection=None, defau
     docs = docs[:page_size]
     if not paged and not has_next:
         return docs, {}
-    if not has_next and (docs or page == 1):
-        total = (page - 1) * page_size + len(docs)  # the last page: the total is known exactly
-    else:
-        total = _count(coll, query)
+    # On the last page the total is known exactly; otherwise count.
+    last_page = not has_next and (docs or page == 1)
+    total = (page - 1) * page_size + len(docs) if last_page else _count(coll, query)
     return docs, _header(page, page_size, has_next, total, truncated=not paged)

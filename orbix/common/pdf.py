@@ -6,7 +6,10 @@ identically on every machine. Fonts ship in ``orbix/fonts`` (DejaVu licence ther
 """
 
 import logging
+import re
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Response
 from fpdf import FPDF
@@ -30,6 +33,45 @@ _FONT_FILES = {
 }
 
 
+# Characters with no glyph width: format characters (zero-width space and joiners, bidi
+# controls, soft hyphen), controls, unassigned code points, private use and surrogates.
+_INVISIBLE = frozenset(("Cf", "Cc", "Cn", "Co", "Cs"))
+_MARKS = frozenset(("Mn", "Me"))
+MAX_MARKS_PER_CHARACTER = 3
+_ASCII_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def printable(text):
+    """``text`` as a PDF shows it: NFC, without invisible characters, and with at most
+    three combining marks on one character (what real scripts need; "Zalgo" text has more).
+
+    fpdf2 breaks lines by measuring the growing line, so a long run of zero-width
+    characters, which never fills a line, costs quadratic time: 5,000 zero-width spaces
+    took about 7 s per paragraph and one such resume several minutes, past gunicorn's
+    worker timeout. Dropping what has no width keeps every line finite and rendering
+    linear. Line breaks are kept (tabs become spaces)."""
+    if text.isascii():
+        return _ASCII_CONTROLS.sub(lambda m: " " if m.group() == "\t" else "", text)
+    kept = []
+    marks = 0
+    for ch in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(ch)
+        if ch == "\n":
+            marks = 0
+        elif ch == "\t":
+            ch, marks = " ", 0
+        elif category in _INVISIBLE:
+            continue
+        elif category in _MARKS:
+            marks += 1
+            if marks > MAX_MARKS_PER_CHARACTER:
+                continue
+        else:
+            marks = 0
+        kept.append(ch)
+    return "".join(kept)
+
+
 class Document(FPDF):
     """An A4 FPDF with the Unicode fonts registered and a page-number footer."""
 
@@ -44,6 +86,10 @@ class Document(FPDF):
         self.set_creator("Orbix")
         self.set_auto_page_break(auto=True, margin=18)
         self.set_font(SANS, size=10)
+
+    def normalize_text(self, text):
+        """fpdf2 passes every string it measures or draws through here."""
+        return super().normalize_text(printable(text))
 
     def footer(self):
         self.set_y(-12)
@@ -65,12 +111,27 @@ class Document(FPDF):
         return bytes(self.output())
 
 
+def content_disposition(disposition, filename):
+    """A ``Content-Disposition`` value that HTTP can carry for any user-given file name.
+
+    Header values are Latin-1 on the wire (gunicorn refuses anything else, answering its own
+    HTML 500 outside the app), so ``filename`` is an ASCII fallback ("Résumé 履歴書" ->
+    "Resume____"), and a name that needed changing travels intact, percent-encoded UTF-8, in
+    ``filename*`` (RFC 6266), which browsers prefer."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
+    decomposed = unicodedata.normalize("NFKD", safe)
+    fallback = "".join(ch if ch.isascii() else "_" for ch in decomposed if not unicodedata.combining(ch))
+    value = f'{disposition}; filename="{fallback}"'
+    if fallback != safe:
+        value += f"; filename*=UTF-8''{quote(safe, safe='')}"
+    return value
+
+
 def pdf_response(data, filename, inline=True):
     """A PDF download response with a safe file name."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
-    disposition = "inline" if inline else "attachment"
+    disposition = content_disposition("inline" if inline else "attachment", filename)
     return Response(
         data,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'{disposition}; filename="{safe}"', "Cache-Control": "private, no-store"},
+        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
     )

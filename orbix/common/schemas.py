@@ -31,7 +31,7 @@ class ListQuerySchema(BaseSchema):
 
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), metadata={"description": "Page number, from 1"})
     page_size = fields.Integer(validate=validate.Range(min=1, max=500), metadata={"description": "Items per page (default 100 when paging)"})
-    sort = fields.String(metadata={"description": "`field` or `-field` from the resource's sort whitelist"})
+    sort = fields.String(validate=validate.Length(max=100), metadata={"description": "`field` or `-field` from the resource's sort whitelist"})
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Case-insensitive text search"})
 
 

@@ -3,7 +3,7 @@
 from flask import current_app, request
 
 from ..common.auth import current_user_doc, current_user_id
-from ..common.blueprint import ResourceBlueprint
+from ..common.blueprint import BINARY, ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
@@ -142,6 +142,7 @@ def send_contract(data, contract_id):
 @blp.route("/<contract_id>/pdf", methods=["GET"])
 @blp.auth()
 @blp.response(200, description="The contract as a PDF", content_type="application/pdf")
+@blp.media(200, "application/pdf", BINARY)
 @blp.errors(404)
 def contract_pdf_download(contract_id):
     """Download the contract as a PDF (with the signature record once signed)"""

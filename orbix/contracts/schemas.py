@@ -80,7 +80,7 @@ class ContractUpdateSchema(ContractWriteSchema):
 class SignerSchema(BaseSchema):
     name = fields.String()
     email = fields.String()
-    ip = fields.String()
+    ip = fields.String(allow_none=True, metadata={"description": "The signer's address; null when the server did not see one"})
     user_agent = fields.String()
 
 

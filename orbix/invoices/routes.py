@@ -1,7 +1,7 @@
 """/api/invoices"""
 
 from ..common.auth import current_user_doc, current_user_id
-from ..common.blueprint import ResourceBlueprint
+from ..common.blueprint import BINARY, ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
@@ -35,6 +35,7 @@ def list_invoices(args):
 @blp.auth()
 @blp.arguments(InvoiceListQuerySchema, location="query")
 @blp.response(200, description="CSV file (text/csv)")
+@blp.media(200, "text/csv")
 def export_invoices(args):
     """Download the filtered invoice list as CSV"""
     return export.export_csv(current_user_id(), args)
@@ -91,6 +92,7 @@ def delete_invoice(invoice_id):
 @blp.route("/<invoice_id>/pdf", methods=["GET"])
 @blp.auth()
 @blp.response(200, description="PDF document (application/pdf)")
+@blp.media(200, "application/pdf", BINARY)
 @blp.errors(404)
 def invoice_pdf(invoice_id):
     """Download the invoice as a PDF"""

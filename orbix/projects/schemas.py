@@ -44,8 +44,8 @@ class ConsumptionSchema(ProjectSchema):
     tracked_seconds = fields.Integer(dump_only=True)
     billable_seconds = fields.Integer(dump_only=True)
     billable_amount = Money(dump_only=True)
-    remaining_budget = Money(dump_only=True, allow_negative=True, metadata={"description": "budget - billable_amount; null without a budget"})
-    remaining_hours = fields.Float(dump_only=True, metadata={"description": "budget_hours - tracked hours; null without budget_hours"})
+    remaining_budget = Money(dump_only=True, allow_negative=True, allow_none=True, metadata={"description": "budget - billable_amount; null without a budget"})
+    remaining_hours = fields.Float(dump_only=True, allow_none=True, metadata={"description": "budget_hours - tracked hours; null without budget_hours"})
 
 
 class ProjectListQuerySchema(ListQuerySchema):

@@ -31,7 +31,7 @@ def register(path, name, query_schema, response_schema, compute, summary):
 
     view.__name__ = name
     view.__doc__ = f"{summary} (`format=csv` for a CSV download)"
-    documented = blp.response(200, response_schema)(view)
+    documented = blp.media(200, "text/csv")(blp.response(200, response_schema)(view))
     blp.route(path, methods=["GET"])(blp.auth()(blp.arguments(query_schema, location="query")(documented)))
 
 

@@ -5,7 +5,7 @@ from flask import Response
 from ..ai.limits import ai_call_limit
 from ..ai.schemas import OptimizeResponseSchema
 from ..common.auth import current_user_id
-from ..common.blueprint import ResourceBlueprint
+from ..common.blueprint import BINARY, ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
@@ -104,6 +104,7 @@ def duplicate_resume(resume_id):
 @blp.auth()
 @blp.arguments(RenderQuerySchema, location="query")
 @blp.response(200, description="The resume as a PDF", content_type="application/pdf")
+@blp.media(200, "application/pdf", BINARY)
 @blp.errors(404)
 def resume_pdf(args, resume_id):
     """Render the resume as PDF (template: modern, classic, creative, minimal, executive)"""
@@ -115,6 +116,7 @@ def resume_pdf(args, resume_id):
 @blp.auth()
 @blp.arguments(RenderQuerySchema, location="query")
 @blp.response(200, description="The resume as a self-contained HTML page", content_type="text/html")
+@blp.media(200, "text/html")
 @blp.errors(404)
 def resume_html(args, resume_id):
     """Render the resume as one self-contained, escaped HTML page"""
@@ -129,6 +131,7 @@ def resume_html(args, resume_id):
 @blp.route("/<resume_id>/json-resume", methods=["GET"])
 @blp.auth()
 @blp.response(200, description="JSON Resume v1.0.0 document")
+@blp.media(200, "application/json", {"type": "object", "description": "A JSON Resume v1.0.0 document"})
 @blp.errors(404)
 def export_json_resume(resume_id):
     """Export the resume as a JSON Resume (v1.0.0) document"""

@@ -35,6 +35,7 @@ def create_entry(data):
 @blp.route("/current", methods=["GET"])
 @blp.auth()
 @blp.response(200, description="The running entry (an entry object), or `null` when none runs")
+@blp.media(200, "application/json", {"anyOf": [{"$ref": "#/components/schemas/Entry"}, {"type": "null"}]})
 def current_entry():
     """The running entry, or null"""
     entry = service.current_entry(current_user_doc())
@@ -54,6 +55,7 @@ def summary(args):
 @blp.auth()
 @blp.arguments(EntryListQuerySchema, location="query")
 @blp.response(200, content_type="text/csv", description="CSV attachment, streamed")
+@blp.media(200, "text/csv")
 def export_csv(args):
     """Download the filtered entries as CSV"""
     return service.export_csv(current_user_doc(), args)
