@@ -1,5 +1,6 @@
 """Extension instances, created unbound and initialised by the app factory."""
 
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_smorest import Api
@@ -20,10 +21,39 @@ class ErrorSchema(BaseSchema):
     request_id = fields.String()
 
 
+_SCHEMA_OWNERS = {}
+
+
+def schema_name(schema):
+    """OpenAPI component names that tell variants apart (``ContractWithoutContentVariables``,
+    ``ClientPatch``) instead of apispec's numbered duplicates and warnings."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    owner = _SCHEMA_OWNERS.setdefault(name, cls)
+    if owner is not cls:  # two resources define e.g. a ProjectSchema: prefix the package
+        package = cls.__module__.split(".")[-2] if cls.__module__.count(".") >= 2 else ""
+        name = package.title().removesuffix("s").replace("_", "") + name
+    if isinstance(schema, type):
+        return name
+    if schema.partial:
+        name += "Patch"
+    if schema.only:
+        name += "Only" + "".join(part.title().replace("_", "") for part in sorted(schema.only))
+    if schema.exclude:
+        name += "Without" + "".join(part.title().replace("_", "") for part in sorted(schema.exclude))
+    return name
+
+
 class OrbixApi(Api):
     """flask-smorest's Api with our error shape for every HTTP error."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, app=None, **kwargs):
+        kwargs.setdefault("spec_kwargs", {}).setdefault(
+            "marshmallow_plugin", MarshmallowPlugin(schema_name_resolver=schema_name)
+        )
+        super().__init__(app, **kwargs)
 
     def handle_http_exception(self, error):
         return handle_http_exception(error)
