@@ -5,13 +5,19 @@ recomputed from the payments under the invoice's lock.
 """
 
 from ..common import money
+from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
 from ..errors import conflict, not_found, unprocessable
-from . import lifecycle, locks
+from . import lifecycle
 
 PAYMENTS = "payments"
+
+
+def invoice_lock(invoice_id):
+    """Serialises writes to one invoice (payments, status changes)."""
+    return held(f"invoice:{invoice_id}", "This invoice")
 METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")
 
 
@@ -64,7 +70,7 @@ def record(invoice, data):
     amount = money.to_minor(data["amount"], invoice["currency"])
     if amount <= 0:
         unprocessable("amount", "Must be at least one minor unit of the currency.")
-    with locks.invoice_lock(invoice["_id"]):
+    with invoice_lock(invoice["_id"]):
         fresh = collection("invoices").find_one({"_id": invoice["_id"]})
         return _add(fresh, amount, data.get("date"), data.get("method", "other"), data.get("note"))
 
@@ -81,7 +87,7 @@ def settle(invoice, user):
 
 def remove(invoice, payment_id):
     """Reverse one payment and recompute the invoice's status."""
-    with locks.invoice_lock(invoice["_id"]):
+    with invoice_lock(invoice["_id"]):
         result = collection(PAYMENTS).delete_one({"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]})
         if result.deleted_count == 0:
             not_found("Payment")

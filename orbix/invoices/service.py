@@ -6,7 +6,7 @@ from ..common.ownership import get_owned_or_404, require_owned_reference
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
 from ..errors import conflict
-from . import claims, lifecycle, locks, numbering, payments, snapshots, totals
+from . import claims, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 
 COLLECTION = "invoices"
@@ -216,7 +216,7 @@ def change_status(invoice, target, user):
 def update_invoice(user, invoice_id, changes):
     """Edit a draft's content and/or change its status (content first, then the move)."""
     invoice = find_invoice(user["_id"], invoice_id)
-    with locks.invoice_lock(invoice["_id"]):
+    with payments.invoice_lock(invoice["_id"]):
         invoice = find_invoice(user["_id"], invoice_id)
         content = {k: v for k, v in changes.items() if k in CONTENT_FIELDS}
         if content:
@@ -232,7 +232,7 @@ def update_invoice(user, invoice_id, changes):
 def delete_invoice(user_id, invoice_id):
     """Delete a draft (issued invoices are voided instead) and un-bill its time entries."""
     invoice = find_invoice(user_id, invoice_id)
-    with locks.invoice_lock(invoice["_id"]):
+    with payments.invoice_lock(invoice["_id"]):
         result = collection(COLLECTION).delete_one({"_id": invoice["_id"], "user_id": user_id, "status": lifecycle.DRAFT})
         if result.deleted_count == 0:
             status = lifecycle.effective_status(find_invoice(user_id, invoice_id))

@@ -1,5 +1,5 @@
-"""A short-lived mutex per invoice, so concurrent writes (two payments, a payment and
-a void) cannot interleave.
+"""A short-lived named mutex in the database, so concurrent writes to one document (two
+payments on an invoice, a payment and a void) cannot interleave.
 
 MongoDB applies a conditional update atomically, but the embedded FerretDB does not
 (two ``{amount_paid: x}`` compare-and-set updates can both win), while its unique
@@ -25,7 +25,7 @@ STALE_SECONDS = 30
 
 
 @contextmanager
-def held(key, what="This invoice"):
+def held(key, what="This document"):
     locks = collection(LOCKS)
     token = ObjectId()
     deadline = time.monotonic() + WAIT_SECONDS
@@ -43,6 +43,3 @@ def held(key, what="This invoice"):
     finally:
         locks.delete_one({"_id": key, "token": token})
 
-
-def invoice_lock(invoice_id):
-    return held(f"invoice:{invoice_id}")
