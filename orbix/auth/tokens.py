@@ -5,11 +5,13 @@ shared by all workers. A password change bumps the user's ``token_version``;
 tokens carrying an older version are refused.
 """
 
+import contextlib
 from datetime import datetime, timezone
 
 from bson import ObjectId
 from bson.errors import InvalidId
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from pymongo.errors import DuplicateKeyError
 
 from ..db import collection
 from ..errors import error_response
@@ -35,11 +37,13 @@ def revoke(payload):
     """
     expires = datetime.fromtimestamp(payload["exp"], timezone.utc)
     collection(REVOKED).delete_many({"expires_at": {"$lt": datetime.now(timezone.utc)}})
-    collection(REVOKED).update_one(
-        {"_id": payload["jti"]},
-        {"$setOnInsert": {"user_id": payload["sub"], "type": payload.get("type"), "expires_at": expires}},
-        upsert=True,
-    )
+    # A concurrent logout with the same token may have inserted the record first.
+    with contextlib.suppress(DuplicateKeyError):
+        collection(REVOKED).update_one(
+            {"_id": payload["jti"]},
+            {"$setOnInsert": {"user_id": payload["sub"], "type": payload.get("type"), "expires_at": expires}},
+            upsert=True,
+        )
 
 
 def decode_for_user(encoded, user_id, expected_type="refresh"):

@@ -38,8 +38,15 @@ def new_token():
 
 
 def bump(user_id):
-    """Give ``user_id`` a fresh version (after its data changed)."""
-    collection(COLLECTION).update_one({"_id": user_id}, {"$set": {"token": new_token()}}, upsert=True)
+    """Give ``user_id`` a fresh version (after its data changed).
+
+    Two first-ever bumps racing to upsert can make one hit the unique ``_id``; the document
+    exists then, so that one simply sets its token."""
+    versions = collection(COLLECTION)
+    try:
+        versions.update_one({"_id": user_id}, {"$set": {"token": new_token()}}, upsert=True)
+    except DuplicateKeyError:
+        versions.update_one({"_id": user_id}, {"$set": {"token": new_token()}})
 
 
 def bump_all():
