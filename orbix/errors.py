@@ -10,7 +10,7 @@ import uuid
 
 from flask import g, jsonify
 from flask_smorest import abort
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,12 @@ def handle_database_unavailable(error):
     return error_response(503, "The database is unavailable; try again shortly", headers={"Retry-After": "5"})
 
 
+def handle_database_timeout(error):
+    """A query that outlasted the socket timeout: the database is up but too slow for it."""
+    log.warning("database query timed out: %s", error.__class__.__name__)
+    return error_response(504, "The database took too long to answer this request; narrow it (filters, page_size) or retry")
+
+
 def handle_unexpected(error):
     request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
     log.exception("unhandled error (request_id=%s)", request_id)
@@ -126,6 +132,7 @@ def register_error_handlers(app):
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ServerSelectionTimeoutError, handle_database_unavailable)
     app.register_error_handler(ConnectionFailure, handle_database_unavailable)
+    app.register_error_handler(NetworkTimeout, handle_database_timeout)
     app.register_error_handler(Exception, handle_unexpected)
 
 

@@ -205,3 +205,21 @@ def test_lone_surrogates_in_a_body_are_400_before_anything_is_written(client, au
     assert db.clients.count_documents({}) == 0
     emoji = '{"name": "Caf\\u00e9 \\ud83d\\ude00", "email": "ok@example.com"}'
     assert client.post("/api/clients", data=emoji, content_type="application/json", headers=auth).status_code == 201
+
+
+def test_a_database_timeout_is_504_and_an_outage_503(mongo_uri, redis_uri):
+    from pymongo.errors import AutoReconnect, NetworkTimeout
+
+    app = make_app(mongo_uri, redis_uri)
+
+    def slow():
+        raise NetworkTimeout("timed out")
+
+    def gone():
+        raise AutoReconnect("connection refused")
+
+    app.add_url_rule("/test-slow", "test_slow", slow)
+    app.add_url_rule("/test-gone", "test_gone", gone)
+    client = app.test_client()
+    assert "too long" in assert_error_shape(client.get("/test-slow"), 504)["message"]
+    assert "unavailable" in assert_error_shape(client.get("/test-gone"), 503)["message"]
