@@ -18,6 +18,7 @@ from flask_jwt_extended import decode_token
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
+from .config import ConfigError
 from .errors import error_response
 
 
@@ -79,9 +80,9 @@ def init_rate_limits(app):
     """
     storage = app.config.get("RATELIMIT_STORAGE_URI")
     if not storage:
-        raise RuntimeError("RATELIMIT_STORAGE_URI must be set in production (e.g. redis://host:6379/0)")
+        raise ConfigError("RATELIMIT_STORAGE_URI must be set in production (e.g. redis://host:6379/0)")
     if storage.startswith("memory://") and app.config.get("PRODUCTION"):
-        raise RuntimeError("RATELIMIT_STORAGE_URI=memory:// is per-process; use Redis in production")
+        raise ConfigError("RATELIMIT_STORAGE_URI=memory:// is per-process; use Redis in production")
     limiter = Limiter(
         key_func=_user_or_ip,
         app=app,

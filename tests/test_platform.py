@@ -223,3 +223,8 @@ def test_a_database_timeout_is_504_and_an_outage_503(mongo_uri, redis_uri):
     client = app.test_client()
     assert "too long" in assert_error_shape(client.get("/test-slow"), 504)["message"]
     assert "unavailable" in assert_error_shape(client.get("/test-gone"), 503)["message"]
+
+
+def test_production_refuses_per_process_rate_limit_storage(mongo_uri):
+    with pytest.raises(config_module.ConfigError, match="RATELIMIT_STORAGE_URI"):
+        make_app(mongo_uri, "memory://", PRODUCTION=True)
