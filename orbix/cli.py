@@ -15,8 +15,18 @@ def migrate_command():
     click.echo("applied: " + ", ".join(applied) if applied else "database is up to date")
 
 
+@click.command("purge-expired")
+def purge_expired_command():
+    """Delete expired token revocations and idempotency records (FerretDB has no TTL indexes)."""
+    from .auth.tokens import purge_expired as purge_revocations
+    from .idempotency import purge_expired as purge_idempotency_keys
+
+    click.echo(f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}")
+
+
 def register_commands(app, groups=()):
     app.cli.add_command(migrate_command)
+    app.cli.add_command(purge_expired_command)
     for group in groups:
         app.cli.add_command(group)
 

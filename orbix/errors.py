@@ -70,10 +70,6 @@ def unprocessable(field, message, location="json"):
     abort(422, message=f"{field}: {message}", errors={location: {field: [message]}})
 
 
-def bad_request(message):
-    abort(400, message=message)
-
-
 def _message_for(error):
     data = getattr(error, "data", None) or {}
     if data.get("message"):

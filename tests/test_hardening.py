@@ -220,3 +220,20 @@ def test_ai_calls_share_one_per_user_limit(mongo_uri, redis_uri, user):
     statuses.append(client.post("/api/resumes/optimize", json={"resume_id": "0" * 24, "job_description": "x"}, headers=user["headers"]).status_code)
     assert statuses == [200, 200, 429]
     assert client.get("/api/ai/usage", headers=user["headers"]).status_code == 200  # reading usage is not an AI call
+
+
+def test_purge_expired_removes_only_expired_revocations_and_idempotency_records(app, client, user, make_user, db):
+    from datetime import datetime, timedelta, timezone
+
+    other = make_user()
+    client.post("/api/auth/logout", headers=user["headers"])
+    client.post("/api/auth/logout", headers=other["headers"])
+    client.post("/api/clients", json={"name": "A", "email": "a@a.example"}, headers={**other["headers"], "Idempotency-Key": "k1"})
+    past = datetime.now(timezone.utc) - timedelta(seconds=1)
+    db.revoked_tokens.update_one({"user_id": user["id"]}, {"$set": {"expires_at": past}})
+    db.idempotency_keys.update_many({}, {"$set": {"expires_at": past}})
+    result = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert result.exit_code == 0, result.output
+    assert "revocations: 1, idempotency records: 1" in result.output
+    assert [r["user_id"] for r in db.revoked_tokens.find()] == [other["id"]]
+    assert db.idempotency_keys.count_documents({}) == 0

@@ -4,8 +4,7 @@ from flask_jwt_extended import create_access_token, current_user, get_jwt, get_j
 
 from ..common.blueprint import ResourceBlueprint
 from ..common.schemas import MessageSchema
-from ..errors import unprocessable
-from . import account, passwords, service
+from . import account, service
 from .schemas import (
     AccountDeleteSchema,
     AccountExportSchema,
@@ -104,8 +103,6 @@ def export_me():
 @blp.response(200, MessageSchema)
 def delete_me(data):
     """Delete the account and everything it owns (needs the password)"""
-    stored = service.password_hash_of(current_user)
-    if not passwords.check_password(data["password"], stored):
-        unprocessable("password", "Password is incorrect.")
+    service.require_password(current_user, data["password"], "password")
     account.delete_account(current_user, get_jwt())
     return {"message": "Account deleted"}

@@ -106,10 +106,15 @@ def password_hash_of(user):
     return collection(USERS).find_one({"_id": user["_id"]}, {"password_hash": 1})["password_hash"]
 
 
+def require_password(user, password, field):
+    """422 naming ``field`` unless ``password`` is the user's (for sensitive changes)."""
+    if not passwords.check_password(password, password_hash_of(user)):
+        unprocessable(field, "Password is incorrect.")
+
+
 def change_password(user, current_password, new_password):
     """Set a new password and invalidate every token issued before it."""
-    if not passwords.check_password(current_password, password_hash_of(user)):
-        unprocessable("current_password", "Current password is incorrect.")
+    require_password(user, current_password, "current_password")
     updated = collection(USERS).find_one_and_update(
         {"_id": user["_id"]},
         {

@@ -36,7 +36,7 @@ def revoke(payload):
     Records past their expiry are purged here (FerretDB has no TTL indexes).
     """
     expires = datetime.fromtimestamp(payload["exp"], timezone.utc)
-    collection(REVOKED).delete_many({"expires_at": {"$lt": datetime.now(timezone.utc)}})
+    purge_expired()
     # A concurrent logout with the same token may have inserted the record first.
     with contextlib.suppress(DuplicateKeyError):
         collection(REVOKED).update_one(
@@ -44,6 +44,11 @@ def revoke(payload):
             {"$setOnInsert": {"user_id": payload["sub"], "type": payload.get("type"), "expires_at": expires}},
             upsert=True,
         )
+
+
+def purge_expired():
+    """Drop revocations of tokens that have expired anyway; returns how many."""
+    return collection(REVOKED).delete_many({"expires_at": {"$lt": datetime.now(timezone.utc)}}).deleted_count
 
 
 def decode_for_user(encoded, user_id, expected_type="refresh"):
