@@ -12,7 +12,7 @@ from ..db import get_db
 from . import tokens
 
 ACCOUNT_COLLECTIONS = {"users", "migrations"}
-INTERNAL_COLLECTIONS = {"revoked_tokens", "idempotency_keys"}
+INTERNAL_COLLECTIONS = {"revoked_tokens", "idempotency_keys", "contract_token_uses"}
 
 
 def _owned_filter(user_id):

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from ..auth.service import business_profile
 from ..common import lists, money, timeutil
@@ -25,6 +26,9 @@ from .builtin_templates import BUILTIN_TEMPLATES
 COLLECTION = "contracts"
 TEMPLATES = "contract_templates"
 TOKENS = "contract_tokens"
+# One document per signing token ever used (``_id`` = its hash): the unique ``_id`` is what
+# makes a token single-use, because FerretDB does not apply conditional updates atomically.
+TOKEN_USES = "contract_token_uses"
 SORTABLE = {"created_at", "updated_at", "title", "status", "start_date", "end_date", "value"}
 # The list leaves out the long text (the client lists title, value, status and dates).
 LIST_PROJECTION = {"content": 0, "variables": 0, "parties": 0, "signing": 0}
@@ -399,10 +403,18 @@ def public_contract(token):
 
 
 def sign_contract(token, signer, ip, user_agent):
-    """Record the signature. The write is conditional on the status, the token's hash and
-    its expiry, so of two concurrent signs exactly one succeeds and the link dies with it."""
+    """Record the signature, once per token.
+
+    The token is spent first by inserting its hash as a unique ``_id`` (of concurrent signs
+    only one insert succeeds, on MongoDB and FerretDB alike); the write is then also
+    conditional on the status, the hash and the expiry, and the link dies with it."""
     contract, token_hash = _signable(token)
     now = timeutil.utcnow()
+    try:
+        collection(TOKEN_USES).insert_one({"_id": token_hash, "user_id": contract["user_id"],
+                                           "contract_id": contract["_id"], "used_at": now})
+    except DuplicateKeyError:
+        not_found(LINK_GONE)
     signed_by = {"name": signer["name"], "email": signer["email"], "ip": ip, "user_agent": (user_agent or "")[:300]}
     doc = collection(COLLECTION).find_one_and_update(
         {"_id": contract["_id"], "status": "sent", "signing.token_hash": token_hash, "signing.expires_at": {"$gt": now}},
