@@ -17,14 +17,13 @@ collection). Amounts are computed here once with the shared billing rule
 (``common.rates``), in integer minor units of the entry's billing currency.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 
 from ..common import money, rates
+from ..common.lru import LruCache
 from ..common.timeutil import UTC
 from ..db import collection
 from . import freshness
@@ -129,31 +128,23 @@ def build(user_id, user):
 
 
 class SnapshotCache:
-    """LRU of (version token, Snapshot) by user id; thread-safe, builds outside the lock."""
+    """LRU of (version token, Snapshot) by user id; builds outside any lock."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._items = OrderedDict()
+        self._items = LruCache(lambda: current_app.config.get("REPORTS_CACHE_USERS", DEFAULT_CACHE_USERS))
 
     def get(self, user_id, user):
         token = freshness.current(user_id)  # read BEFORE scanning: see freshness
         defaults = rates.user_defaults(user)
-        with self._lock:
-            cached = self._items.get(user_id)
-            if cached and cached[0] == token and cached[1].defaults == defaults:
-                self._items.move_to_end(user_id)
-                return cached[1]
+        cached = self._items.get(user_id)
+        if cached and cached[0] == token and cached[1].defaults == defaults:
+            return cached[1]
         snapshot = build(user_id, user)
-        with self._lock:
-            self._items[user_id] = (token, snapshot)
-            self._items.move_to_end(user_id)
-            while len(self._items) > current_app.config.get("REPORTS_CACHE_USERS", DEFAULT_CACHE_USERS):
-                self._items.popitem(last=False)
+        self._items.put(user_id, (token, snapshot))
         return snapshot
 
     def clear(self):
-        with self._lock:
-            self._items.clear()
+        self._items.clear()
 
 
 CACHE = SnapshotCache()
