@@ -2,10 +2,10 @@
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_cors import CORS
-from flask_jwt_extended import JWTManager
 from flask_smorest import Api
 from marshmallow import fields
 
+from .auth.verified_tokens import CachingJWTManager
 from .common.schemas import BaseSchema
 from .errors import handle_http_exception
 
@@ -59,5 +59,5 @@ class OrbixApi(Api):
         return handle_http_exception(error)
 
 
-jwt = JWTManager()
+jwt = CachingJWTManager()
 cors = CORS()
