@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from .auth.sessions import init_sessions
 from .auth.tokens import register_jwt_callbacks
 from .cli import register_commands
 from .docs import OPENAPI_SETTINGS, assets
@@ -80,6 +81,7 @@ def create_app(config=None):
     api = OrbixApi(app)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
+    init_sessions(app)
     origins = app.config["CORS_ORIGINS"]
     cors.init_app(
         app,

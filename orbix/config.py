@@ -107,4 +107,7 @@ def load_config():
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "IDEMPOTENCY_TTL_SECONDS": _int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600),
         "REPORTS_CACHE_USERS": _int("REPORTS_CACHE_USERS", 8),
+        # Verified sessions kept per worker (orbix.auth.sessions); 0 seconds turns the cache off.
+        "SESSION_CACHE_SECONDS": _int("SESSION_CACHE_SECONDS", 60),
+        "SESSION_CACHE_USERS": _int("SESSION_CACHE_USERS", 10000),
     }

@@ -9,7 +9,7 @@ from bson import ObjectId
 
 from ..common.timeutil import utcnow
 from ..db import get_db
-from . import tokens
+from . import sessions, tokens
 
 ACCOUNT_COLLECTIONS = {"users", "migrations"}
 INTERNAL_COLLECTIONS = {"revoked_tokens", "idempotency_keys", "contract_token_uses"}
@@ -59,3 +59,4 @@ def delete_account(user, token_payload):
         if name != tokens.REVOKED:
             db[name].delete_many(_owned_filter(user["_id"]))
     db[tokens.USERS].delete_one({"_id": user["_id"]})
+    sessions.invalidate(user["_id"])

@@ -8,7 +8,7 @@ from ..common import money
 from ..common.timeutil import utcnow
 from ..db import collection
 from ..errors import abort_with, conflict, unprocessable
-from . import passwords, tokens
+from . import passwords, sessions, tokens
 
 USERS = tokens.USERS
 SETTING_FIELDS = (
@@ -96,9 +96,11 @@ def update_profile(user, data):
         merged["default_hourly_rate"] = money.rate_to_store(merged.get("default_hourly_rate"))
         changes["settings"] = merged
     changes["updated_at"] = utcnow()
-    return collection(USERS).find_one_and_update(
+    updated = collection(USERS).find_one_and_update(
         {"_id": user["_id"]}, {"$set": changes}, return_document=ReturnDocument.AFTER
     )
+    sessions.invalidate(user["_id"])
+    return updated
 
 
 def password_hash_of(user):
@@ -123,6 +125,7 @@ def change_password(user, current_password, new_password):
         },
         return_document=ReturnDocument.AFTER,
     )
+    sessions.invalidate(user["_id"])
     return updated
 
 

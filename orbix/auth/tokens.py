@@ -8,16 +8,16 @@ tokens carrying an older version are refused.
 import contextlib
 from datetime import datetime, timezone
 
-from bson import ObjectId
-from bson.errors import InvalidId
+from flask import g
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from pymongo.errors import DuplicateKeyError
 
 from ..db import collection
 from ..errors import error_response
+from . import sessions
 
-USERS = "users"
-REVOKED = "revoked_tokens"
+USERS = sessions.USERS
+REVOKED = sessions.REVOKED
 
 
 def issue_tokens(user):
@@ -44,6 +44,7 @@ def revoke(payload):
             {"$setOnInsert": {"user_id": payload["sub"], "type": payload.get("type"), "expires_at": expires}},
             upsert=True,
         )
+    sessions.invalidate(payload["sub"])
 
 
 def purge_expired():
@@ -67,17 +68,17 @@ def _unauthorized(message):
 
 
 def register_jwt_callbacks(jwt):
+    # Both loaders run on every authenticated request; sessions.resolve answers them together,
+    # usually from the per-worker cache (see orbix.auth.sessions).
     @jwt.token_in_blocklist_loader
     def _is_revoked(_header, payload):
-        return collection(REVOKED).find_one({"_id": payload["jti"]}, {"_id": 1}) is not None
+        g.orbix_session = sessions.resolve(payload)
+        return g.orbix_session.revoked
 
     @jwt.user_lookup_loader
     def _load_user(_header, payload):
-        try:
-            user_id = ObjectId(payload["sub"])
-        except (InvalidId, TypeError, KeyError):
-            return None
-        user = collection(USERS).find_one({"_id": user_id}, {"password_hash": 0})
+        session = g.pop("orbix_session", None) or sessions.resolve(payload)
+        user = session.user
         if user is None or user.get("token_version", 0) != payload.get("ver", 0):
             return None
         return user

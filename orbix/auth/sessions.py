@@ -1,0 +1,167 @@
+"""Per-worker memory of verified sessions, so an authenticated request does not read
+``revoked_tokens`` and ``users`` on every call (two round trips, ~1 ms each on FerretDB).
+
+Correctness rests on a per-user *epoch* kept in the shared Redis (the rate limiter's storage):
+every change that can invalidate a session or alter the user document (logout, password
+change, profile and settings, account deletion) writes MongoDB first and then replaces that
+user's epoch with a new random value (:func:`invalidate`). A worker trusts its cached answer only
+while the epoch it cached under is still the current one, so a revocation takes effect on the
+very next request in every worker and instance, for the price of one Redis GET.
+
+Races: a miss reads the epoch *before* reading MongoDB and files what it read under that epoch;
+a write that lands in between replaces the epoch after its own database write, so the entry is
+stale on its next use. Epochs are random, never counters, so a Redis restart or an expired key
+can only produce a value no worker has cached. If Redis cannot be read the cache is bypassed
+(every request reads MongoDB, as without it); entries also expire after
+``SESSION_CACHE_SECONDS`` as a backstop for writes made outside the API (scripts, a Redis
+outage at the moment of a logout).
+"""
+
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+import redis
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import current_app
+
+from ..common.lru import LruCache
+from ..db import collection
+
+USERS = "users"
+REVOKED = "revoked_tokens"
+EXTENSION = "orbix_sessions"
+EPOCH_TTL_SECONDS = 24 * 3600  # an idle user's key goes away; a fresh random one replaces it
+MAX_JTIS_PER_USER = 64
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+log = logging.getLogger(__name__)
+
+
+class RedisEpochs:
+    """Epochs in Redis, shared by every worker and instance."""
+
+    def __init__(self, uri, prefix):
+        self._client = redis.Redis.from_url(uri, socket_timeout=0.25, socket_connect_timeout=0.25)
+        self._prefix = f"{prefix}:session-epoch:"
+
+    def current(self, user_id):
+        """The user's epoch, created when missing; None if Redis cannot answer."""
+        key = self._prefix + user_id
+        try:
+            value = self._client.get(key)
+            if value is None:
+                self._client.set(key, secrets.token_hex(8), nx=True, ex=EPOCH_TTL_SECONDS)
+                value = self._client.get(key)
+        except redis.RedisError:
+            return None
+        return value
+
+    def replace(self, user_id):
+        try:
+            self._client.set(self._prefix + user_id, secrets.token_hex(8), ex=EPOCH_TTL_SECONDS)
+        except redis.RedisError:
+            log.error("session epoch not replaced for user %s: other workers may trust a cached "
+                      "session for up to SESSION_CACHE_SECONDS", user_id)
+
+
+class LocalEpochs:
+    """Epochs in this process only: correct for a single process (``memory://`` storage,
+    allowed only outside production)."""
+
+    def __init__(self):
+        self._epochs = {}
+        self._lock = threading.Lock()
+
+    def current(self, user_id):
+        with self._lock:
+            return self._epochs.setdefault(user_id, secrets.token_hex(8))
+
+    def replace(self, user_id):
+        with self._lock:
+            self._epochs[user_id] = secrets.token_hex(8)
+
+
+@dataclass
+class _Entry:
+    epoch: object
+    user: dict | None
+    loaded_at: float
+    good_jtis: set = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Session:
+    revoked: bool
+    user: dict | None
+
+
+class SessionCache:
+    def __init__(self, epochs, max_users, max_age):
+        self.epochs = epochs
+        self._entries = LruCache(max_users)
+        self._max_age = max_age
+
+    def resolve(self, payload):
+        """Whether the token is revoked, and its user document (None if gone)."""
+        user_id, jti = str(payload.get("sub")), payload.get("jti")
+        epoch = self.epochs.current(user_id) if self.epochs else None
+        entry = self._entries.get(user_id)
+        if epoch is not None and entry and entry.epoch == epoch and time.monotonic() - entry.loaded_at < self._max_age:
+            if jti in entry.good_jtis:
+                return Session(False, _copy(entry.user))
+            revoked = _is_revoked(jti)
+            if not revoked and len(entry.good_jtis) < MAX_JTIS_PER_USER:
+                entry.good_jtis.add(jti)
+            return Session(revoked, _copy(entry.user))
+        revoked, user = _is_revoked(jti), _load_user(user_id)
+        if epoch is not None:
+            self._entries.put(user_id, _Entry(epoch, user, time.monotonic(), set() if revoked else {jti}))
+        return Session(revoked, _copy(user))
+
+
+def _copy(user):
+    """A copy handlers may adjust: the cached document must stay as read. Only ``settings``
+    nests (plain values inside), so one level more than a shallow copy is enough."""
+    if user is None:
+        return None
+    return {**user, "settings": dict(user.get("settings") or {})}
+
+
+def _is_revoked(jti):
+    return collection(REVOKED).find_one({"_id": jti}, {"_id": 1}) is not None
+
+
+def _load_user(user_id):
+    try:
+        oid = ObjectId(user_id)
+    except (InvalidId, TypeError):
+        return None
+    return collection(USERS).find_one({"_id": oid}, {"password_hash": 0})
+
+
+def init_sessions(app):
+    """Pick the epoch store from the rate-limit storage; no cache when it is neither."""
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    if storage.startswith(REDIS_SCHEMES):
+        epochs = RedisEpochs(storage, app.config.get("RATELIMIT_KEY_PREFIX", "orbix"))
+    elif storage.startswith("memory://"):
+        epochs = LocalEpochs()
+    else:
+        epochs = None
+    max_age = app.config.get("SESSION_CACHE_SECONDS", 60)
+    app.extensions[EXTENSION] = SessionCache(epochs if max_age > 0 else None, app.config.get("SESSION_CACHE_USERS", 10000), max_age)
+
+
+def resolve(payload):
+    return current_app.extensions[EXTENSION].resolve(payload)
+
+
+def invalidate(user_id):
+    """Call after any write that revokes a token or changes the user document."""
+    cache = current_app.extensions.get(EXTENSION)
+    if cache is not None and cache.epochs is not None:
+        cache.epochs.replace(str(user_id))
