@@ -4,7 +4,8 @@
 test suite, which starts a real redis-server). ``memory://`` is refused outside tests,
 because per-process counters would multiply the limit by the number of workers.
 
-Limits are read from config at request time so operators (and tests) can tune them:
+Limits are read from each app's config when the app is built (a malformed limit stops the
+start-up; a string is parsed once, where a callable would be parsed on every request):
 - ``RATELIMIT_AUTH`` for login and register, counted per client IP *and* per email;
 - ``RATELIMIT_PASSWORD`` for password changes, per user;
 - ``RATELIMIT_AI`` for AI endpoints, per user;
@@ -13,7 +14,7 @@ Limits are read from config at request time so operators (and tests) can tune th
 
 import time
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_jwt_extended import decode_token
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
@@ -45,10 +46,6 @@ def _email_key():
     if isinstance(email, str) and email.strip():
         return f"email:{email.strip().lower()}"
     return f"ip:{get_remote_address()}"
-
-
-def _limit(name):
-    return lambda: current_app.config[name]
 
 
 def _on_breach(limit: RequestLimit):
@@ -88,7 +85,7 @@ def init_rate_limits(app):
         app=app,
         storage_uri=storage,
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "orbix"),
-        default_limits=[_limit("RATELIMIT_DEFAULT")],
+        default_limits=[app.config["RATELIMIT_DEFAULT"]],
         on_breach=_on_breach,
         # X-RateLimit-* headers would cost an extra Redis round trip on every response;
         # a refusal still carries Retry-After (see _on_breach).
@@ -98,12 +95,12 @@ def init_rate_limits(app):
     for endpoint, rules in ROUTE_LIMITS.items():
         view = app.view_functions[endpoint]
         for config_name, key_func, scope in rules:
-            view = limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(view)
+            view = limiter.shared_limit(app.config[config_name], scope=scope, key_func=key_func)(view)
         app.view_functions[endpoint] = view
     config_name, key_func, scope = AI_LIMIT
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "ai_rate_limited", False):
-            app.view_functions[endpoint] = limiter.shared_limit(_limit(config_name), scope=scope, key_func=key_func)(view)
+            app.view_functions[endpoint] = limiter.shared_limit(app.config[config_name], scope=scope, key_func=key_func)(view)
     for name in EXEMPT_BLUEPRINTS:
         if name in app.blueprints:
             limiter.exempt(app.blueprints[name])
