@@ -18,6 +18,7 @@ from flask import g, request
 from flask_jwt_extended import decode_token
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 
 from .config import ConfigError
 from .errors import error_response
@@ -66,6 +67,7 @@ ROUTE_LIMITS = {
 }
 # Views marked by orbix.ai.limits.ai_call_limit (anything that may call the AI provider).
 AI_LIMIT = ("RATELIMIT_AI", _user_or_ip, "ai")
+LIMIT_SETTINGS = ("RATELIMIT_DEFAULT", "RATELIMIT_AUTH", "RATELIMIT_PASSWORD", "RATELIMIT_AI")
 EXEMPT_BLUEPRINTS = ("health", "swagger_assets", "metrics", "api-docs")
 
 
@@ -75,6 +77,11 @@ def init_rate_limits(app):
     Call after the blueprints are registered: limits are attached to their views here,
     so routes carry no limiter decorators and tests can build differently-limited apps.
     """
+    for name in LIMIT_SETTINGS:
+        try:
+            parse_many(app.config[name])
+        except ValueError as error:
+            raise ConfigError(f"{name}={app.config[name]!r} is not a rate limit (e.g. '10/minute')") from error
     storage = app.config.get("RATELIMIT_STORAGE_URI")
     if not storage:
         raise ConfigError("RATELIMIT_STORAGE_URI must be set in production (e.g. redis://host:6379/0)")

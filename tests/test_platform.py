@@ -228,3 +228,9 @@ def test_a_database_timeout_is_504_and_an_outage_503(mongo_uri, redis_uri):
 def test_production_refuses_per_process_rate_limit_storage(mongo_uri):
     with pytest.raises(config_module.ConfigError, match="RATELIMIT_STORAGE_URI"):
         make_app(mongo_uri, "memory://", PRODUCTION=True)
+
+
+def test_a_malformed_rate_limit_stops_start_up(mongo_uri, redis_uri):
+    """flask-limiter would swallow the parse error on every request and limit nothing."""
+    with pytest.raises(config_module.ConfigError, match="RATELIMIT_AUTH"):
+        make_app(mongo_uri, redis_uri, RATELIMIT_AUTH="ten per minute")
