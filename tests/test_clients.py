@@ -1,5 +1,10 @@
 """Clients through HTTP against the real database."""
 
+import json
+from datetime import timedelta
+
+from bson import ObjectId
+
 from tests.conftest import assert_error_shape
 
 BASE = "/api/clients"
@@ -54,6 +59,32 @@ def test_pagination_header_is_exact_and_unpaged_list_is_whole(client, auth):
     assert page.headers["X-Pagination"] == '{"page": 2, "first_page": 1, "total": 5, "total_pages": 3, "last_page": 3, "previous_page": 1, "next_page": 3}'
     whole = client.get(BASE, headers=auth)
     assert len(whole.get_json()) == 5 and "X-Pagination" not in whole.headers
+
+
+def test_pages_of_a_long_list_keep_order_and_bound_the_total(client, auth, db):
+    """Past 1,000 matches the embedded database reports no exact total (total_exceeds);
+    pages inside and beyond that window keep creation order either way."""
+    first = make(client, auth, name="C0000")
+    template = db.clients.find_one({"_id": ObjectId(first["_id"])})
+    db.clients.insert_many([
+        {**template, "_id": ObjectId(), "name": f"C{i:04}", "created_at": template["created_at"] + timedelta(seconds=i)}
+        for i in range(1, 1005)
+    ])
+
+    def page(number):
+        response = client.get(f"{BASE}?page={number}&page_size=100", headers=auth)
+        return [c["name"] for c in response.get_json()], json.loads(response.headers["X-Pagination"])
+
+    names, meta = page(1)
+    assert names == [f"C{i:04}" for i in range(100)] and meta["next_page"] == 2
+    assert meta.get("total", 1005) == 1005 and ("total" in meta or meta["total_exceeds"] == 1000)
+    names, meta = page(10)
+    assert names == [f"C{i:04}" for i in range(900, 1000)] and meta["next_page"] == 11
+    names, meta = page(11)
+    assert names == [f"C{i:04}" for i in range(1000, 1005)]
+    assert meta["total"] == 1005 and "next_page" not in meta and meta["last_page"] == 11
+    names, meta = page(12)
+    assert names == [] and "next_page" not in meta
 
 
 def test_delete_referenced_client_is_409_and_archive_works(client, auth):
