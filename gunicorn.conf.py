@@ -25,6 +25,14 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2, 8)))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# How many connections a worker holds at once (in flight plus idle keep-alive). With gthread's
+# default (1000) one worker can grab most connections of a burst while the others idle: in a
+# 32-connection load run one worker held 18 and another 3, so its clients waited ~6x longer
+# (p99 of /health 200-340 ms; see bench/README.md). Two per thread keeps every worker busy and
+# leaves surplus connections in the kernel's queue, where the next worker with room takes them;
+# a worker keeps at most (this - threads) idle keep-alive connections. Behind a proxy (Heroku,
+# Render, nginx) connections are few and reused; raise it if many clients connect directly.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 2))
 
 # A request may take a while (PDF rendering, an AI call with its own 30 s timeout),
 # but a worker silent for 60 s is stuck and gets replaced.
