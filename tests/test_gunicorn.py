@@ -13,6 +13,7 @@ import pytest
 from tools.live_stack import call, live_stack
 
 PASSWORD = "a live server password"
+METRICS_TOKEN = "live-metrics-token"
 
 
 def _login(base, email, results):
@@ -30,7 +31,7 @@ def _login(base, email, results):
 @pytest.fixture(scope="module")
 def server():
     # Production bcrypt cost (12): a login takes a few hundred ms, long enough to be in flight.
-    with live_stack(BCRYPT_ROUNDS="12") as (base, process):
+    with live_stack(BCRYPT_ROUNDS="12", METRICS_TOKEN=METRICS_TOKEN) as (base, process):
         yield base, process
 
 
@@ -47,6 +48,18 @@ def test_preloaded_workers_serve_and_share_sessions(server):
         with pytest.raises(urllib.error.HTTPError) as refused:
             call(base, "GET", "/api/auth/me", token=token)
         assert refused.value.code == 401
+
+
+def test_metrics_add_up_the_requests_of_every_worker(server):
+    base, _ = server
+    for _ in range(60):
+        call(base, "GET", "/health")
+    request = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    counted = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("orbix_http_requests_total{") and 'endpoint="/health"' in line]
+    assert counted and sum(counted) >= 60
 
 
 def test_sigterm_lets_in_flight_requests_finish(server):
