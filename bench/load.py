@@ -1,11 +1,12 @@
 """Load benchmark: the production gunicorn config against the embedded database, driven by wrk.
 
 Starts FerretDB (temporary directory), a redis-server and gunicorn with gunicorn.conf.py on a
-free port, seeds one user with clients, 120 invoices and a project, warms up, then runs wrk
-(Debian's package; installed if missing) for each scenario and prints requests/s, p50, p99 and
-errors, and each worker's resident memory afterwards.
+free port, seeds one user with clients, 120 invoices and a project, warms every scenario up at
+full load, then runs wrk (Debian's package; installed if missing) for each scenario in rounds
+and prints the median requests/s, p50 and p99, the errors, the authenticated-read to /health
+throughput ratio of each round, and each worker's resident memory afterwards.
 
-    .venv/bin/python bench/load.py [--seconds 10] [--connections 32]
+    .venv/bin/python bench/load.py [--seconds 10] [--rounds 3] [--connections 32] [--only clients ...]
 
 Rate limits are raised for the run (RATELIMIT_* settings) so the figures measure the app,
 not the limiter's refusals; bcrypt keeps its production cost (12) so login is realistic.
