@@ -203,6 +203,39 @@ def test_concurrent_signs_exactly_one_wins(client, auth, app):
     assert sorted(codes) == [200] + [404] * 5
 
 
+def _race_sign_and_cancel(client, auth, app):
+    """Three signs and three cancellations of one sent contract at once; returns the codes and
+    the final status."""
+    created = make_contract(client, auth)
+    link = send(client, auth, created["_id"])
+    barrier = threading.Barrier(6)
+    signs, cancels = [], []
+
+    def attempt(action, codes):
+        own = app.test_client()
+        barrier.wait()
+        codes.append(action(own).status_code)
+
+    actions = [(lambda c: sign(c, link), signs)] * 3
+    actions += [(lambda c: set_status(c, auth, created["_id"], "cancelled"), cancels)] * 3
+    threads = [threading.Thread(target=attempt, args=action) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return signs, cancels, client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["status"]
+
+
+def test_signing_and_cancelling_at_once_never_both_succeed(client, auth, app):
+    """Whichever lands first wins; the loser is refused, so every answer matches the end state."""
+    for _ in range(8):  # a race: several rounds make a regression show up nearly every run
+        signs, cancels, final = _race_sign_and_cancel(client, auth, app)
+        if final == "signed":
+            assert sorted(signs) == [200, 404, 404] and cancels == [409] * 3
+        else:
+            assert final == "cancelled" and signs == [404] * 3 and 200 in cancels and set(cancels) <= {200, 409}
+
+
 def test_pdf_of_signed_contract_has_signature_record(client, auth):
     created = make_contract(client, auth)
     signed = sign(client, send(client, auth, created["_id"])).get_json()

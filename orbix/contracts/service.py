@@ -2,13 +2,16 @@
 
 Lifecycle (``TRANSITIONS``): a draft is edited, then sent for signature (which freezes
 its text and issues a single-use link) or marked active directly (signed elsewhere,
-as the existing web client does). Every status change is one conditional update on
-the status read, so two concurrent changes cannot both apply.
+as the existing web client does). Every write to a contract (edit, status change, send,
+sign, delete) runs under that contract's lock (``common/locks.py``) on a fresh read, and is
+also conditional on the status it read: FerretDB does not apply a conditional update
+atomically, so without the lock a signature and a cancellation could both be answered 200.
 """
 
 import hashlib
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 from pymongo import ReturnDocument
@@ -17,6 +20,7 @@ from pymongo.errors import DuplicateKeyError
 from ..auth.service import business_profile
 from ..common import lists, money, timeutil
 from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.locks import held
 from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
 from ..db import collection
 from ..errors import conflict, not_found, unprocessable
@@ -273,6 +277,17 @@ def create_contract(user, data):
     return view(insert_owned(COLLECTION, user["_id"], fields))
 
 
+def _lock(contract_id):
+    return held(f"contract:{contract_id}", "This contract")
+
+
+@contextmanager
+def _locked(user_id, contract_id):
+    """The caller's contract, read again under its lock, so writes to it never interleave."""
+    with _lock(get_contract_doc(user_id, contract_id)["_id"]):
+        yield get_contract_doc(user_id, contract_id)
+
+
 def _check_move(current, target):
     if target == current:
         return
@@ -307,7 +322,11 @@ def _forget_link(contract):
 def update_contract(user, contract_id, changes):
     """Terms change only while draft; the status follows ``TRANSITIONS``. Leaving ``sent``
     for anything but ``signed`` withdraws the signing link."""
-    contract = get_contract_doc(user["_id"], contract_id)
+    with _locked(user["_id"], contract_id) as contract:
+        return _update_locked(user, contract, changes)
+
+
+def _update_locked(user, contract, changes):
     current = contract["status"]
     target = changes.pop("status", current)
     _check_move(current, target)
@@ -329,12 +348,12 @@ def update_contract(user, contract_id, changes):
 
 
 def delete_contract(user_id, contract_id):
-    contract = get_contract_doc(user_id, contract_id)
-    if contract["status"] not in DELETABLE:
-        conflict(f"Only draft or cancelled contracts can be deleted; this one is {contract['status']} "
-                 "(cancel or terminate it instead)")
-    delete_owned(COLLECTION, contract["_id"], user_id, "Contract", extra_filter={"status": contract["status"]})
-    _forget_link(contract)
+    with _locked(user_id, contract_id) as contract:
+        if contract["status"] not in DELETABLE:
+            conflict(f"Only draft or cancelled contracts can be deleted; this one is {contract['status']} "
+                     "(cancel or terminate it instead)")
+        delete_owned(COLLECTION, contract["_id"], user_id, "Contract", extra_filter={"status": contract["status"]})
+        _forget_link(contract)
 
 
 def pdf_parts(user, contract_id):
@@ -356,7 +375,11 @@ def send_contract(user, contract_id, expires_in_days, base_url):
     (a lookup every MongoDB-compatible server serves by primary key) and on the contract,
     which stays the source of truth: a token whose hash is not on its contract is dead.
     """
-    contract = get_contract_doc(user["_id"], contract_id)
+    with _locked(user["_id"], contract_id) as contract:
+        return _send_locked(user, contract, expires_in_days, base_url)
+
+
+def _send_locked(user, contract, expires_in_days, base_url):
     if contract["status"] not in ("draft", "sent"):
         conflict(f"Only a draft can be sent for signature (or a sent one re-sent); this one is {contract['status']}")
     client = collection("clients").find_one({"_id": contract["client_id"], "user_id": user["_id"]})
@@ -408,6 +431,11 @@ def sign_contract(token, signer, ip, user_agent):
     The token is spent first by inserting its hash as a unique ``_id`` (of concurrent signs
     only one insert succeeds, on MongoDB and FerretDB alike); the write is then also
     conditional on the status, the hash and the expiry, and the link dies with it."""
+    with _lock(_signable(token)[0]["_id"]):
+        return _sign_locked(token, signer, ip, user_agent)
+
+
+def _sign_locked(token, signer, ip, user_agent):
     contract, token_hash = _signable(token)
     now = timeutil.utcnow()
     try:
