@@ -57,7 +57,7 @@ preload_app = True
 # likeliest source); the jitter keeps them from all restarting at the same moment. Each
 # restart drops that worker's warm caches (sessions, verified tokens, report snapshots), so
 # it is rare: 20,000 requests is hours at freelancer-scale traffic, and worker memory stayed
-# flat at ~80 MB over a 100,000-request load run (bench/README.md). 0 turns recycling off.
+# at ~81 MB after a ~90,000-request load run (bench/README.md). 0 turns recycling off.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = max_requests // 10
 

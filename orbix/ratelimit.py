@@ -4,8 +4,8 @@
 test suite, which starts a real redis-server). ``memory://`` is refused outside tests,
 because per-process counters would multiply the limit by the number of workers.
 
-Limits are read from each app's config when the app is built (a malformed limit stops the
-start-up; a string is parsed once, where a callable would be parsed on every request):
+Limits are read from each app's config when the app is built; a malformed one stops the
+start-up (flask-limiter would log the parse error on every request and limit nothing):
 - ``RATELIMIT_AUTH`` for login and register, counted per client IP *and* per email;
 - ``RATELIMIT_PASSWORD`` for password changes, per user;
 - ``RATELIMIT_AI`` for AI endpoints, per user;
