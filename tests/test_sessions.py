@@ -126,3 +126,12 @@ def test_a_token_verified_by_one_app_is_not_trusted_by_an_app_with_another_secre
     response = other.get("/api/auth/me", headers=user["headers"])
     assert response.status_code == 401
     assert "Signature verification failed" in response.get_json()["message"]
+
+
+def test_per_process_storage_keeps_revocation_immediate(mongo_uri, app):
+    """memory:// (tests and single-process development only) keeps the epochs in the process."""
+    single = make_app(mongo_uri, "memory://").test_client()
+    account = register_user(single)
+    _warm(single, account["headers"])
+    assert single.post("/api/auth/logout", headers=account["headers"]).status_code == 200
+    assert single.get("/api/auth/me", headers=account["headers"]).status_code == 401
