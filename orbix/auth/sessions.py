@@ -61,11 +61,16 @@ class RedisEpochs:
         return value
 
     def replace(self, user_id):
-        try:
-            self._client.set(self._prefix + user_id, secrets.token_hex(8), ex=EPOCH_TTL_SECONDS)
-        except redis.RedisError:
-            log.error("session epoch not replaced for user %s: other workers may trust a cached "
-                      "session for up to SESSION_CACHE_SECONDS", user_id)
+        """A new epoch; tried twice, since a lost replacement leaves other workers trusting
+        their cached session until it expires."""
+        for attempt in range(2):
+            try:
+                self._client.set(self._prefix + user_id, secrets.token_hex(8), ex=EPOCH_TTL_SECONDS)
+                return
+            except redis.RedisError:
+                if attempt:
+                    log.error("session epoch not replaced for user %s: other workers may trust a "
+                              "cached session for up to SESSION_CACHE_SECONDS", user_id)
 
 
 class LocalEpochs:
