@@ -17,14 +17,14 @@ from flask_jwt_extended import JWTManager
 
 from ..common.lru import LruCache
 
-DEFAULT_MAX_TOKENS = 4096
+MAX_TOKENS = 4096  # per worker; ~1 KB each
 
 
 class CachingJWTManager(JWTManager):
     def init_app(self, app, *args, **kwargs):
         super().init_app(app, *args, **kwargs)
         # Per app: apps with different secrets (tests) must never share verified tokens.
-        app.extensions["orbix_verified_tokens"] = LruCache(app.config.get("JWT_VERIFIED_CACHE_SIZE", DEFAULT_MAX_TOKENS))
+        app.extensions["orbix_verified_tokens"] = LruCache(MAX_TOKENS)
 
     def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
         cache = current_app.extensions.get("orbix_verified_tokens")

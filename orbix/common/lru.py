@@ -29,14 +29,3 @@ class LruCache:
             self._items.move_to_end(key)
             while len(self._items) > limit:
                 self._items.popitem(last=False)
-
-    def pop(self, key):
-        with self._lock:
-            return self._items.pop(key, None)
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self):
-        return len(self._items)

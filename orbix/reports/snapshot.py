@@ -143,9 +143,6 @@ class SnapshotCache:
         self._items.put(user_id, (token, snapshot))
         return snapshot
 
-    def clear(self):
-        self._items.clear()
-
 
 CACHE = SnapshotCache()
 
