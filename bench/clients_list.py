@@ -22,7 +22,7 @@ from bson import ObjectId  # noqa: E402
 from orbix.app import create_app  # noqa: E402
 from orbix.common.timeutil import utcnow  # noqa: E402
 from orbix.db import get_db  # noqa: E402
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 
 SIZES = (1_000, 100_000)

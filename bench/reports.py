@@ -43,12 +43,14 @@ os.environ.setdefault("JWT_SECRET_KEY", "bench-secret-key-that-is-long-enough-fo
 from bson import ObjectId  # noqa: E402
 
 from orbix.app import create_app  # noqa: E402
-from orbix.common import money  # noqa: E402
+from orbix.common import (
+    data_versions,  # noqa: E402
+    money,  # noqa: E402
+)
 from orbix.db import get_db  # noqa: E402
-from orbix.dev_redis import RedisServer  # noqa: E402
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
-from orbix.reports import freshness  # noqa: E402
 
 UTC = timezone.utc
 YEARS = 5
@@ -130,7 +132,6 @@ def main():
     with EmbeddedDatabase() as database, RedisServer() as redis:
         app = create_app({"MONGO_URI": database.uri, "MONGO_DB_NAME": "orbix_bench", "BCRYPT_ROUNDS": 4, "ACCESS_LOG": False,
                           "LOG_LEVEL": "WARNING", "RATELIMIT_STORAGE_URI": redis.uri, "RATELIMIT_DEFAULT": "1000000/minute"})
-        freshness.init_data_versions(app)  # no-op once orbix/app.py calls it
         client = app.test_client()
         with app.app_context():
             apply_migrations(get_db())
@@ -152,7 +153,7 @@ def main():
             cold = []
             for _ in range(options.cold_runs):
                 with app.app_context():
-                    freshness.bump(user_id)  # what any write by the user does
+                    data_versions.bump(user_id)  # what any write by the user does
                 cold.append(timed(client, url, headers))
             warm = sorted(timed(client, url, headers) for _ in range(options.runs))
             print(f"{name:<24}{statistics.median(cold):>16.1f}{statistics.median(warm):>16.1f}{warm[int(len(warm) * 0.9) - 1]:>14.1f}")

@@ -10,20 +10,20 @@ from . import config as config_module
 from .auth.sessions import init_sessions
 from .auth.tokens import register_jwt_callbacks
 from .cli import register_commands
-from .docs import OPENAPI_SETTINGS, assets
-from .errors import register_error_handlers
-from .extensions import OrbixApi, cors, jwt
-from .idempotency import init_idempotency
-from .input_guard import init_input_guard
-from .metrics import blp as metrics_blueprint
-from .observability import configure_logging, init_request_tracking
-from .ratelimit import init_rate_limits
-from .reports.freshness import init_data_versions
-from .security import init_security_headers
+from .platform.docs import OPENAPI_SETTINGS, assets
+from .platform.errors import register_error_handlers
+from .platform.extensions import OrbixApi, cors, jwt
+from .platform.idempotency import init_idempotency
+from .platform.input_guard import init_input_guard
+from .platform.metrics import blp as metrics_blueprint
+from .platform.observability import configure_logging, init_request_tracking
+from .platform.ratelimit import init_rate_limits
+from .platform.security_headers import init_security_headers
+from .platform.write_tracking import init_write_tracking
 
 # Each module exposes ``blp`` (a flask-smorest blueprint); order is the order in the docs.
 BLUEPRINT_MODULES = [
-    "orbix.health",
+    "orbix.platform.health",
     "orbix.auth.routes",
     "orbix.clients.routes",
     "orbix.projects.routes",
@@ -77,7 +77,6 @@ def create_app(config=None):
     init_request_tracking(app)
     init_security_headers(app)
     init_input_guard(app)
-    init_idempotency(app)
     api = OrbixApi(app)
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
@@ -96,6 +95,7 @@ def create_app(config=None):
     for name in BLUEPRINT_MODULES:
         api.register_blueprint(import_module(name).blp)
     init_rate_limits(app)
+    init_idempotency(app)  # after rate limits: a replay is answered only to a verified, allowed caller
     register_commands(app, [import_module(name).cli for name in CLI_MODULES])
-    init_data_versions(app)  # after the CLI commands: it wraps them to invalidate report caches
+    init_write_tracking(app)  # after the CLI commands: it wraps them to invalidate report caches
     return app

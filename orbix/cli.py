@@ -1,6 +1,4 @@
-"""Command-line entry points: ``flask --app wsgi migrate`` and the ``orbix`` script."""
-
-import sys
+"""Maintenance commands registered on the app: ``flask --app wsgi migrate`` (or ``orbix migrate``)."""
 
 import click
 
@@ -19,7 +17,7 @@ def migrate_command():
 def purge_expired_command():
     """Delete expired token revocations and idempotency records (FerretDB has no TTL indexes)."""
     from .auth.tokens import purge_expired as purge_revocations
-    from .idempotency import purge_expired as purge_idempotency_keys
+    from .platform.idempotency import purge_expired as purge_idempotency_keys
 
     click.echo(f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}")
 
@@ -29,13 +27,3 @@ def register_commands(app, groups=()):
     app.cli.add_command(purge_expired_command)
     for group in groups:
         app.cli.add_command(group)
-
-
-def main(argv=None):
-    """``orbix migrate``: the same commands without FLASK_APP."""
-    from flask.cli import FlaskGroup
-
-    from .app import create_app
-
-    cli = FlaskGroup(create_app=create_app, add_default_commands=False)
-    return cli.main(args=argv if argv is not None else sys.argv[1:])

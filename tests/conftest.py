@@ -11,8 +11,8 @@ os.environ.setdefault("ORBIX_ENV", "testing")
 
 from orbix.app import create_app  # noqa: E402
 from orbix.db import get_db  # noqa: E402
-from orbix.dev_redis import RedisServer  # noqa: E402
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 
 TEST_DB_NAME = "orbix_test"

@@ -5,7 +5,7 @@ import logging
 import time
 import uuid
 
-from orbix.embedded_db import EmbeddedDatabase
+from orbix.dev.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
 
 from .conftest import PASSWORD, TEST_DB_NAME, assert_error_shape, make_app
@@ -228,7 +228,8 @@ def test_purge_expired_removes_only_expired_revocations_and_idempotency_records(
     other = make_user()
     client.post("/api/auth/logout", headers=user["headers"])
     client.post("/api/auth/logout", headers=other["headers"])
-    client.post("/api/clients", json={"name": "A", "email": "a@a.example"}, headers={**other["headers"], "Idempotency-Key": "k1"})
+    writer = make_user()  # a revoked token's request is refused before any idempotency record
+    client.post("/api/clients", json={"name": "A", "email": "a@a.example"}, headers={**writer["headers"], "Idempotency-Key": "k1"})
     past = datetime.now(timezone.utc) - timedelta(seconds=1)
     db.revoked_tokens.update_one({"user_id": user["id"]}, {"$set": {"expires_at": past}})
     db.idempotency_keys.update_many({}, {"$set": {"expires_at": past}})

@@ -4,7 +4,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from orbix import config as config_module
-from orbix.embedded_db import EmbeddedDatabase
+from orbix.dev.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
 
 from .conftest import assert_error_shape, make_app

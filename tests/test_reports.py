@@ -13,9 +13,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from bson import ObjectId
 
+from orbix.common import data_versions as freshness
 from orbix.common import money
-from orbix.reports import freshness, snapshot
-from orbix.reports.freshness import init_data_versions
+from orbix.platform.write_tracking import init_write_tracking
+from orbix.reports import snapshot
 from tests.conftest import assert_error_shape, make_app
 from tests.test_invoices import make_client, pay, put
 
@@ -26,7 +27,7 @@ UTC = timezone.utc
 def app(app, mongo_uri, redis_uri):
     """An app with the data-version hook (a no-op once orbix/app.py calls it)."""
     reports_app = make_app(mongo_uri, redis_uri)
-    init_data_versions(reports_app)
+    init_write_tracking(reports_app)
     return reports_app
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from flask_jwt_extended import create_access_token
 
-from orbix.dev_redis import free_port
+from orbix.dev.redis_server import free_port
 
 from .conftest import PASSWORD, make_app, register_user
 

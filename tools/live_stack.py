@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from orbix.dev_redis import RedisServer, free_port  # noqa: E402
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.redis_server import RedisServer, free_port  # noqa: E402
 
 
 def call(base, method, path, body=None, token=None):

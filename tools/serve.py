@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from orbix.config import instance_dir  # noqa: E402
-from orbix.dev_redis import RedisServer  # noqa: E402
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.redis_server import RedisServer  # noqa: E402
 
 
 def main():

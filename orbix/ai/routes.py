@@ -3,9 +3,9 @@
 Endpoints that may call the provider carry ``ai_call_limit`` (the per-user rate-limit
 hook, see ``limits.py``)."""
 
-from ..common.auth import current_user_id
-from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
+from ..platform.blueprint import ResourceBlueprint
+from ..platform.caller import current_user_id
 from . import service, usage
 from .limits import ai_call_limit
 from .schemas import (

@@ -6,7 +6,7 @@ import time
 
 from flask import current_app
 
-from ..errors import abort_with
+from ..platform.errors import abort_with
 from . import optimizer, prompts, usage
 from .provider import ProviderError, is_configured, provider_from_config
 

@@ -2,8 +2,8 @@
 
 from flask_jwt_extended import create_access_token, current_user, get_jwt, get_jwt_identity
 
-from ..common.blueprint import ResourceBlueprint
 from ..common.schemas import MessageSchema
+from ..platform.blueprint import ResourceBlueprint
 from . import account, service
 from .schemas import (
     AccountDeleteSchema,

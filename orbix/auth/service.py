@@ -7,7 +7,7 @@ from pymongo.errors import DuplicateKeyError
 from ..common import money
 from ..common.timeutil import utcnow
 from ..db import collection
-from ..errors import abort_with, conflict, unprocessable
+from ..platform.errors import abort_with, conflict, unprocessable
 from . import passwords, sessions, tokens
 
 USERS = tokens.USERS

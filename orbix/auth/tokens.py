@@ -13,7 +13,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from pymongo.errors import DuplicateKeyError
 
 from ..db import collection
-from ..errors import error_response
+from ..platform.errors import error_response
 from . import sessions
 
 USERS = sessions.USERS

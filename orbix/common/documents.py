@@ -3,7 +3,7 @@
 from pymongo import ReturnDocument
 
 from ..db import collection
-from ..errors import not_found
+from ..platform.errors import not_found
 from .timeutil import utcnow
 
 SERVER_OWNED = frozenset({"_id", "user_id", "created_at", "updated_at"})

@@ -11,7 +11,7 @@ import math
 import re
 
 from ..db import collection
-from ..errors import unprocessable
+from ..platform.errors import unprocessable
 from . import timeutil
 
 LIST_CAP = 10_000

@@ -15,9 +15,9 @@ from datetime import timedelta
 from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
-from ..common.timeutil import utcnow
 from ..db import collection
-from ..errors import conflict
+from ..platform.errors import conflict
+from .timeutil import utcnow
 
 LOCKS = "locks"
 WAIT_SECONDS = 10

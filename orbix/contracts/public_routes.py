@@ -2,7 +2,7 @@
 
 from flask import request
 
-from ..common.blueprint import ResourceBlueprint
+from ..platform.blueprint import ResourceBlueprint
 from . import service
 from .schemas import PublicContractSchema, SignedSchema, SignSchema
 

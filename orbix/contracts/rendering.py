@@ -14,7 +14,7 @@ from marshmallow import ValidationError, validate
 
 from ..common import money, timeutil
 from ..common.fields import Money
-from ..errors import abort_with
+from ..platform.errors import abort_with
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]{0,49})\s*\}\}")
 VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")

@@ -23,7 +23,7 @@ from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.locks import held
 from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
 from ..db import collection
-from ..errors import conflict, not_found, unprocessable
+from ..platform.errors import conflict, not_found, unprocessable
 from . import rendering
 from .builtin_templates import BUILTIN_TEMPLATES
 

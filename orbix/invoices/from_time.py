@@ -15,7 +15,7 @@ from ..common import money, rates
 from ..common.ownership import require_owned_reference
 from ..common.timeutil import date_to_datetime
 from ..db import collection
-from ..errors import conflict, unprocessable
+from ..platform.errors import conflict, unprocessable
 from . import claims, service
 
 SECONDS_PER_HOUR = Decimal(3600)

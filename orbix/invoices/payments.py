@@ -9,7 +9,7 @@ from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from ..errors import conflict, not_found, unprocessable
+from ..platform.errors import conflict, not_found, unprocessable
 from . import lifecycle
 
 PAYMENTS = "payments"

@@ -1,10 +1,10 @@
 """/api/invoices"""
 
-from ..common.auth import current_user_doc, current_user_id
-from ..common.blueprint import BINARY, ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
+from ..platform.blueprint import BINARY, ResourceBlueprint
+from ..platform.caller import current_user_doc, current_user_id
 from . import export, from_time, service
 from .pdf import render
 from .schemas import (

@@ -5,7 +5,7 @@ from ..common import lists, money, rates
 from ..common.ownership import get_owned_or_404, require_owned_reference
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from ..errors import conflict
+from ..platform.errors import conflict
 from . import claims, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 

@@ -7,7 +7,7 @@ the same scale as hourly rates): they are factors, rounded only once multiplied.
 from decimal import Decimal
 
 from ..common import money
-from ..errors import unprocessable
+from ..platform.errors import unprocessable
 
 SCALE_PLACES = 4
 

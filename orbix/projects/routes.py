@@ -1,9 +1,9 @@
 """/api/projects"""
 
-from ..common.auth import current_user_doc, current_user_id
-from ..common.blueprint import ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
+from ..platform.blueprint import ResourceBlueprint
+from ..platform.caller import current_user_doc, current_user_id
 from . import service
 from .schemas import ConsumptionSchema, ProjectListQuerySchema, ProjectSchema, ProjectUpdateSchema, ProjectWriteSchema
 

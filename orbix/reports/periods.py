@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ..common.timeutil import UTC, local_day_start
-from ..errors import unprocessable
+from ..platform.errors import unprocessable
 from .snapshot import epoch_ms
 
 MAX_PERIODS = 4000

@@ -4,8 +4,8 @@ The five endpoints share one shape (validate the query, compute from the caller'
 snapshot, answer JSON or CSV), so they are registered from one table.
 """
 
-from ..common.auth import current_user_doc
-from ..common.blueprint import ResourceBlueprint
+from ..platform.blueprint import ResourceBlueprint
+from ..platform.caller import current_user_doc
 from . import export, schemas, service
 
 blp = ResourceBlueprint("reports", __name__, url_prefix="/api", description="Dashboard and reports")

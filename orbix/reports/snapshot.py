@@ -5,7 +5,7 @@ each document (25-100 µs a document), so scanning five years of time entries co
 about a second per request. The reports therefore read the user's data once into
 tuples, keep it in a small LRU (``REPORTS_CACHE_USERS`` users per worker, default 8),
 and re-validate it on every request with one primary-key read of the user's
-``data_versions`` token (see ``freshness``). Only a request after a write pays for a
+``data_versions`` token (see ``common.data_versions``). Only a request after a write pays for a
 rebuild ("cold"); the rest compute from memory ("warm").
 
 What a build reads, each one indexed query with a projection (indexes in
@@ -22,11 +22,10 @@ from datetime import datetime
 
 from flask import current_app
 
-from ..common import money, rates
+from ..common import data_versions, money, rates
 from ..common.lru import LruCache
 from ..common.timeutil import UTC
 from ..db import collection
-from . import freshness
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_CACHE_USERS = 8
@@ -134,7 +133,7 @@ class SnapshotCache:
         self._items = LruCache(lambda: current_app.config.get("REPORTS_CACHE_USERS", DEFAULT_CACHE_USERS))
 
     def get(self, user_id, user):
-        token = freshness.current(user_id)  # read BEFORE scanning: see freshness
+        token = data_versions.current(user_id)  # read BEFORE scanning: see common.data_versions
         defaults = rates.user_defaults(user)
         cached = self._items.get(user_id)
         if cached and cached[0] == token and cached[1].defaults == defaults:

@@ -4,11 +4,11 @@ from flask import Response
 
 from ..ai.limits import ai_call_limit
 from ..ai.schemas import OptimizeResponseSchema
-from ..common.auth import current_user_id
-from ..common.blueprint import BINARY, ResourceBlueprint
 from ..common.lists import PAGINATION_HEADER
 from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
+from ..platform.blueprint import BINARY, ResourceBlueprint
+from ..platform.caller import current_user_id
 from . import service
 from .jsonresume import JsonResumeSchema
 from .schemas import (

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from ..common.ownership import find_owned
 from ..common.timeutil import utcnow
 from ..db import collection
-from ..errors import abort_with
+from ..platform.errors import abort_with
 
 TIMERS = "running_timers"
 ENTRIES = "time_entries"

@@ -15,7 +15,7 @@ from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.ownership import get_owned_or_404, require_owned_reference
 from ..common.timeutil import UTC, as_utc, utcnow
 from ..db import collection
-from ..errors import conflict, unprocessable
+from ..platform.errors import conflict, unprocessable
 from . import billing, running
 
 COLLECTION = "time_entries"

@@ -5,8 +5,8 @@ from flask_cors import CORS
 from flask_smorest import Api
 from marshmallow import fields
 
-from .auth.verified_tokens import CachingJWTManager
-from .common.schemas import BaseSchema
+from ..auth.verified_tokens import CachingJWTManager
+from ..common.schemas import BaseSchema
 from .errors import handle_http_exception
 
 

@@ -7,12 +7,12 @@ it is disabled (404), so it is never public by accident.
 """
 
 import hmac
+import os
 
 from flask import Blueprint, Response, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 
 from .errors import error_response
-from .observability import multiprocess_dir
 
 REQUESTS = Counter("orbix_http_requests_total", "HTTP requests", ["method", "endpoint", "status"])
 LATENCY = Histogram(
@@ -23,6 +23,11 @@ LATENCY = Histogram(
 )
 
 blp = Blueprint("metrics", __name__)
+
+
+def multiprocess_dir():
+    """Where gunicorn's workers write their metrics (set by gunicorn.conf.py), if anywhere."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 
 def observe(method, endpoint, status, seconds):

@@ -18,19 +18,13 @@ write); and after every command of a CLI group (``flask --app wsgi invoices
 mark-overdue``), which bumps every user because such commands work across accounts.
 """
 
-import functools
 import secrets
 
-from flask import request
-from flask_jwt_extended import get_jwt
 from pymongo.errors import DuplicateKeyError
 
-from ..common.ownership import parse_id
 from ..db import collection
 
 COLLECTION = "data_versions"
-EXTENSION = "orbix.data_versions"
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def new_token():
@@ -66,52 +60,3 @@ def current(user_id):
         return token
     except DuplicateKeyError:
         return versions.find_one({"_id": user_id})["token"]
-
-
-def _writer_id():
-    """The verified caller of this request, if any."""
-    try:
-        return parse_id(get_jwt().get("sub"))
-    except RuntimeError:  # no token was verified in this request
-        return None
-
-
-def may_have_written(method, status):
-    return method in WRITE_METHODS and not (400 <= status < 500 and status != 409)
-
-
-def _after_request(response):
-    if may_have_written(request.method, response.status_code):
-        user_id = _writer_id()
-        if user_id is not None:
-            bump(user_id)
-    return response
-
-
-def _bumping(callback):
-    @functools.wraps(callback)
-    def wrapper(*args, **kwargs):
-        try:
-            return callback(*args, **kwargs)
-        finally:
-            bump_all()
-
-    wrapper.bumps_data_versions = True
-    return wrapper
-
-
-def _wrap_cli_groups(app):
-    """Every subcommand of a CLI group (they run inside an app context) bumps all users."""
-    for group in app.cli.commands.values():
-        for command in getattr(group, "commands", {}).values():
-            if command.callback and not getattr(command.callback, "bumps_data_versions", False):
-                command.callback = _bumping(command.callback)
-
-
-def init_data_versions(app):
-    """Register the write hook and the CLI wrapping (call after CLI commands are registered)."""
-    if app.extensions.get(EXTENSION):
-        return
-    app.extensions[EXTENSION] = True
-    app.after_request(_after_request)
-    _wrap_cli_groups(app)

@@ -6,7 +6,8 @@ from functools import wraps
 from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
 
-from ..extensions import ErrorSchema
+from .caller import already_verified, remember_verified
+from .extensions import ErrorSchema
 
 BEARER = [{"bearerAuth": []}]
 BINARY = {"type": "string", "format": "binary"}
@@ -19,7 +20,9 @@ class ResourceBlueprint(Blueprint):
         def decorator(view):
             @wraps(view)
             def wrapper(*args, **kwargs):
-                verify_jwt_in_request(refresh=refresh)
+                if refresh or not already_verified():  # else verified already (caller_id)
+                    verify_jwt_in_request(refresh=refresh)
+                    remember_verified()
                 return view(*args, **kwargs)
 
             documented = self.alt_response(401, schema=ErrorSchema, description="Missing, invalid, expired or revoked token")(wrapper)

@@ -14,11 +14,11 @@ import hashlib
 from datetime import timedelta
 
 from flask import g, request
-from flask_jwt_extended import decode_token
 from pymongo.errors import DuplicateKeyError
 
-from .common.timeutil import utcnow
-from .db import collection
+from ..common.timeutil import utcnow
+from ..db import collection
+from .caller import caller_id
 from .errors import error_response
 
 COLLECTION = "idempotency_keys"
@@ -26,16 +26,6 @@ HEADER = "Idempotency-Key"
 EXCLUDED_PREFIXES = ("/api/auth", "/api/public")
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADERS = ("Content-Type", "Location", "Content-Disposition")
-
-
-def _subject():
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    try:
-        return decode_token(header[7:].strip()).get("sub")
-    except Exception:  # noqa: BLE001 - the view answers a bad token with 401
-        return None
 
 
 def _applies():
@@ -54,7 +44,7 @@ def _begin():
     if not key or len(key) > MAX_KEY_LENGTH:
         return error_response(422, f"{HEADER} must be 1-{MAX_KEY_LENGTH} characters",
                               errors={"headers": {HEADER: ["Must be 1-255 characters."]}})
-    subject = _subject()
+    subject = caller_id()
     if subject is None:
         return None  # the view will answer 401; nothing to remember
     record_id = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()

@@ -3,9 +3,9 @@
 from marshmallow import fields
 from pymongo.errors import PyMongoError
 
-from .common.blueprint import ResourceBlueprint
-from .common.schemas import BaseSchema
-from .db import get_db
+from ..common.schemas import BaseSchema
+from ..db import get_db
+from .blueprint import ResourceBlueprint
 from .errors import error_response
 
 blp = ResourceBlueprint("health", __name__, description="Liveness and readiness")

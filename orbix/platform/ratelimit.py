@@ -14,31 +14,20 @@ start-up (flask-limiter would log the parse error on every request and limit not
 
 import time
 
-from flask import g, request
-from flask_jwt_extended import decode_token
+from flask import request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
-from .config import ConfigError
+from ..config import ConfigError
+from .caller import caller_id
 from .errors import error_response
 
 
 def _user_or_ip():
-    """The token's subject (signature and expiry checked, no database call), else the IP.
-
-    Decoded once per request (several limits ask for the key)."""
-    if "ratelimit_key" in g:
-        return g.ratelimit_key
-    header = request.headers.get("Authorization", "")
-    identity = None
-    if header.startswith("Bearer "):
-        try:
-            identity = decode_token(header[7:].strip()).get("sub")
-        except Exception:  # noqa: BLE001 - a bad token is answered by the view with 401
-            identity = None
-    g.ratelimit_key = f"user:{identity}" if identity else f"ip:{get_remote_address()}"
-    return g.ratelimit_key
+    """The caller's id (worked out once per request by ``caller_id``), else the client's IP."""
+    identity = caller_id()
+    return f"user:{identity}" if identity else f"ip:{get_remote_address()}"
 
 
 def _email_key():

@@ -8,7 +8,6 @@ Procfile/gunicorn config do) so all workers' counts are aggregated.
 """
 
 import logging
-import os
 import re
 import sys
 import time
@@ -16,6 +15,9 @@ import uuid
 
 from flask import g, request
 from pythonjsonlogger.json import JsonFormatter
+
+from . import metrics
+from .caller import caller_id
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 access_log = logging.getLogger("orbix.access")
@@ -61,19 +63,7 @@ def configure_logging(level="INFO"):
     root.setLevel(level)
 
 
-def _caller_user_id():
-    """The token's subject if a valid token was verified in this request."""
-    try:
-        from flask_jwt_extended import get_jwt
-
-        return get_jwt().get("sub")
-    except Exception:  # noqa: BLE001 - no verified token in this request
-        return None
-
-
 def init_request_tracking(app):
-    from . import metrics
-
     @app.before_request
     def _start():
         incoming = request.headers.get("X-Request-ID", "")
@@ -84,7 +74,7 @@ def init_request_tracking(app):
     def _finish(response):
         duration = time.perf_counter() - getattr(g, "started", time.perf_counter())
         response.headers["X-Request-ID"] = getattr(g, "request_id", "")
-        g.user_id = _caller_user_id()
+        g.user_id = caller_id()
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         metrics.observe(request.method, endpoint, response.status_code, duration)
         if app.config.get("ACCESS_LOG", True):
@@ -95,6 +85,3 @@ def init_request_tracking(app):
             )
         return response
 
-
-def multiprocess_dir():
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR")

@@ -9,7 +9,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = ROOT / "bin" / "orbix-ferretdb"
 
 

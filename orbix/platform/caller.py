@@ -1,0 +1,51 @@
+"""Who is calling: worked out once per request, in one place, for the views, rate limits,
+idempotency, logs and write tracking.
+
+A caller is the subject of a valid access token: signature and expiry checked, not revoked,
+the account still there with the same token version (the JWT loaders in ``auth.tokens``).
+Hooks that run before the view (rate limits, idempotency) verify the token here; the view's
+``auth`` decorator then reuses that verification instead of repeating it.
+"""
+
+from bson import ObjectId
+from flask import request
+from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
+from jwt import PyJWTError
+
+# Per-request state lives in the WSGI environ, not in ``g``: an app context (and its ``g``)
+# can outlive one request, e.g. when a test or a CLI command holds it around several.
+ENVIRON_KEY = "orbix.caller_id"
+
+
+def remember_verified():
+    """Record the token flask-jwt-extended just verified as this request's caller."""
+    request.environ[ENVIRON_KEY] = get_jwt().get("sub")
+
+
+def already_verified():
+    """Whether an access token was verified for this request (by ``caller_id``)."""
+    return bool(request.environ.get(ENVIRON_KEY))
+
+
+def caller_id():
+    """The caller's user id as a string, or None (no token, or one that is not valid)."""
+    if ENVIRON_KEY in request.environ:
+        return request.environ[ENVIRON_KEY]
+    request.environ[ENVIRON_KEY] = None
+    try:
+        verify_jwt_in_request(optional=True)
+        remember_verified()
+    except (JWTExtendedException, PyJWTError):
+        pass  # the view answers a bad token with 401
+    return request.environ[ENVIRON_KEY]
+
+
+def current_user_id():
+    """The authenticated caller's id, for views behind ``auth``."""
+    return ObjectId(get_jwt()["sub"])
+
+
+def current_user_doc():
+    """The caller's user document (loaded once per request by the JWT user loader)."""
+    return current_user
