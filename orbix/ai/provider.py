@@ -19,18 +19,16 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..common.exceptions import UpstreamFailed
+
 log = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER_SECONDS = 10
 MAX_REPLY_BYTES = 2 * 1024 * 1024
 
 
-class ProviderError(Exception):
-    status = 502
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class ProviderError(UpstreamFailed):
+    """The provider failed or answered badly (502 by default)."""
 
 
 class ProviderNotConfigured(ProviderError):

@@ -6,7 +6,6 @@ import time
 
 from flask import current_app
 
-from ..platform.errors import abort_with
 from . import optimizer, prompts, usage
 from .provider import ProviderError, is_configured, provider_from_config
 
@@ -33,10 +32,7 @@ def generate(user_id, data):
     context = data.get("context") or {}
     chars_in = len(text) + sum(len(v) for v in context.values() if v)
     messages = prompts.writing_messages(data["task"], data["tone"], text, context)
-    try:
-        completion = _call(user_id, data["task"], messages, chars_in, max_tokens=1500)
-    except ProviderError as exc:
-        abort_with(exc.status, exc.message)
+    completion = _call(user_id, data["task"], messages, chars_in, max_tokens=1500)  # ProviderError: 502-504
     return {"content": completion.content, "model": completion.model}
 
 

@@ -5,9 +5,9 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..common import money
+from ..common.exceptions import NotAuthenticated, conflict, unprocessable
 from ..common.timeutil import utcnow
 from ..db import collection
-from ..platform.errors import abort_with, conflict, unprocessable
 from . import passwords, sessions, tokens
 
 USERS = tokens.USERS
@@ -53,7 +53,7 @@ def authenticate(email, password):
         passwords.burn_equal_time(password)
     elif passwords.check_password(password, user["password_hash"]):
         return user
-    abort_with(401, "Invalid email or password")
+    raise NotAuthenticated("Invalid email or password")
 
 
 def logout(refresh_token=None):

@@ -8,10 +8,17 @@ Rows are produced lazily so a year of entries never sits in memory.
 import csv
 import io
 from decimal import Decimal
-
-from flask import Response, stream_with_context
+from typing import NamedTuple
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CsvExport(NamedTuple):
+    """What a service hands to a route to download: column names, lazy rows, a file name."""
+
+    header: tuple
+    rows: object
+    filename: str
 
 
 def safe_cell(value):
@@ -27,7 +34,7 @@ def safe_cell(value):
     return text
 
 
-def _lines(header, rows):
+def csv_lines(header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -44,12 +51,3 @@ def _lines(header, rows):
         if count % 200 == 0:
             yield flush()
     yield flush()
-
-
-def csv_response(header, rows, filename):
-    """Stream ``rows`` (an iterable of sequences) as a CSV attachment."""
-    return Response(
-        stream_with_context(_lines(header, rows)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
-    )

@@ -3,7 +3,7 @@
 from pymongo import ReturnDocument
 
 from ..db import collection
-from ..platform.errors import not_found
+from .exceptions import not_found
 from .timeutil import utcnow
 
 SERVER_OWNED = frozenset({"_id", "user_id", "created_at", "updated_at"})
@@ -19,20 +19,30 @@ def insert_owned(collection_name, user_id, fields):
     return doc
 
 
-def update_owned(collection_name, doc_id, user_id, changes, what="Resource", extra_filter=None):
-    """Apply a partial update (None clears a field) and return the updated document, or 404."""
+def update_if(collection_name, doc_id, user_id, changes, condition=None):
+    """Apply a partial update (None clears a field) if the owner's document still meets
+    ``condition``; the updated document, or None when nothing matched."""
     changes = {k: v for k, v in changes.items() if k not in SERVER_OWNED}
     changes["updated_at"] = utcnow()
-    query = {"_id": doc_id, "user_id": user_id, **(extra_filter or {})}
-    doc = collection(collection_name).find_one_and_update(
-        query, {"$set": changes}, return_document=ReturnDocument.AFTER
-    )
+    query = {"_id": doc_id, "user_id": user_id, **(condition or {})}
+    return collection(collection_name).find_one_and_update(query, {"$set": changes}, return_document=ReturnDocument.AFTER)
+
+
+def update_owned(collection_name, doc_id, user_id, changes, what="Resource", extra_filter=None):
+    """``update_if`` that answers 404 when nothing matched."""
+    doc = update_if(collection_name, doc_id, user_id, changes, extra_filter)
     if doc is None:
         not_found(what)
     return doc
 
 
+def delete_if(collection_name, doc_id, user_id, condition=None):
+    """Delete the owner's document if it meets ``condition``; whether it was deleted."""
+    query = {"_id": doc_id, "user_id": user_id, **(condition or {})}
+    return collection(collection_name).delete_one(query).deleted_count == 1
+
+
 def delete_owned(collection_name, doc_id, user_id, what="Resource", extra_filter=None):
-    result = collection(collection_name).delete_one({"_id": doc_id, "user_id": user_id, **(extra_filter or {})})
-    if result.deleted_count == 0:
+    """``delete_if`` that answers 404 when nothing matched."""
+    if not delete_if(collection_name, doc_id, user_id, extra_filter):
         not_found(what)

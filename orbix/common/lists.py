@@ -11,8 +11,8 @@ import math
 import re
 
 from ..db import collection
-from ..platform.errors import unprocessable
 from . import timeutil
+from .exceptions import unprocessable
 
 LIST_CAP = 10_000
 # FerretDB counts by reading documents; beyond this many matches it reports no exact total.

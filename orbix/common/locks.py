@@ -16,7 +16,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from ..db import collection
-from ..platform.errors import conflict
+from .exceptions import conflict
 from .timeutil import utcnow
 
 LOCKS = "locks"

@@ -8,7 +8,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from ..db import collection
-from ..platform.errors import not_found, unprocessable
+from .exceptions import not_found, unprocessable
 
 
 def parse_id(value):

@@ -9,9 +9,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
-from urllib.parse import quote
 
-from flask import Response
 from fpdf import FPDF
 
 # fontTools (used by fpdf2) logs every font subsetting step at INFO: dozens of lines per PDF.
@@ -109,29 +107,3 @@ class Document(FPDF):
 
     def to_bytes(self):
         return bytes(self.output())
-
-
-def content_disposition(disposition, filename):
-    """A ``Content-Disposition`` value that HTTP can carry for any user-given file name.
-
-    Header values are Latin-1 on the wire (gunicorn refuses anything else, answering its own
-    HTML 500 outside the app), so ``filename`` is an ASCII fallback ("Résumé 履歴書" ->
-    "Resume____"), and a name that needed changing travels intact, percent-encoded UTF-8, in
-    ``filename*`` (RFC 6266), which browsers prefer."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
-    decomposed = unicodedata.normalize("NFKD", safe)
-    fallback = "".join(ch if ch.isascii() else "_" for ch in decomposed if not unicodedata.combining(ch))
-    value = f'{disposition}; filename="{fallback}"'
-    if fallback != safe:
-        value += f"; filename*=UTF-8''{quote(safe, safe='')}"
-    return value
-
-
-def pdf_response(data, filename, inline=True):
-    """A PDF download response with a safe file name."""
-    disposition = content_disposition("inline" if inline else "attachment", filename)
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
-    )

@@ -1,7 +1,7 @@
 """Refusing to delete a document that others still point at (no dangling references)."""
 
 from ..db import collection
-from ..platform.errors import conflict
+from .exceptions import conflict
 
 COUNT_LIMIT = 1000
 

@@ -13,8 +13,8 @@ from datetime import date
 from marshmallow import ValidationError, validate
 
 from ..common import money, timeutil
+from ..common.exceptions import Invalid
 from ..common.fields import Money
-from ..platform.errors import abort_with
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]{0,49})\s*\}\}")
 VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
@@ -119,7 +119,7 @@ def resolve(spec, given, defaults, currency):
     if errors:
         missing = [name for name, messages in errors.items() if messages == ["Missing required variable."]]
         summary = f"missing required variable(s): {', '.join(missing)}" if missing else f"invalid: {', '.join(errors)}"
-        abort_with(422, f"variables: {summary}", errors={"json": {"variables": errors}})
+        raise Invalid(f"variables: {summary}", errors={"json": {"variables": errors}})
     return stored, shown
 
 

@@ -3,10 +3,10 @@
 from flask import current_app, request
 
 from ..common.lists import PAGINATION_HEADER
-from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
+from ..platform.downloads import pdf_response
 from . import service
 from .pdf import contract_pdf
 from .schemas import (

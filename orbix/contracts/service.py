@@ -20,10 +20,10 @@ from pymongo.errors import DuplicateKeyError
 from ..auth.service import business_profile
 from ..common import lists, money, timeutil
 from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.exceptions import conflict, not_found, unprocessable
 from ..common.locks import held
 from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
 from ..db import collection
-from ..platform.errors import conflict, not_found, unprocessable
 from . import rendering
 from .builtin_templates import BUILTIN_TEMPLATES
 

@@ -1,7 +1,7 @@
 """CSV export of the invoice list (same filters), one row per invoice."""
 
 from ..common import money
-from ..common.csvexport import csv_response
+from ..common.csvexport import CsvExport
 from ..common.timeutil import utcnow
 from ..db import collection
 from . import lifecycle, service
@@ -32,4 +32,4 @@ def export_csv(user_id, args):
     query = service.list_query(user_id, args)
     docs = collection(service.COLLECTION).find(query, service.LIST_PROJECTION).sort([("created_at", 1), ("_id", 1)])
     names = {c["_id"]: c.get("name") for c in collection("clients").find({"user_id": user_id}, {"name": 1})}
-    return csv_response(HEADER, _rows(docs, names), f"invoices-{utcnow().date().isoformat()}.csv")
+    return CsvExport(HEADER, _rows(docs, names), f"invoices-{utcnow().date().isoformat()}.csv")

@@ -12,10 +12,10 @@ from decimal import Decimal
 from bson import ObjectId
 
 from ..common import money, rates
+from ..common.exceptions import conflict, unprocessable
 from ..common.ownership import require_owned_reference
 from ..common.timeutil import date_to_datetime
 from ..db import collection
-from ..platform.errors import conflict, unprocessable
 from . import claims, service
 
 SECONDS_PER_HOUR = Decimal(3600)

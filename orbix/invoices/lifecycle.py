@@ -7,8 +7,8 @@ command only persists it so reports can query the stored status.
 
 from datetime import datetime, time
 
+from ..common.exceptions import conflict
 from ..common.timeutil import UTC, utcnow
-from ..platform.errors import conflict
 
 DRAFT, SENT, PARTIAL, PAID, OVERDUE, VOID = "draft", "sent", "partial", "paid", "overdue", "void"
 STATUSES = (DRAFT, SENT, PARTIAL, PAID, OVERDUE, VOID)

@@ -5,11 +5,11 @@ recomputed from the payments under the invoice's lock.
 """
 
 from ..common import money
+from ..common.exceptions import conflict, not_found, unprocessable
 from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from ..platform.errors import conflict, not_found, unprocessable
 from . import lifecycle
 
 PAYMENTS = "payments"

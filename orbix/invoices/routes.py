@@ -1,10 +1,10 @@
 """/api/invoices"""
 
 from ..common.lists import PAGINATION_HEADER
-from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
+from ..platform.downloads import csv_download, pdf_response
 from . import export, from_time, service
 from .pdf import render
 from .schemas import (
@@ -38,7 +38,7 @@ def list_invoices(args):
 @blp.media(200, "text/csv")
 def export_invoices(args):
     """Download the filtered invoice list as CSV"""
-    return export.export_csv(current_user_id(), args)
+    return csv_download(export.export_csv(current_user_id(), args))
 
 
 @blp.route("/", methods=["POST"])

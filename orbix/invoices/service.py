@@ -2,10 +2,10 @@
 
 from ..auth.service import business_profile
 from ..common import lists, money, rates
+from ..common.exceptions import conflict
 from ..common.ownership import get_owned_or_404, require_owned_reference
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from ..platform.errors import conflict
 from . import claims, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 

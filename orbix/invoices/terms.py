@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from ..platform.errors import unprocessable
+from ..common.exceptions import unprocessable
 
 NET_DAYS = re.compile(r"^net\s*(\d{1,3})(\s*days?)?$", re.IGNORECASE)
 STANDARD_TERMS = ("Due on receipt", "Net 15", "Net 30", "Net 60")

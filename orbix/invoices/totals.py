@@ -7,7 +7,7 @@ the same scale as hourly rates): they are factors, rounded only once multiplied.
 from decimal import Decimal
 
 from ..common import money
-from ..platform.errors import unprocessable
+from ..common.exceptions import unprocessable
 
 SCALE_PLACES = 4
 

@@ -2,16 +2,18 @@
 
 Every error body is ``{code, status, message, error, errors?}``: ``message`` and
 its twin ``error`` (read by the existing web client) always hold readable text.
-Services raise these helpers; the handlers below render them.
+Services raise ``common.exceptions`` (domain errors); this module alone turns them,
+werkzeug's HTTP errors and database outages into responses.
 """
 
 import logging
 import uuid
 
 from flask import g, jsonify
-from flask_smorest import abort
 from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException
+
+from ..common.exceptions import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -57,17 +59,9 @@ def error_response(code, message=None, errors=None, headers=None, **extra):
     return response
 
 
-def not_found(what="Resource"):
-    abort(404, message=f"{what} not found")
-
-
-def conflict(message):
-    abort(409, message=message)
-
-
-def unprocessable(field, message, location="json"):
-    """422 naming the offending field, in the same shape as schema validation."""
-    abort(422, message=f"{field}: {message}", errors={location: {field: [message]}})
+def handle_domain_error(error):
+    """A service's ``common.exceptions.DomainError``: its status, message and field errors."""
+    return error_response(error.status, error.message, error.errors, headers=error.headers, **error.extra)
 
 
 def _message_for(error):
@@ -126,12 +120,8 @@ def handle_unexpected(error):
 
 def register_error_handlers(app):
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(ServerSelectionTimeoutError, handle_database_unavailable)
     app.register_error_handler(ConnectionFailure, handle_database_unavailable)
     app.register_error_handler(NetworkTimeout, handle_database_timeout)
     app.register_error_handler(Exception, handle_unexpected)
-
-
-def abort_with(code, message, **extra):
-    """Raise an HTTP error with our message (any status)."""
-    abort(code, message=message, **extra)

@@ -7,11 +7,11 @@ currency's minor units.
 
 from ..common import lists, money, rates
 from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.exceptions import unprocessable
 from ..common.ownership import get_owned_or_404, require_owned_reference
 from ..common.references import refuse_if_referenced
 from ..common.timeutil import date_to_datetime
 from ..db import collection
-from ..platform.errors import unprocessable
 from ..time_tracking import billing
 
 COLLECTION = "projects"

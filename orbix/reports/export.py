@@ -1,7 +1,7 @@
 """The reports as CSV: one row per figure and currency (amounts are never added across
 currencies), written through ``common.csvexport`` so user text cannot run as a formula."""
 
-from ..common.csvexport import csv_response
+from ..common.csvexport import CsvExport
 from ..common.timeutil import utcnow
 
 
@@ -73,4 +73,4 @@ LAYOUTS = {
 
 def as_csv(name, report):
     header, rows = LAYOUTS[name]
-    return csv_response(header, rows(report), f"{name}-{utcnow().date().isoformat()}.csv")
+    return CsvExport(header, rows(report), f"{name}-{utcnow().date().isoformat()}.csv")

@@ -9,8 +9,8 @@ are compared as dates and never shifted by the time zone.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ..common.exceptions import unprocessable
 from ..common.timeutil import UTC, local_day_start
-from ..platform.errors import unprocessable
 from .snapshot import epoch_ms
 
 MAX_PERIODS = 4000

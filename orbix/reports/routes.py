@@ -6,6 +6,7 @@ snapshot, answer JSON or CSV), so they are registered from one table.
 
 from ..platform.blueprint import ResourceBlueprint
 from ..platform.caller import current_user_doc
+from ..platform.downloads import csv_download
 from . import export, schemas, service
 
 blp = ResourceBlueprint("reports", __name__, url_prefix="/api", description="Dashboard and reports")
@@ -27,7 +28,7 @@ ENDPOINTS = (
 def register(path, name, query_schema, response_schema, compute, summary):
     def view(args):
         report = compute(current_user_doc(), args)
-        return export.as_csv(name, report) if args["format"] == "csv" else report
+        return csv_download(export.as_csv(name, report)) if args["format"] == "csv" else report
 
     view.__name__ = name
     view.__doc__ = f"{summary} (`format=csv` for a CSV download)"

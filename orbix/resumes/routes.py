@@ -5,10 +5,10 @@ from flask import Response
 from ..ai.limits import ai_call_limit
 from ..ai.schemas import OptimizeResponseSchema
 from ..common.lists import PAGINATION_HEADER
-from ..common.pdf import pdf_response
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_id
+from ..platform.downloads import pdf_response
 from . import service
 from .jsonresume import JsonResumeSchema
 from .schemas import (

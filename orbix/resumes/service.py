@@ -1,11 +1,11 @@
 """Resume rules and queries: CRUD, duplicate, rendering, JSON Resume and optimizing."""
 
-from flask_smorest import abort
 from marshmallow import ValidationError
 
 from ..ai import service as ai_service
 from ..common import lists
 from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.exceptions import Invalid
 from ..common.ownership import get_owned_or_404, require_owned_reference
 from . import jsonresume
 from .html import render_html
@@ -75,7 +75,7 @@ def import_json_resume(user_id, document):
     try:
         data = ResumeWriteSchema().load(jsonresume.from_json_resume(document))
     except ValidationError as exc:  # limits of our model that JSON Resume does not share
-        abort(422, message="The JSON Resume does not fit the resume model", errors={"json": exc.messages})
+        raise Invalid("The JSON Resume does not fit the resume model", errors={"json": exc.messages}) from exc
     return insert_owned(COLLECTION, user_id, data)
 
 

@@ -6,6 +6,7 @@ from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
+from ..platform.downloads import csv_download
 from . import service
 from .schemas import EntryListQuerySchema, EntrySchema, EntryUpdateSchema, EntryWriteSchema, StopSchema, SummarySchema
 
@@ -58,7 +59,7 @@ def summary(args):
 @blp.media(200, "text/csv")
 def export_csv(args):
     """Download the filtered entries as CSV"""
-    return service.export_csv(current_user_doc(), args)
+    return csv_download(service.export_csv(current_user_doc(), args))
 
 
 @blp.route("/<entry_id>", methods=["GET"])

@@ -10,10 +10,10 @@ unregistering) is stale and is replaced.
 
 from pymongo.errors import DuplicateKeyError
 
+from ..common.exceptions import Conflict
 from ..common.ownership import find_owned
 from ..common.timeutil import utcnow
 from ..db import collection
-from ..platform.errors import abort_with
 
 TIMERS = "running_timers"
 ENTRIES = "time_entries"
@@ -35,10 +35,10 @@ def register(user_id, entry_id):
             if held is None:
                 continue
             if _running_entry(user_id, held["entry_id"]) is not None:
-                abort_with(409, f"A timer is already running (entry {held['entry_id']}); stop it first",
-                           running_entry_id=str(held["entry_id"]))
+                raise Conflict(f"A timer is already running (entry {held['entry_id']}); stop it first",
+                               running_entry_id=str(held["entry_id"])) from None
             collection(TIMERS).delete_one({"_id": user_id, "entry_id": held["entry_id"]})
-    abort_with(409, "A timer is being started concurrently; try again")
+    raise Conflict("A timer is being started concurrently; try again")
 
 
 def release(user_id, entry_id):

@@ -7,15 +7,13 @@ join; an entry carrying ``invoice_id`` is locked until invoicing releases it.
 
 from datetime import timedelta
 
-from werkzeug.exceptions import NotFound
-
 from ..common import lists, money
-from ..common.csvexport import csv_response
-from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.csvexport import CsvExport
+from ..common.documents import delete_if, insert_owned, update_if
+from ..common.exceptions import conflict, not_found, unprocessable
 from ..common.ownership import get_owned_or_404, require_owned_reference
 from ..common.timeutil import UTC, as_utc, utcnow
 from ..db import collection
-from ..platform.errors import conflict, unprocessable
 from . import billing, running
 
 COLLECTION = "time_entries"
@@ -53,13 +51,11 @@ def _get_unlocked(user_id, entry_id):
     return entry
 
 
-def _write_guarded(write, user_id, entry):
-    """Run a write conditional on the entry not being invoiced; 409 if invoicing won the race."""
-    try:
-        return write()
-    except NotFound:
-        _get_unlocked(user_id, entry["_id"])
-        raise
+def _refuse_failed_write(user_id, entry):
+    """A write conditional on the entry not being invoiced matched nothing: 409 if invoicing
+    won the race, else the entry is gone (404)."""
+    _get_unlocked(user_id, entry["_id"])
+    not_found("Time entry")
 
 
 def view(user, entry):
@@ -120,9 +116,8 @@ def stop_entry(user, entry_id, end_time=None):
         conflict("Time entry is already stopped")
     end = end_time or utcnow()
     changes = {"end_time": end, "duration": _duration(entry["start_time"], end)}
-    try:
-        updated = update_owned(COLLECTION, entry["_id"], user_id, changes, "Time entry", {"end_time": None, **NOT_INVOICED})
-    except NotFound:
+    updated = update_if(COLLECTION, entry["_id"], user_id, changes, {"end_time": None, **NOT_INVOICED})
+    if updated is None:
         conflict("Time entry is already stopped")
     running.release(user_id, entry["_id"])
     return view(user, updated)
@@ -142,9 +137,9 @@ def update_entry(user, entry_id, changes):
     start = changes.get("start_time", entry["start_time"])
     end = changes.get("end_time", entry.get("end_time"))
     changes["duration"] = _duration(start, end)
-    updated = _write_guarded(
-        lambda: update_owned(COLLECTION, entry["_id"], user_id, changes, "Time entry", NOT_INVOICED), user_id, entry
-    )
+    updated = update_if(COLLECTION, entry["_id"], user_id, changes, NOT_INVOICED)
+    if updated is None:
+        _refuse_failed_write(user_id, entry)
     if entry.get("end_time") is None and updated.get("end_time") is not None:
         running.release(user_id, entry["_id"])
     return view(user, updated)
@@ -152,7 +147,8 @@ def update_entry(user, entry_id, changes):
 
 def delete_entry(user_id, entry_id):
     entry = _get_unlocked(user_id, entry_id)
-    _write_guarded(lambda: delete_owned(COLLECTION, entry["_id"], user_id, "Time entry", NOT_INVOICED), user_id, entry)
+    if not delete_if(COLLECTION, entry["_id"], user_id, NOT_INVOICED):
+        _refuse_failed_write(user_id, entry)
     running.release(user_id, entry["_id"])
 
 
@@ -263,4 +259,4 @@ def _csv_rows(user, args):
 
 
 def export_csv(user, args):
-    return csv_response(CSV_COLUMNS, _csv_rows(user, args), f"time-entries-{utcnow().date().isoformat()}.csv")
+    return CsvExport(CSV_COLUMNS, _csv_rows(user, args), f"time-entries-{utcnow().date().isoformat()}.csv")

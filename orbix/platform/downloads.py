@@ -1,0 +1,46 @@
+"""File download responses (PDF, CSV) with safe headers; services hand routes the bytes or
+rows, and only routes build responses."""
+
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response, stream_with_context
+
+from ..common.csvexport import csv_lines
+
+NO_STORE = "private, no-store"
+
+
+def content_disposition(disposition, filename):
+    """A ``Content-Disposition`` value that HTTP can carry for any user-given file name.
+
+    Header values are Latin-1 on the wire (gunicorn refuses anything else, answering its own
+    HTML 500 outside the app), so ``filename`` is an ASCII fallback ("Résumé 履歴書" ->
+    "Resume____"), and a name that needed changing travels intact, percent-encoded UTF-8, in
+    ``filename*`` (RFC 6266), which browsers prefer."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in filename)
+    decomposed = unicodedata.normalize("NFKD", safe)
+    fallback = "".join(ch if ch.isascii() else "_" for ch in decomposed if not unicodedata.combining(ch))
+    value = f'{disposition}; filename="{fallback}"'
+    if fallback != safe:
+        value += f"; filename*=UTF-8''{quote(safe, safe='')}"
+    return value
+
+
+def pdf_response(data, filename, inline=True):
+    """A PDF download response with a safe file name."""
+    disposition = content_disposition("inline" if inline else "attachment", filename)
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": disposition, "Cache-Control": NO_STORE},
+    )
+
+
+def csv_download(export):
+    """Stream a ``common.csvexport.CsvExport`` as a CSV attachment."""
+    return Response(
+        stream_with_context(csv_lines(export.header, export.rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"', "Cache-Control": NO_STORE},
+    )
