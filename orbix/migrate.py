@@ -17,6 +17,7 @@ from .common.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
+MIGRATIONS = "migrations"  # the applied steps, one document each
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.py$")
 LOCK_ID = "__lock__"
@@ -54,7 +55,7 @@ def _acquire(records, wait_seconds):
 
 def apply_migrations(db, directory=MIGRATIONS_DIR, wait_seconds=120):
     """Apply pending migrations in order; returns the names applied by this call."""
-    records = db["migrations"]
+    records = db[MIGRATIONS]
     _acquire(records, wait_seconds)
     applied = []
     try:

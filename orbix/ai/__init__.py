@@ -1,1 +1,5 @@
-"""AI writing assistant and resume optimizer."""
+"""AI writing assistant and resume optimizer.
+
+Owns the ``ai_usage`` collection (one record per provider call)."""
+
+AI_USAGE = "ai_usage"

@@ -7,8 +7,9 @@ them, latency and the outcome; never the text itself (it may be private).
 from ..common import lists
 from ..common.timeutil import utcnow
 from ..db import collection
+from . import AI_USAGE
 
-COLLECTION = "ai_usage"
+COLLECTION = AI_USAGE
 SORTABLE = {"created_at", "latency_ms", "total_tokens", "task"}
 TOKEN_FIELDS = ("prompt_tokens", "completion_tokens", "total_tokens")
 

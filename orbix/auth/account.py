@@ -8,11 +8,14 @@ Internal bookkeeping (revocations, idempotency records) is deleted but not expor
 from bson import ObjectId
 
 from ..common.timeutil import utcnow
+from ..contracts import CONTRACT_TOKEN_USES
 from ..db import get_db
-from . import sessions, tokens
+from ..migrate import MIGRATIONS
+from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
+from . import REVOKED_TOKENS, USERS, sessions, tokens
 
-ACCOUNT_COLLECTIONS = {"users", "migrations"}
-INTERNAL_COLLECTIONS = {"revoked_tokens", "idempotency_keys", "contract_token_uses"}
+ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS}
+INTERNAL_COLLECTIONS = {REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES}
 
 
 def _owned_filter(user_id):

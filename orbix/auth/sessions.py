@@ -30,9 +30,11 @@ from flask import current_app
 
 from ..common.lru import LruCache
 from ..db import collection
+from . import REVOKED_TOKENS
+from . import USERS as USERS_COLLECTION
 
-USERS = "users"
-REVOKED = "revoked_tokens"
+USERS = USERS_COLLECTION
+REVOKED = REVOKED_TOKENS
 EXTENSION = "orbix_sessions"
 EPOCH_TTL_SECONDS = 24 * 3600  # an idle user's key goes away; a fresh random one replaces it
 MAX_JTIS_PER_USER = 64

@@ -1,1 +1,5 @@
-"""Clients: the people and companies the freelancer bills."""
+"""Clients: the people and companies the freelancer bills.
+
+Owns the ``clients`` collection: other packages read clients through ``clients.service``."""
+
+CLIENTS = "clients"

@@ -1,20 +1,49 @@
-"""Client rules and queries."""
+"""Client rules and queries; the functions other packages use to read clients."""
 
 from ..common import lists
 from ..common.documents import delete_owned, insert_owned, update_owned
-from ..common.ownership import get_owned_or_404
+from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
 from ..common.references import refuse_if_referenced
+from ..contracts import CONTRACTS
+from ..db import collection
+from ..invoices import INVOICES
+from ..projects import PROJECTS
+from ..time_tracking import TIME_ENTRIES
+from . import CLIENTS
 
-COLLECTION = "clients"
+COLLECTION = CLIENTS
 SORTABLE = {"name", "email", "company", "created_at", "updated_at"}
 SEARCHABLE = ("name", "email", "company")
-# Collections whose documents point at a client through client_id.
+# Collections whose documents point at a client through client_id (counted, never changed).
 REFERRERS = (
-    ("invoices", "invoice", "invoices"),
-    ("contracts", "contract", "contracts"),
-    ("projects", "project", "projects"),
-    ("time_entries", "time entry", "time entries"),
+    (INVOICES, "invoice", "invoices"),
+    (CONTRACTS, "contract", "contracts"),
+    (PROJECTS, "project", "projects"),
+    (TIME_ENTRIES, "time entry", "time entries"),
 )
+
+
+def find_client(user_id, client_id, projection=None):
+    """The caller's client, or None (missing, malformed id or someone else's)."""
+    return find_owned(COLLECTION, client_id, user_id, projection)
+
+
+def require_client(user_id, client_id, field="client_id", projection=None):
+    """The caller's client named by a body field; 422 naming the field otherwise (None stays None)."""
+    return require_owned_reference(COLLECTION, client_id, user_id, field, "client", projection)
+
+
+def clients_by_id(user_id, ids, projection=None):
+    """{id: client} for the caller's clients among ``ids`` (one query)."""
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    return {doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)}
+
+
+def client_names(user_id):
+    """{id: name} of all the caller's clients (CSV exports)."""
+    return {doc["_id"]: doc.get("name") for doc in collection(COLLECTION).find({"user_id": user_id}, {"name": 1})}
 
 
 def list_clients(user_id, args):

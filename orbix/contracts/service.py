@@ -18,21 +18,23 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..auth.service import business_profile
+from ..clients.service import find_client, require_client
 from ..common import lists, money, timeutil
 from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.exceptions import conflict, not_found, unprocessable
 from ..common.locks import held
-from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
+from ..common.ownership import find_owned, get_owned_or_404
 from ..db import collection
-from . import rendering
+from ..projects.store import require_project
+from . import CONTRACT_TEMPLATES, CONTRACT_TOKEN_USES, CONTRACT_TOKENS, CONTRACTS, rendering
 from .builtin_templates import BUILTIN_TEMPLATES
 
-COLLECTION = "contracts"
-TEMPLATES = "contract_templates"
-TOKENS = "contract_tokens"
+COLLECTION = CONTRACTS
+TEMPLATES = CONTRACT_TEMPLATES
+TOKENS = CONTRACT_TOKENS
 # One document per signing token ever used (``_id`` = its hash): the unique ``_id`` is what
 # makes a token single-use, because FerretDB does not apply conditional updates atomically.
-TOKEN_USES = "contract_token_uses"
+TOKEN_USES = CONTRACT_TOKEN_USES
 SORTABLE = {"created_at", "updated_at", "title", "status", "start_date", "end_date", "value"}
 # The list leaves out the long text (the client lists title, value, status and dates).
 LIST_PROJECTION = {"content": 0, "variables": 0, "parties": 0, "signing": 0}
@@ -156,8 +158,8 @@ def delete_template(user_id, template_id):
 
 def _references(user_id, terms):
     """The caller's client and project named in ``terms`` (422 when not theirs)."""
-    client = require_owned_reference("clients", terms.get("client_id"), user_id, "client_id")
-    project = require_owned_reference("projects", terms.get("project_id"), user_id, "project_id")
+    client = require_client(user_id, terms.get("client_id"))
+    project = require_project(user_id, terms.get("project_id"))
     if client and project and project.get("client_id") not in (None, client["_id"]):
         unprocessable("project_id", "The project belongs to a different client.")
     return client, project
@@ -361,7 +363,7 @@ def pdf_parts(user, contract_id):
     contract = get_contract_doc(user["_id"], contract_id)
     parties = contract.get("parties")
     if not parties:
-        client = collection("clients").find_one({"_id": contract.get("client_id"), "user_id": user["_id"]})
+        client = find_client(user["_id"], contract.get("client_id"))
         parties = parties_for(user, client)
     return view(contract), parties
 
@@ -382,7 +384,7 @@ def send_contract(user, contract_id, expires_in_days, base_url):
 def _send_locked(user, contract, expires_in_days, base_url):
     if contract["status"] not in ("draft", "sent"):
         conflict(f"Only a draft can be sent for signature (or a sent one re-sent); this one is {contract['status']}")
-    client = collection("clients").find_one({"_id": contract["client_id"], "user_id": user["_id"]})
+    client = find_client(user["_id"], contract["client_id"])
     if client is None:
         unprocessable("client_id", "The contract's client no longer exists.")
     now = timeutil.utcnow()

@@ -1,1 +1,7 @@
-"""Invoices."""
+"""Invoices.
+
+Owns invoices, their payments and the per-user invoice number counters."""
+
+INVOICES = "invoices"
+PAYMENTS = "payments"
+INVOICE_COUNTERS = "counters"

@@ -1,5 +1,6 @@
 """CSV export of the invoice list (same filters), one row per invoice."""
 
+from ..clients.service import client_names
 from ..common import money
 from ..common.csvexport import CsvExport
 from ..common.timeutil import utcnow
@@ -31,5 +32,5 @@ def export_csv(user_id, args):
     """Every matching invoice (oldest first), client names looked up once."""
     query = service.list_query(user_id, args)
     docs = collection(service.COLLECTION).find(query, service.LIST_PROJECTION).sort([("created_at", 1), ("_id", 1)])
-    names = {c["_id"]: c.get("name") for c in collection("clients").find({"user_id": user_id}, {"name": 1})}
+    names = client_names(user_id)
     return CsvExport(HEADER, _rows(docs, names), f"invoices-{utcnow().date().isoformat()}.csv")

@@ -11,18 +11,19 @@ from decimal import Decimal
 
 from bson import ObjectId
 
+from ..clients.service import require_client
 from ..common import money, rates
 from ..common.exceptions import conflict, unprocessable
-from ..common.ownership import require_owned_reference
 from ..common.timeutil import date_to_datetime
-from ..db import collection
-from . import claims, service
+from ..projects.store import projects_by_id, require_project
+from ..time_tracking import claims
+from . import service
 
 SECONDS_PER_HOUR = Decimal(3600)
 
 
 def _client_and_project(user_id, data):
-    project = require_owned_reference("projects", data.get("project_id"), user_id, "project_id")
+    project = require_project(user_id, data.get("project_id"))
     client_id = data.get("client_id")
     if project is not None:
         if client_id is not None and project.get("client_id") != client_id:
@@ -30,30 +31,20 @@ def _client_and_project(user_id, data):
         client_id = client_id or project.get("client_id")
         if client_id is None:
             unprocessable("client_id", "This project has no client; give client_id.")
-    client = require_owned_reference("clients", client_id, user_id, "client_id")
+    client = require_client(user_id, client_id)
     return client, project
 
 
-def _unbilled_query(user_id, client, project, data):
-    query = {
-        "user_id": user_id,
-        "client_id": client["_id"],
-        "is_billable": True,
-        "end_time": {"$ne": None},
-        "invoice_id": None,
-    }
-    if project is not None:
-        query["project_id"] = project["_id"]
-    if data.get("entry_ids"):
-        query["_id"] = {"$in": list(dict.fromkeys(data["entry_ids"]))}
-    window = {}
-    if data.get("from_"):
-        window["$gte"] = date_to_datetime(data["from_"])
-    if data.get("to"):
-        window["$lt"] = date_to_datetime(data["to"] + timedelta(days=1))
-    if window:
-        query["start_time"] = window
-    return query
+def _candidates(user_id, client, project, data):
+    """Ids of the unbilled entries the body selects (client, project, ids, day range)."""
+    return claims.unbilled_entry_ids(
+        user_id,
+        client["_id"],
+        project_id=project["_id"] if project else None,
+        entry_ids=data.get("entry_ids"),
+        start=date_to_datetime(data["from_"]) if data.get("from_") else None,
+        end=date_to_datetime(data["to"] + timedelta(days=1)) if data.get("to") else None,
+    )
 
 
 def _hours(seconds):
@@ -62,8 +53,7 @@ def _hours(seconds):
 
 def _rated(entries, client, user):
     """(entry, rate) pairs; 422 listing entries that have no rate anywhere."""
-    project_ids = {e["project_id"] for e in entries if e.get("project_id")}
-    projects = {p["_id"]: p for p in collection("projects").find({"_id": {"$in": list(project_ids)}, "user_id": user["_id"]})}
+    projects = projects_by_id(user["_id"], [e.get("project_id") for e in entries])
     rated, missing = [], []
     for entry in entries:
         rate, _source = rates.effective_rate(entry, projects.get(entry.get("project_id")), client, user)
@@ -124,8 +114,7 @@ def bill_time(user, data):
     """POST /from-time: claim the entries, write the draft, release the claim if that fails."""
     user_id = user["_id"]
     client, project = _client_and_project(user_id, data)
-    query = _unbilled_query(user_id, client, project, data)
-    candidates = [e["_id"] for e in collection("time_entries").find({**query, "duration": {"$gt": 0}}, {"_id": 1})]
+    candidates = _candidates(user_id, client, project, data)
     wanted = set(data.get("entry_ids") or [])
     if wanted - set(candidates):
         bad = ", ".join(sorted(str(i) for i in wanted - set(candidates)))
@@ -133,12 +122,12 @@ def bill_time(user, data):
     if not candidates:
         unprocessable("client_id", "No unbilled, billable, stopped time entries match.")
     invoice_id = ObjectId()
-    claimed = claims.claim(candidates, invoice_id, user_id)
+    claimed = claims.claim(candidates, invoice_id, user_id, service.invoice_exists)
     if not claimed or (wanted and claimed != wanted):
         claims.release_entries(claimed, invoice_id, user_id)
         conflict("These time entries were just billed by another invoice; reload and try again")
     try:
-        entries = list(collection("time_entries").find({"_id": {"$in": list(claimed)}, "invoice_id": invoice_id}))
+        entries = claims.claimed_entries(claimed, invoice_id)
         currency = service.invoice_currency(data, client, user)
         items = lines(entries, data.get("grouping", "entry"), client, user, currency)
         invoice = service.new_invoice(

@@ -14,9 +14,9 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..db import collection
+from . import INVOICE_COUNTERS, INVOICES
 
-COUNTERS = "counters"
-INVOICES = "invoices"
+COUNTERS = INVOICE_COUNTERS
 DIGITS = 5
 MAX_ATTEMPTS = 200
 

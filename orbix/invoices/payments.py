@@ -10,9 +10,7 @@ from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from . import lifecycle
-
-PAYMENTS = "payments"
+from . import INVOICES, PAYMENTS, lifecycle
 
 
 def invoice_lock(invoice_id):
@@ -36,7 +34,7 @@ def _refresh(invoice):
         "paid_at": utcnow() if status == lifecycle.PAID else None,
         "updated_at": utcnow(),
     }
-    collection("invoices").update_one({"_id": invoice["_id"], "user_id": invoice["user_id"]}, {"$set": changes})
+    collection(INVOICES).update_one({"_id": invoice["_id"], "user_id": invoice["user_id"]}, {"$set": changes})
     invoice.update(changes)
     return invoice
 
@@ -71,7 +69,7 @@ def record(invoice, data):
     if amount <= 0:
         unprocessable("amount", "Must be at least one minor unit of the currency.")
     with invoice_lock(invoice["_id"]):
-        fresh = collection("invoices").find_one({"_id": invoice["_id"]})
+        fresh = collection(INVOICES).find_one({"_id": invoice["_id"]})
         return _add(fresh, amount, data.get("date"), data.get("method", "other"), data.get("note"))
 
 
@@ -80,7 +78,7 @@ def settle(invoice, user):
     balance = invoice["total"] - invoice.get("amount_paid", 0)
     if balance <= 0:  # nothing owed (a zero invoice): just settle it
         changes = {"status": lifecycle.PAID, "paid_at": utcnow(), "updated_at": utcnow()}
-        collection("invoices").update_one({"_id": invoice["_id"]}, {"$set": changes})
+        collection(INVOICES).update_one({"_id": invoice["_id"]}, {"$set": changes})
         return {**invoice, **changes}
     return _add(invoice, balance, None, "other", "Marked as paid")
 
@@ -91,4 +89,4 @@ def remove(invoice, payment_id):
         result = collection(PAYMENTS).delete_one({"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]})
         if result.deleted_count == 0:
             not_found("Payment")
-        return _refresh(collection("invoices").find_one({"_id": invoice["_id"]}))
+        return _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))

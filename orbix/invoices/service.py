@@ -1,15 +1,17 @@
 """Invoice rules and queries: create, read, list, edit drafts, change status, delete."""
 
 from ..auth.service import business_profile
+from ..clients.service import find_client, require_client
 from ..common import lists, money, rates
 from ..common.exceptions import conflict
-from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.ownership import get_owned_or_404
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from . import claims, lifecycle, numbering, payments, snapshots, totals
+from ..time_tracking import claims
+from . import INVOICES, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 
-COLLECTION = "invoices"
+COLLECTION = INVOICES
 SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
 SEARCHABLE = ("invoice_number", "notes")
 CONTENT_FIELDS = ("client_id", "items", "date", "due_date", "payment_terms", "currency", "tax", "tax_rate", "discount", "discount_rate", "notes")
@@ -25,6 +27,11 @@ LIST_PROJECTION = {
 def with_effective_status(doc):
     doc["status"] = lifecycle.effective_status(doc)
     return doc
+
+
+def invoice_exists(invoice_id):
+    """Whether an invoice with this id was written (tells a live claim from a stale one)."""
+    return collection(COLLECTION).count_documents({"_id": invoice_id}, limit=1) > 0
 
 
 def find_invoice(user_id, invoice_id):
@@ -117,7 +124,7 @@ def new_invoice(user, client, data, items, currency, **extra):
 
 
 def create_invoice(user, data):
-    client = require_owned_reference("clients", data["client_id"], user["_id"], "client_id")
+    client = require_client(user["_id"], data["client_id"])
     invoice = new_invoice(user, client, data, data["items"], invoice_currency(data, client, user))
     return present(invoice, user)
 
@@ -135,11 +142,11 @@ def _edited_content(invoice, changes, user):
     client_id = invoice["client_id"]
     client = None
     if "client_id" in changes:
-        client = require_owned_reference("clients", changes["client_id"], user["_id"], "client_id")
+        client = require_client(user["_id"], changes["client_id"])
         client_id = client["_id"]
     currency = invoice["currency"]
     if "currency" in changes:
-        currency = changes["currency"] or rates.billing_currency(client or collection("clients").find_one({"_id": client_id}), user)
+        currency = changes["currency"] or rates.billing_currency(client or find_client(user["_id"], client_id), user)
     if "items" in changes:
         items = [totals.stored_item(item, currency) for item in changes["items"]]
     elif currency != invoice["currency"]:
@@ -181,7 +188,7 @@ def _save(invoice, changes):
 
 
 def _send(invoice, user):
-    client = collection("clients").find_one({"_id": invoice["client_id"], "user_id": invoice["user_id"]})
+    client = find_client(invoice["user_id"], invoice["client_id"])
     return _save(invoice, {
         "status": lifecycle.SENT,
         "sent_at": utcnow(),

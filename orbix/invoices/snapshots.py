@@ -5,7 +5,7 @@ invoice so later edits to the client or the profile never rewrite an issued invo
 """
 
 from ..auth.service import business_profile
-from ..db import collection
+from ..clients.service import find_client
 
 CLIENT_FIELDS = ("name", "email", "company", "phone", "address", "tax_id")
 BUSINESS_FIELDS = ("business_name", "name", "email", "address", "tax_id", "phone", "website", "payment_details")
@@ -27,5 +27,5 @@ def parties(invoice, user):
     if business is None:
         business = business_details(user)
     if client is None:
-        client = client_details(collection("clients").find_one({"_id": invoice["client_id"], "user_id": invoice["user_id"]}))
+        client = client_details(find_client(invoice["user_id"], invoice["client_id"]))
     return business, client

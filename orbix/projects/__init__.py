@@ -1,1 +1,5 @@
-"""Projects."""
+"""Projects.
+
+Owns the ``projects`` collection: other packages read projects through ``projects.store``."""
+
+PROJECTS = "projects"

@@ -5,19 +5,20 @@ currency, else the user's default, else USD. The budget is stored in that
 currency's minor units.
 """
 
+from ..clients.service import require_client
 from ..common import lists, money, rates
 from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.exceptions import unprocessable
-from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.ownership import get_owned_or_404
 from ..common.references import refuse_if_referenced
 from ..common.timeutil import date_to_datetime
-from ..db import collection
-from ..time_tracking import billing
+from ..invoices import INVOICES
+from ..time_tracking import TIME_ENTRIES, billing
+from .store import COLLECTION
 
-COLLECTION = "projects"
 SORTABLE = {"name", "status", "start_date", "end_date", "created_at", "updated_at"}
 SEARCHABLE = ("name", "description")
-REFERRERS = (("time_entries", "time entry", "time entries"), ("invoices", "invoice", "invoices"))
+REFERRERS = ((TIME_ENTRIES, "time entry", "time entries"), (INVOICES, "invoice", "invoices"))
 DATE_FIELDS = ("start_date", "end_date")
 
 
@@ -26,10 +27,6 @@ def render(project):
     view = dict(project)
     view["budget"] = money.from_minor(project.get("budget"), project["currency"])
     return view
-
-
-def _client(user_id, client_id):
-    return require_owned_reference("clients", client_id, user_id, "client_id", "client")
 
 
 def _stored(fields, currency):
@@ -54,7 +51,7 @@ def list_projects(user_id, args):
 
 
 def create_project(user, data):
-    currency = rates.billing_currency(_client(user["_id"], data.get("client_id")), user)
+    currency = rates.billing_currency(require_client(user["_id"], data.get("client_id")), user)
     doc = _stored(data, currency)
     doc["currency"] = currency
     return render(insert_owned(COLLECTION, user["_id"], doc))
@@ -79,14 +76,14 @@ def update_project(user, project_id, changes):
         unprocessable("end_date", "Must not be before start_date.")
     currency = project["currency"]
     if "client_id" in changes:
-        currency = rates.billing_currency(_client(user_id, changes["client_id"]), user)
+        currency = rates.billing_currency(require_client(user_id, changes["client_id"]), user)
         if "budget" not in changes and currency != project["currency"]:
             changes["budget"] = money.from_minor(project.get("budget"), project["currency"])
     doc = _stored(changes, currency)
     doc["currency"] = currency
     updated = update_owned(COLLECTION, project["_id"], user_id, doc, "Project")
     if "client_id" in changes and changes["client_id"] != project.get("client_id"):
-        billing.move_project_entries(user_id, project["_id"], changes["client_id"])
+        billing.follow_project_client(user_id, project["_id"], changes["client_id"])
     return render(updated)
 
 
@@ -94,12 +91,3 @@ def delete_project(user_id, project_id):
     project = get_project(user_id, project_id)
     refuse_if_referenced(user_id, "project_id", project["_id"], REFERRERS, "Project")
     delete_owned(COLLECTION, project["_id"], user_id, "Project")
-
-
-def names(user_id, collection_name, ids):
-    """{id: name} for the caller's documents among ``ids`` (one query)."""
-    ids = [i for i in set(ids) if i is not None]
-    if not ids:
-        return {}
-    cursor = collection(collection_name).find({"user_id": user_id, "_id": {"$in": ids}}, {"name": 1})
-    return {doc["_id"]: doc["name"] for doc in cursor}

@@ -19,9 +19,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..common import money
 from ..common.timeutil import UTC, local_day_start, utcnow
+from ..contracts import CONTRACTS
 from ..contracts.schemas import STATUSES as CONTRACT_STATUSES
 from ..db import collection
 from ..invoices import lifecycle
+from ..resumes import RESUMES
 from . import periods, snapshot
 from .snapshot import AMOUNT, BILLABLE, CLIENT, CURRENCY, PROJECT, SECONDS, UNBILLED
 
@@ -233,7 +235,7 @@ def _invoice_figures(snap):
 def _contracts_by_status(user_id):
     counts = dict.fromkeys(CONTRACT_STATUSES, 0)
     pipeline = [{"$match": {"user_id": user_id}}, {"$group": {"_id": "$status", "count": {"$sum": 1}}}]
-    for row in collection("contracts").aggregate(pipeline):
+    for row in collection(CONTRACTS).aggregate(pipeline):
         counts[row["_id"]] = row["count"]
     return {"by_status": counts, "total": sum(counts.values())}
 
@@ -278,7 +280,7 @@ def dashboard(user, args):
         "projects": {"total": len(projects), "active": sum(1 for p in projects if p.get("status", "active") == "active" and not p.get("archived"))},
         "invoices": invoices,
         "contracts": _contracts_by_status(user["_id"]),
-        "resumes": collection("resumes").count_documents({"user_id": user["_id"]}),
+        "resumes": collection(RESUMES).count_documents({"user_id": user["_id"]}),
         "outstanding": outstanding,
         "overdue": overdue,
         "revenue": {

@@ -22,10 +22,14 @@ from datetime import datetime
 
 from flask import current_app
 
+from ..clients import CLIENTS
 from ..common import data_versions, money, rates
 from ..common.lru import LruCache
 from ..common.timeutil import UTC
 from ..db import collection
+from ..invoices import INVOICES, PAYMENTS
+from ..projects import PROJECTS
+from ..time_tracking import TIME_ENTRIES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_CACHE_USERS = 8
@@ -83,7 +87,7 @@ class _Pricer:
 def _entry_tuples(user_id, clients, projects, user):
     entries, running = [], []
     pricer = _Pricer()
-    for doc in _find("time_entries", user_id, ENTRY_FIELDS, [("start_time", 1), ("_id", 1)]):
+    for doc in _find(TIME_ENTRIES, user_id, ENTRY_FIELDS, [("start_time", 1), ("_id", 1)]):
         project = projects.get(doc.get("project_id"))
         client_id = doc.get("client_id") or (project or {}).get("client_id")
         client = clients.get(client_id)
@@ -103,7 +107,7 @@ def _entry_tuples(user_id, clients, projects, user):
 
 def _invoice_dicts(user_id):
     invoices = []
-    for doc in _find("invoices", user_id, INVOICE_FIELDS):
+    for doc in _find(INVOICES, user_id, INVOICE_FIELDS):
         doc["issue_day"] = doc["date"].date()
         doc["due_day"] = doc["due_date"].date()
         invoices.append(doc)
@@ -112,12 +116,12 @@ def _invoice_dicts(user_id):
 
 def build(user_id, user):
     """Read the user's data (one query per collection) into a Snapshot."""
-    clients = {c["_id"]: c for c in _find("clients", user_id, ("name", "currency", "default_hourly_rate", "archived"))}
-    projects = {p["_id"]: p for p in _find("projects", user_id, ("name", "client_id", "status", "hourly_rate", "archived"))}
+    clients = {c["_id"]: c for c in _find(CLIENTS, user_id, ("name", "currency", "default_hourly_rate", "archived"))}
+    projects = {p["_id"]: p for p in _find(PROJECTS, user_id, ("name", "client_id", "status", "hourly_rate", "archived"))}
     entries, running = _entry_tuples(user_id, clients, projects, user)
     payments = sorted(
         (p["date"].date().toordinal(), p["amount"], p["currency"], p.get("client_id"), p.get("invoice_id"))
-        for p in _find("payments", user_id, PAYMENT_FIELDS)
+        for p in _find(PAYMENTS, user_id, PAYMENT_FIELDS)
     )
     return Snapshot(
         defaults=rates.user_defaults(user), clients=clients, projects=projects, entries=entries,

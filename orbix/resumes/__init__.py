@@ -1,1 +1,5 @@
-"""Resumes."""
+"""Resumes.
+
+Owns the ``resumes`` collection."""
+
+RESUMES = "resumes"

@@ -7,13 +7,13 @@ from ..common import lists
 from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.exceptions import Invalid
 from ..common.ownership import get_owned_or_404, require_owned_reference
-from . import jsonresume
+from . import RESUMES, jsonresume
 from .html import render_html
 from .pdf import render_pdf
 from .schemas import DEFAULT_TEMPLATE, ResumeWriteSchema
 from .view import build_view, to_plain_text
 
-COLLECTION = "resumes"
+COLLECTION = RESUMES
 WHAT = "Resume"
 SORTABLE = {"title", "template", "created_at", "updated_at"}
 SEARCHABLE = ("title", "personal_info.full_name")

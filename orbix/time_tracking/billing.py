@@ -3,10 +3,12 @@ the entry's project and client, loaded once per distinct id, never once per entr
 
 from collections import defaultdict
 
+from ..clients.service import clients_by_id
 from ..common import money, rates
 from ..db import collection
+from ..projects.store import projects_by_id
+from . import TIME_ENTRIES as ENTRIES
 
-ENTRIES = "time_entries"
 PROJECT_FIELDS = {"name": 1, "hourly_rate": 1, "client_id": 1}
 CLIENT_FIELDS = {"name": 1, "default_hourly_rate": 1, "currency": 1}
 
@@ -19,18 +21,17 @@ class Pricing:
         self.projects = {}
         self.clients = {}
 
-    def _load(self, name, cache, ids, projection):
+    def _load(self, by_id, cache, ids, projection):
         missing = [i for i in set(ids) if i is not None and i not in cache]
         if missing:
-            for doc in collection(name).find({"user_id": self.user["_id"], "_id": {"$in": missing}}, projection):
-                cache[doc["_id"]] = doc
+            cache.update(by_id(self.user["_id"], missing, projection))
             for i in missing:
                 cache.setdefault(i, None)
 
     def preload(self, entries):
-        """Fetch the projects and clients of ``entries`` in two queries."""
-        self._load("projects", self.projects, [e.get("project_id") for e in entries], PROJECT_FIELDS)
-        self._load("clients", self.clients, [e.get("client_id") for e in entries], CLIENT_FIELDS)
+        """Fetch the projects and clients of ``entries`` in two queries (from their owners)."""
+        self._load(projects_by_id, self.projects, [e.get("project_id") for e in entries], PROJECT_FIELDS)
+        self._load(clients_by_id, self.clients, [e.get("client_id") for e in entries], CLIENT_FIELDS)
 
     def project(self, entry):
         self.preload([entry])
@@ -83,11 +84,13 @@ def project_consumption(user, project):
     }
 
 
-def move_project_entries(user_id, project_id, client_id):
-    """Keep the denormalised client_id of a project's not yet invoiced entries in step."""
-    collection(ENTRIES).update_many(
-        {"user_id": user_id, "project_id": project_id, "invoice_id": None}, {"$set": {"client_id": client_id}}
-    )
+def follow_project_client(user_id, project_id, client_id, entry_ids=None):
+    """Entries follow their project's client: keep the denormalised client_id of a project's
+    not yet invoiced entries (all of them, or those among ``entry_ids``) in step."""
+    query = {"user_id": user_id, "project_id": project_id, "invoice_id": None}
+    if entry_ids is not None:
+        query["_id"] = {"$in": list(entry_ids)}
+    collection(ENTRIES).update_many(query, {"$set": {"client_id": client_id}})
 
 
 def add_amount(totals, currency, amount):

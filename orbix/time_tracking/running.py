@@ -14,9 +14,10 @@ from ..common.exceptions import Conflict
 from ..common.ownership import find_owned
 from ..common.timeutil import utcnow
 from ..db import collection
+from . import RUNNING_TIMERS, TIME_ENTRIES
 
-TIMERS = "running_timers"
-ENTRIES = "time_entries"
+TIMERS = RUNNING_TIMERS
+ENTRIES = TIME_ENTRIES
 
 
 def _running_entry(user_id, entry_id):

@@ -11,12 +11,13 @@ from ..common import lists, money
 from ..common.csvexport import CsvExport
 from ..common.documents import delete_if, insert_owned, update_if
 from ..common.exceptions import conflict, not_found, unprocessable
-from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.ownership import get_owned_or_404
 from ..common.timeutil import UTC, as_utc, utcnow
 from ..db import collection
-from . import billing, running
+from ..projects.store import require_project
+from . import TIME_ENTRIES, billing, running
 
-COLLECTION = "time_entries"
+COLLECTION = TIME_ENTRIES
 SORTABLE = {"start_time", "end_time", "duration", "created_at", "updated_at"}
 NOT_INVOICED = {"invoice_id": None}
 CSV_COLUMNS = ("date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced")
@@ -32,7 +33,7 @@ def _duration(start, end):
 
 def _project_link(user_id, project_id):
     """(project_id, client_id) for a body's project_id: the caller's project, else 422."""
-    project = require_owned_reference("projects", project_id, user_id, "project_id", "project", {"client_id": 1})
+    project = require_project(user_id, project_id, projection={"client_id": 1})
     return (None, None) if project is None else (project["_id"], project.get("client_id"))
 
 
