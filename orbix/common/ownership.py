@@ -8,6 +8,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 
 from ..db import collection
+from . import ferretdb_compat
 from .exceptions import not_found, unprocessable
 
 
@@ -22,21 +23,11 @@ def parse_id(value):
 
 
 def find_owned(collection_name, doc_id, user_id, projection=None):
-    """The document with this id if ``user_id`` owns it, else None.
-
-    Queried by ``_id`` alone and the owner compared here: FerretDB only pushes a filter down
-    to its SQLite index when it is a bare ``_id`` equality (adding ``user_id`` turns a
-    primary-key read into a collection scan); on MongoDB both forms use the ``_id`` index.
-    """
+    """The document with this id if ``user_id`` owns it, else None."""
     oid = parse_id(doc_id)
     if oid is None:
         return None
-    if isinstance(projection, dict) and projection and all(bool(v) for v in projection.values()):
-        projection = {**projection, "user_id": 1}
-    doc = collection(collection_name).find_one({"_id": oid}, projection)
-    if doc is None or doc.get("user_id") != user_id:
-        return None
-    return doc
+    return ferretdb_compat.find_owned_by_id(collection(collection_name), oid, user_id, projection)
 
 
 def get_owned_or_404(collection_name, doc_id, user_id, what="Resource", projection=None):

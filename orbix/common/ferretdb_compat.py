@@ -1,0 +1,87 @@
+"""Where the embedded FerretDB (development, tests, CI) needs a query done differently from
+MongoDB (production). Every engine branch in the code lives here, so production paths read
+plainly elsewhere and the suite can run both branches on the embedded server
+(``assume_mongodb``).
+
+Why each difference exists (FerretDB 1.24, SQLite backend):
+- it pushes only ``_id`` equality down to SQLite and evaluates other filters in Go after
+  decoding every document, so an ``_id`` read that also names ``user_id`` scans the
+  collection: owned lookups query ``_id`` alone and compare the owner here;
+- it sorts in memory after reading every match, but streams an unsorted filtered query in
+  insertion order and stops at the limit: oldest-first lists skip the sort there;
+- its count decodes every match, so totals stop at ``COUNT_CAP`` and a page within the cap
+  comes from one pass that also yields the total.
+"""
+
+import contextlib
+
+COUNT_CAP = 1_000
+# Oldest first: the order documents are inserted in, and the default of most lists.
+INSERTION_ORDER = [("created_at", 1), ("_id", 1)]
+
+_detected = {}
+_assumed = None
+
+
+def is_ferretdb(coll):
+    """Whether ``coll``'s server is FerretDB (asked once per client, then cached)."""
+    if _assumed is not None:
+        return _assumed == "ferretdb"
+    key = id(coll.database.client)
+    if key not in _detected:
+        _detected[key] = "ferretdbVersion" in coll.database.command("buildInfo")
+    return _detected[key]
+
+
+@contextlib.contextmanager
+def assume_mongodb():
+    """Take MongoDB's branch everywhere in this block, whatever the server (tests)."""
+    global _assumed
+    previous, _assumed = _assumed, "mongodb"
+    try:
+        yield
+    finally:
+        _assumed = previous
+
+
+def find_owned_by_id(coll, oid, user_id, projection=None):
+    """The document with ``_id`` ``oid`` if ``user_id`` owns it, else None."""
+    if not is_ferretdb(coll):
+        return coll.find_one({"_id": oid, "user_id": user_id}, projection)
+    if isinstance(projection, dict) and projection and all(bool(v) for v in projection.values()):
+        projection = {**projection, "user_id": 1}
+    doc = coll.find_one({"_id": oid}, projection)
+    if doc is None or doc.get("user_id") != user_id:
+        return None
+    return doc
+
+
+def sorted_cursor(coll, query, projection, order):
+    """A cursor in ``order``; on FerretDB oldest-first comes from insertion order (``created_at``
+    and ``_id`` are set at insert and never change), so a first page costs the same with
+    1,000 or 100,000 documents. MongoDB always gets the sort, served by a user_id-first index."""
+    cursor = coll.find(query, projection)
+    if order == INSERTION_ORDER and is_ferretdb(coll):
+        return cursor
+    return cursor.sort(order)
+
+
+def count(coll, query):
+    """Exact total on MongoDB (through the index); on FerretDB the count stops at COUNT_CAP
+    (None beyond it), so a page's cost no longer grows with the collection."""
+    if not is_ferretdb(coll):
+        return coll.count_documents(query)
+    total = coll.count_documents(query, limit=COUNT_CAP + 1)
+    return total if total <= COUNT_CAP else None
+
+
+def window_page(coll, cursor, page, page_size):
+    """``(docs, total, has_next)`` from one pass on FerretDB for a page within COUNT_CAP,
+    else None. FerretDB's count decodes every match up to the cap, the same work as reading
+    them, so one read of that window replaces page + count (about 40% less database time)."""
+    if not is_ferretdb(coll) or page * page_size > COUNT_CAP:
+        return None
+    window = list(cursor.limit(COUNT_CAP + 1))
+    start = (page - 1) * page_size
+    total = len(window) if len(window) <= COUNT_CAP else None
+    return window[start:start + page_size], total, len(window) > start + page_size
