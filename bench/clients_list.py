@@ -65,14 +65,19 @@ def median_ms(http, path, headers, runs):
 
 
 def run(uri, runs):
-    app = create_app({"MONGO_URI": uri, "MONGO_DB_NAME": "orbix_bench", "BCRYPT_ROUNDS": 4, "TESTING": True, "LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {"MONGO_URI": uri, "MONGO_DB_NAME": "orbix_bench", "BCRYPT_ROUNDS": 4, "TESTING": True, "LOG_LEVEL": "WARNING"}
+    )
     http = app.test_client()
     with app.app_context():
         db = get_db()
         for name in db.list_collection_names():
             db.drop_collection(name)
         apply_migrations(db)
-        body = http.post("/api/auth/register", json={"name": "Bench", "email": "bench@example.com", "password": "correct horse battery"}).get_json()
+        body = http.post(
+            "/api/auth/register",
+            json={"name": "Bench", "email": "bench@example.com", "password": "correct horse battery"},
+        ).get_json()
         assert "token" in body, body
         headers = {"Authorization": f"Bearer {body['token']}"}
         user_id = ObjectId(body["user"]["id"])
@@ -86,7 +91,11 @@ def run(uri, runs):
             for label, path in REQUESTS.items():
                 ms, response = median_ms(http, path, headers, runs)
                 results[(size, label)] = ms
-                print(f"  {label:42s} median {ms:9.1f} ms  ({len(response.get_json() or [])} items, X-Pagination {response.headers.get('X-Pagination')})", flush=True)
+                print(
+                    f"  {label:42s} median {ms:9.1f} ms  ({len(response.get_json() or [])} items, "
+                    f"X-Pagination {response.headers.get('X-Pagination')})",
+                    flush=True,
+                )
         print()
         for label in REQUESTS:
             small, large = results[(SIZES[0], label)], results[(SIZES[1], label)]

@@ -32,15 +32,35 @@ PASSWORD = "benchmark password"
 
 
 def seed(base):
-    user = call(base, "POST", "/api/auth/register", {"name": "Bench", "email": "bench@example.com", "password": PASSWORD})
+    user = call(
+        base, "POST", "/api/auth/register", {"name": "Bench", "email": "bench@example.com", "password": PASSWORD}
+    )
     token = user["token"]
-    clients = [call(base, "POST", "/api/clients", {"name": f"Client {i}", "email": f"c{i}@example.com", "currency": "EUR"}, token)
-               for i in range(20)]
+    clients = [
+        call(
+            base,
+            "POST",
+            "/api/clients",
+            {"name": f"Client {i}", "email": f"c{i}@example.com", "currency": "EUR"},
+            token,
+        )
+        for i in range(20)
+    ]
     for i in range(120):
-        call(base, "POST", "/api/invoices", {
-            "client_id": clients[i % 20]["_id"], "due_date": "2030-01-31",
-            "items": [{"description": f"Work {i}", "quantity": 2, "rate": 150}, {"description": "Hosting", "quantity": 1, "rate": 20}],
-        }, token)
+        call(
+            base,
+            "POST",
+            "/api/invoices",
+            {
+                "client_id": clients[i % 20]["_id"],
+                "due_date": "2030-01-31",
+                "items": [
+                    {"description": f"Work {i}", "quantity": 2, "rate": 150},
+                    {"description": "Hosting", "quantity": 1, "rate": 20},
+                ],
+            },
+            token,
+        )
     project = call(base, "POST", "/api/projects", {"name": "Bench project", "client_id": clients[0]["_id"]}, token)
     return token, clients[0]["_id"], project["_id"]
 
@@ -67,8 +87,21 @@ def parse_latency(text, label):
 
 def run_wrk(url, script, seconds, connections, threads=2):
     output = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", str(script), url],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
@@ -107,7 +140,11 @@ def ensure_wrk():
     if shutil.which("wrk"):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
 
 
 def main():
@@ -116,8 +153,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="measured runs per scenario (medians are printed)")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load per scenario first")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--only", nargs="*", metavar="WORD",
-                        help="run only scenarios whose name contains one of these words (health always runs)")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        metavar="WORD",
+        help="run only scenarios whose name contains one of these words (health always runs)",
+    )
     args = parser.parse_args()
     ensure_wrk()
 
@@ -128,12 +169,38 @@ def main():
             token, client_id, project_id = seed(base)
             scenarios = [
                 ("GET /health", "/health", lua_script(workdir, "health")),
-                ("GET /api/clients/{id} (auth)", f"/api/clients/{client_id}", lua_script(workdir, "client", token=token)),
-                ("GET /api/invoices page of 100", "/api/invoices?page=1&page_size=100", lua_script(workdir, "invoices", token=token)),
-                ("POST /api/time-tracking", "/api/time-tracking", lua_script(workdir, "entry", "POST", {
-                    "project_id": project_id, "description": "bench", "start_time": "2026-01-05T09:00:00Z",
-                    "end_time": "2026-01-05T10:30:00Z", "is_billable": True}, token)),
-                ("POST /api/auth/login", "/api/auth/login", lua_script(workdir, "login", "POST", {"email": "bench@example.com", "password": PASSWORD})),
+                (
+                    "GET /api/clients/{id} (auth)",
+                    f"/api/clients/{client_id}",
+                    lua_script(workdir, "client", token=token),
+                ),
+                (
+                    "GET /api/invoices page of 100",
+                    "/api/invoices?page=1&page_size=100",
+                    lua_script(workdir, "invoices", token=token),
+                ),
+                (
+                    "POST /api/time-tracking",
+                    "/api/time-tracking",
+                    lua_script(
+                        workdir,
+                        "entry",
+                        "POST",
+                        {
+                            "project_id": project_id,
+                            "description": "bench",
+                            "start_time": "2026-01-05T09:00:00Z",
+                            "end_time": "2026-01-05T10:30:00Z",
+                            "is_billable": True,
+                        },
+                        token,
+                    ),
+                ),
+                (
+                    "POST /api/auth/login",
+                    "/api/auth/login",
+                    lua_script(workdir, "login", "POST", {"email": "bench@example.com", "password": PASSWORD}),
+                ),
             ]
             if args.only:
                 scenarios = [s for s in scenarios if s[0] == "GET /health" or any(w in s[0] for w in args.only)]
@@ -141,25 +208,37 @@ def main():
                 measure(base, path, script, args.warmup, args.connections)
             # Rounds, each running every scenario once: /health and the authenticated read are
             # compared within a round, and medians over rounds tame this shared machine's noise.
-            rounds = [{name: measure(base, path, script, args.seconds, args.connections)
-                       for name, path, script in scenarios} for _ in range(args.rounds)]
+            rounds = [
+                {name: measure(base, path, script, args.seconds, args.connections) for name, path, script in scenarios}
+                for _ in range(args.rounds)
+            ]
             rss = worker_rss_mb(server.pid)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds} s per scenario (medians), "
-          f"wrk -t2 on this machine ({os.cpu_count()} cores)\n")
+    print(
+        f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds} s per scenario (medians), "
+        f"wrk -t2 on this machine ({os.cpu_count()} cores)\n"
+    )
     print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name in rounds[0]:
         runs = [r[name] for r in rounds]
-        print(f"{name:38} {median(r['rps'] for r in runs):9.1f} {median(r['p50'] or 0 for r in runs):8.2f} "
-              f"{median(r['p99'] or 0 for r in runs):8.2f} {sum(r['errors'] for r in runs):7d}")
+        print(
+            f"{name:38} {median(r['rps'] for r in runs):9.1f} {median(r['p50'] or 0 for r in runs):8.2f} "
+            f"{median(r['p99'] or 0 for r in runs):8.2f} {sum(r['errors'] for r in runs):7d}"
+        )
     read = "GET /api/clients/{id} (auth)"
     if read in rounds[0]:
         ratios = [r[read]["rps"] / r["GET /health"]["rps"] for r in rounds]
-        print(f"\nauthenticated read / health throughput: {median(ratios):.0%} median "
-              f"(rounds: {', '.join(f'{x:.0%}' for x in ratios)}; target >= 40%)")
-    print("worker RSS after the run (MB): " + ", ".join(f"{mb:.0f}" for _pid, mb in sorted(rss.items())) + " (target < 150 each)")
+        print(
+            f"\nauthenticated read / health throughput: {median(ratios):.0%} median "
+            f"(rounds: {', '.join(f'{x:.0%}' for x in ratios)}; target >= 40%)"
+        )
+    print(
+        "worker RSS after the run (MB): "
+        + ", ".join(f"{mb:.0f}" for _pid, mb in sorted(rss.items()))
+        + " (target < 150 each)"
+    )
     print("targets: reads p99 < 100 ms at 32 connections; zero errors in every scenario.")
 
 

@@ -72,45 +72,116 @@ def seed_user(db, user_id, rng, scale=1.0):
     now = datetime.now(UTC).replace(microsecond=0)
     start = now - timedelta(days=365 * YEARS)
     currencies = ("EUR", "USD", "GBP")
-    clients = [{"_id": ObjectId(), "user_id": user_id, "name": f"Client {i}", "email": f"c{i}@example.com",
-                "currency": currencies[i % 3], "default_hourly_rate": money.rate_to_store(60 + i), "archived": i % 10 == 9,
-                "created_at": start, "updated_at": start} for i in range(30)]
-    projects = [{"_id": ObjectId(), "user_id": user_id, "name": f"Project {i}", "client_id": clients[i % 30]["_id"],
-                 "status": ("active", "completed", "on_hold")[i % 3], "hourly_rate": money.rate_to_store(90) if i % 4 == 0 else None,
-                 "budget": None, "currency": None, "archived": False, "created_at": start, "updated_at": start} for i in range(60)]
+    clients = [
+        {
+            "_id": ObjectId(),
+            "user_id": user_id,
+            "name": f"Client {i}",
+            "email": f"c{i}@example.com",
+            "currency": currencies[i % 3],
+            "default_hourly_rate": money.rate_to_store(60 + i),
+            "archived": i % 10 == 9,
+            "created_at": start,
+            "updated_at": start,
+        }
+        for i in range(30)
+    ]
+    projects = [
+        {
+            "_id": ObjectId(),
+            "user_id": user_id,
+            "name": f"Project {i}",
+            "client_id": clients[i % 30]["_id"],
+            "status": ("active", "completed", "on_hold")[i % 3],
+            "hourly_rate": money.rate_to_store(90) if i % 4 == 0 else None,
+            "budget": None,
+            "currency": None,
+            "archived": False,
+            "created_at": start,
+            "updated_at": start,
+        }
+        for i in range(60)
+    ]
     entries = []
     for _ in range(int(ENTRIES * scale)):
         project = rng.choice(projects) if rng.random() < 0.8 else None
         client_id = project["client_id"] if project else rng.choice(clients)["_id"]
         begin = start + timedelta(seconds=rng.randrange(365 * YEARS * 86400))
         seconds = rng.randrange(15, 480) * 60
-        entries.append({"user_id": user_id, "description": "Work", "project_id": project and project["_id"], "client_id": client_id,
-                        "start_time": begin, "end_time": begin + timedelta(seconds=seconds), "duration": seconds,
-                        "is_billable": rng.random() < 0.85, "hourly_rate": money.rate_to_store(rng.choice((None, None, 75, 110.5))),
-                        "tags": [], "invoice_id": ObjectId() if begin < now - timedelta(days=60) else None, "invoiced_at": None,
-                        "created_at": begin, "updated_at": begin})
+        entries.append(
+            {
+                "user_id": user_id,
+                "description": "Work",
+                "project_id": project and project["_id"],
+                "client_id": client_id,
+                "start_time": begin,
+                "end_time": begin + timedelta(seconds=seconds),
+                "duration": seconds,
+                "is_billable": rng.random() < 0.85,
+                "hourly_rate": money.rate_to_store(rng.choice((None, None, 75, 110.5))),
+                "tags": [],
+                "invoice_id": ObjectId() if begin < now - timedelta(days=60) else None,
+                "invoiced_at": None,
+                "created_at": begin,
+                "updated_at": begin,
+            }
+        )
     invoices, payments = [], []
     for i in range(int(INVOICES * scale)):
         client = rng.choice(clients)
         issued = (start + timedelta(days=rng.randrange(365 * YEARS))).replace(hour=0, minute=0, second=0)
         total = rng.randrange(10_000, 500_000)
         status = rng.choice(("sent", "paid", "paid", "paid", "partial", "void", "draft", "overdue"))
-        invoices.append({"_id": ObjectId(), "user_id": user_id, "client_id": client["_id"], "invoice_number": f"INV-{i:05d}",
-                         "number_seq": i, "status": status, "date": issued, "due_date": issued + timedelta(days=30),
-                         "currency": client["currency"], "subtotal": total, "discount": 0, "tax": 0, "total": total,
-                         "amount_paid": 0, "balance_due": total, "created_at": issued, "updated_at": issued})
+        invoices.append(
+            {
+                "_id": ObjectId(),
+                "user_id": user_id,
+                "client_id": client["_id"],
+                "invoice_number": f"INV-{i:05d}",
+                "number_seq": i,
+                "status": status,
+                "date": issued,
+                "due_date": issued + timedelta(days=30),
+                "currency": client["currency"],
+                "subtotal": total,
+                "discount": 0,
+                "tax": 0,
+                "total": total,
+                "amount_paid": 0,
+                "balance_due": total,
+                "created_at": issued,
+                "updated_at": issued,
+            }
+        )
     payable = [inv for inv in invoices if inv["status"] in ("paid", "partial")]
     for _ in range(int(PAYMENTS * scale)):
         invoice = rng.choice(payable)
         amount = max(1, invoice["total"] // 3)
         invoice["amount_paid"] += amount
         invoice["balance_due"] = max(0, invoice["total"] - invoice["amount_paid"])
-        payments.append({"user_id": user_id, "invoice_id": invoice["_id"], "client_id": invoice["client_id"], "amount": amount,
-                         "currency": invoice["currency"], "date": invoice["date"] + timedelta(days=rng.randrange(60)),
-                         "method": "bank_transfer", "note": None, "created_at": invoice["date"], "updated_at": invoice["date"]})
-    for name, docs in (("clients", clients), ("projects", projects), ("time_entries", entries), ("invoices", invoices), ("payments", payments)):
+        payments.append(
+            {
+                "user_id": user_id,
+                "invoice_id": invoice["_id"],
+                "client_id": invoice["client_id"],
+                "amount": amount,
+                "currency": invoice["currency"],
+                "date": invoice["date"] + timedelta(days=rng.randrange(60)),
+                "method": "bank_transfer",
+                "note": None,
+                "created_at": invoice["date"],
+                "updated_at": invoice["date"],
+            }
+        )
+    for name, docs in (
+        ("clients", clients),
+        ("projects", projects),
+        ("time_entries", entries),
+        ("invoices", invoices),
+        ("payments", payments),
+    ):
         for chunk in range(0, len(docs), 1000):
-            db[name].insert_many(docs[chunk:chunk + 1000], ordered=False)
+            db[name].insert_many(docs[chunk : chunk + 1000], ordered=False)
     return {"entries": len(entries), "invoices": len(invoices), "payments": len(payments)}
 
 
@@ -130,12 +201,23 @@ def main():
     options = parser.parse_args()
     rng = random.Random(2026)
     with EmbeddedDatabase() as database, RedisServer() as redis:
-        app = create_app({"MONGO_URI": database.uri, "MONGO_DB_NAME": "orbix_bench", "BCRYPT_ROUNDS": 4, "ACCESS_LOG": False,
-                          "LOG_LEVEL": "WARNING", "RATELIMIT_STORAGE_URI": redis.uri, "RATELIMIT_DEFAULT": "1000000/minute"})
+        app = create_app(
+            {
+                "MONGO_URI": database.uri,
+                "MONGO_DB_NAME": "orbix_bench",
+                "BCRYPT_ROUNDS": 4,
+                "ACCESS_LOG": False,
+                "LOG_LEVEL": "WARNING",
+                "RATELIMIT_STORAGE_URI": redis.uri,
+                "RATELIMIT_DEFAULT": "1000000/minute",
+            }
+        )
         client = app.test_client()
         with app.app_context():
             apply_migrations(get_db())
-        body = client.post("/api/auth/register", json={"name": "Bench", "email": "bench@example.com", "password": "benchmark password"}).get_json()
+        body = client.post(
+            "/api/auth/register", json={"name": "Bench", "email": "bench@example.com", "password": "benchmark password"}
+        ).get_json()
         headers = {"Authorization": f"Bearer {body['token']}"}
         user_id = ObjectId(body["user"]["id"])
         with app.app_context():
@@ -156,7 +238,10 @@ def main():
                     data_versions.bump(user_id)  # what any write by the user does
                 cold.append(timed(client, url, headers))
             warm = sorted(timed(client, url, headers) for _ in range(options.runs))
-            print(f"{name:<24}{statistics.median(cold):>16.1f}{statistics.median(warm):>16.1f}{warm[int(len(warm) * 0.9) - 1]:>14.1f}")
+            print(
+                f"{name:<24}{statistics.median(cold):>16.1f}{statistics.median(warm):>16.1f}"
+                f"{warm[int(len(warm) * 0.9) - 1]:>14.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -12,9 +12,15 @@ from pymongo import ASCENDING, DESCENDING
 def up(db):
     contracts = db.contracts
     contracts.create_index([("user_id", ASCENDING), ("created_at", ASCENDING)], name="user_created")
-    contracts.create_index([("user_id", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)], name="user_status_created")
-    contracts.create_index([("user_id", ASCENDING), ("client_id", ASCENDING), ("created_at", ASCENDING)], name="user_client_created")
-    contracts.create_index([("user_id", ASCENDING), ("project_id", ASCENDING), ("created_at", ASCENDING)], name="user_project_created")
+    contracts.create_index(
+        [("user_id", ASCENDING), ("status", ASCENDING), ("created_at", ASCENDING)], name="user_status_created"
+    )
+    contracts.create_index(
+        [("user_id", ASCENDING), ("client_id", ASCENDING), ("created_at", ASCENDING)], name="user_client_created"
+    )
+    contracts.create_index(
+        [("user_id", ASCENDING), ("project_id", ASCENDING), ("created_at", ASCENDING)], name="user_project_created"
+    )
     contracts.create_index([("user_id", ASCENDING), ("updated_at", DESCENDING)], name="user_updated")
     db.contract_tokens.create_index([("expires_at", ASCENDING)], name="expires_at")
     db.contract_tokens.create_index([("contract_id", ASCENDING)], name="contract")

@@ -8,4 +8,6 @@ def up(db):
     db.resumes.create_index([("user_id", ASCENDING), ("updated_at", ASCENDING)], name="user_updated")
     db.resumes.create_index([("user_id", ASCENDING), ("title", ASCENDING)], name="user_title")
     db.ai_usage.create_index([("user_id", ASCENDING), ("created_at", ASCENDING)], name="user_created")
-    db.ai_usage.create_index([("user_id", ASCENDING), ("task", ASCENDING), ("created_at", ASCENDING)], name="user_task_created")
+    db.ai_usage.create_index(
+        [("user_id", ASCENDING), ("task", ASCENDING), ("created_at", ASCENDING)], name="user_task_created"
+    )

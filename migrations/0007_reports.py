@@ -1,5 +1,6 @@
 """Report indexes: every snapshot read is one query on ``user_id`` (plus the order it
-is read in; projects, contracts and resumes are read with the indexes of 0003, 0005 and 0006), and ``data_versions`` is read by ``_id`` only. An index whose keys another
+is read in; projects, contracts and resumes are read with the indexes of 0003, 0005 and
+0006), and ``data_versions`` is read by ``_id`` only. An index whose keys another
 migration already created (under any name) is left alone, so this stays idempotent."""
 
 from pymongo import ASCENDING

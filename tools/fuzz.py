@@ -31,14 +31,29 @@ def main():
               "RATELIMIT_AI": "10000000/minute", "RATELIMIT_PASSWORD": "10000000/minute"}
     with StubServer() as ai_stub, live_stack(log_path=args.server_log, AI_BASE_URL=ai_stub.base_url,
                                              AI_MODEL="fuzz-stub", AI_API_KEY="", **limits) as (base, _server):
-        user = call(base, "POST", "/api/auth/register", {"name": "Fuzz", "email": "fuzz@example.com", "password": "fuzzing password"})
+        user = call(
+            base,
+            "POST",
+            "/api/auth/register",
+            {"name": "Fuzz", "email": "fuzz@example.com", "password": "fuzzing password"},
+        )
         command = [
-            str(Path(sys.executable).parent / "schemathesis"), "run", f"{base}/openapi.json",
-            "--checks", CHECKS, "--max-examples", str(args.max_examples),
-            "-H", f"Authorization: Bearer {user['token']}",
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{base}/openapi.json",
+            "--checks",
+            CHECKS,
+            "--max-examples",
+            str(args.max_examples),
+            "-H",
+            f"Authorization: Bearer {user['token']}",
             # Deleting the account or changing its password would log the fuzzer out mid-run.
-            "--exclude-path", "/api/auth/me", "--exclude-path", "/api/auth/me/password",
-            "--exclude-path", "/api/auth/logout",
+            "--exclude-path",
+            "/api/auth/me",
+            "--exclude-path",
+            "/api/auth/me/password",
+            "--exclude-path",
+            "/api/auth/logout",
             *args.extra,
         ]
         return subprocess.run(command).returncode

@@ -45,7 +45,8 @@ based benefits best better bonus build building candidate candidates career clos
 daily day days degree demonstrated description desired detail details done duties eager employer employment
 environment equal essential excellent exciting expected experience experienced expertise familiar familiarity field
 fluent focus following friendly full fun good great grow growing growth guide help high highly hire hiring ideal
-ideally include includes including individual job join key know knowing knowledge knows large level looking love make making manage
+ideally include includes including individual job join key know knowing knowledge knows large level looking love
+make making manage
 member members minimum mission must need needed new nice offer offering office opportunity opportunities part
 passion passionate people perks plus position preferred previous proficiency proficient proven provide quality
 range related relevant required requirement requirements responsibilities responsibility responsible role roles
@@ -60,9 +61,24 @@ docker dynamodb elasticsearch excel express fastapi figma flask gcp git github g
 ios java javascript jenkins jira jquery kafka kotlin kubernetes laravel linux mongodb mysql next.js
 nginx node.js nosql numpy oracle pandas php postgresql powershell python pytorch rabbitmq react redis rest
 ruby rust sass scala scikit-learn scrum seo sql sqlite swift tableau tensorflow terraform typescript vue webpack
-""") | {"machine learning", "data analysis", "project management", "product management", "user research",
-                "unit testing", "power bi", "ci/cd", "google cloud", "deep learning", "computer vision",
-                "natural language processing", "rest api", "microservices", "test automation", "spring boot"}
+""") | {
+    "machine learning",
+    "data analysis",
+    "project management",
+    "product management",
+    "user research",
+    "unit testing",
+    "power bi",
+    "ci/cd",
+    "google cloud",
+    "deep learning",
+    "computer vision",
+    "natural language processing",
+    "rest api",
+    "microservices",
+    "test automation",
+    "spring boot",
+}
 
 _KNOWN_SQUASHED = frozenset(re.sub(r"[./-]", "", skill) for skill in KNOWN_SKILLS)
 
@@ -113,7 +129,7 @@ def words(text):
     result, start = [], True
     for index, match in enumerate(_TOKEN.finditer(text or "")):
         raw = match.group(0)
-        before = text[max(0, match.start() - 2):match.start()]
+        before = text[max(0, match.start() - 2) : match.start()]
         sentence_start = start or bool(re.search(r"[.!?:\n•*-]\s*$", before)) or match.start() == 0
         result.append(Word(raw, normalise(raw), index, sentence_start))
         start = False
@@ -123,8 +139,11 @@ def words(text):
 def _is_content(word):
     lowered = word.raw.lower()
     return (
-        lowered not in STOP_WORDS and word.key not in FILLER and lowered not in FILLER
-        and any(ch.isalpha() for ch in word.key) and (len(word.key) > 1 or lowered in KNOWN_SKILLS)
+        lowered not in STOP_WORDS
+        and word.key not in FILLER
+        and lowered not in FILLER
+        and any(ch.isalpha() for ch in word.key)
+        and (len(word.key) > 1 or lowered in KNOWN_SKILLS)
     )
 
 
@@ -164,7 +183,7 @@ def extract_terms(job_description, limit=MAX_TERMS):
             bonus += 1.0
         add(word.key, word.raw, i, bonus)
         for size in (2, 3):
-            gram = tokens[i:i + size]
+            gram = tokens[i : i + size]
             if len(gram) == size and all(_is_content(w) for w in gram) and gram[-1].index - gram[0].index == size - 1:
                 text = " ".join(w.raw for w in gram)
                 known = text.lower() in KNOWN_SKILLS
@@ -182,7 +201,11 @@ def extract_terms(job_description, limit=MAX_TERMS):
     chosen = []
     for term in candidates:
         covering = [o for o in chosen if " " in o.key and term.key in o.key.split(" ")]
-        if " " not in term.key and covering and stats[term.key]["count"] <= max(stats[o.key]["count"] for o in covering):
+        if (
+            " " not in term.key
+            and covering
+            and stats[term.key]["count"] <= max(stats[o.key]["count"] for o in covering)
+        ):
             continue  # a word that only appears inside an already chosen phrase
         chosen.append(term)
         if len(chosen) == limit:
@@ -198,7 +221,7 @@ class ResumeIndex:
         self.grams = set()
         for size in (1, 2, 3):
             for i in range(len(keys) - size + 1):
-                self.grams.add(" ".join(keys[i:i + size]))
+                self.grams.add(" ".join(keys[i : i + size]))
         self.squashed = {g.replace(" ", "") for g in self.grams}
 
     def has(self, term):
@@ -206,6 +229,7 @@ class ResumeIndex:
 
 
 # -- ATS basics ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Check:
@@ -217,8 +241,13 @@ class Check:
     suggestion: str = ""
 
     def as_dict(self):
-        return {"name": self.name, "passed": self.passed, "points": self.points, "max_points": self.max_points,
-                "detail": self.detail}
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "points": self.points,
+            "max_points": self.max_points,
+            "detail": self.detail,
+        }
 
 
 def _lines(text):
@@ -233,55 +262,101 @@ def ats_checks(text):
 
     has_email, has_phone = bool(_EMAIL.search(text or "")), bool(_PHONE.search(text or ""))
     contact_points = 10 * has_email + 5 * has_phone
-    checks.append(Check(
-        "contact", has_email and has_phone, contact_points, 15,
-        f"email {'found' if has_email else 'missing'}, phone {'found' if has_phone else 'missing'}",
-        "Put an email address and a phone number at the top so recruiters can reach you.",
-    ))
+    checks.append(
+        Check(
+            "contact",
+            has_email and has_phone,
+            contact_points,
+            15,
+            f"email {'found' if has_email else 'missing'}, phone {'found' if has_phone else 'missing'}",
+            "Put an email address and a phone number at the top so recruiters can reach you.",
+        )
+    )
     has_link = bool(_LINK.search(text or ""))
-    checks.append(Check("links", has_link, 5 * has_link, 5, "profile link found" if has_link else "no LinkedIn, GitHub or website",
-                        "Add a LinkedIn, GitHub or portfolio link."))
+    checks.append(
+        Check(
+            "links",
+            has_link,
+            5 * has_link,
+            5,
+            "profile link found" if has_link else "no LinkedIn, GitHub or website",
+            "Add a LinkedIn, GitHub or portfolio link.",
+        )
+    )
 
     heading_lines = [line.lower().rstrip(":") for line in lines if len(line) <= 40]
-    found = [name for name, names in SECTION_HEADINGS.items() if any(any(h in line for h in names) for line in heading_lines)]
+    found = [
+        name for name, names in SECTION_HEADINGS.items() if any(any(h in line for h in names) for line in heading_lines)
+    ]
     missing = [name for name in SECTION_HEADINGS if name not in found]
-    checks.append(Check(
-        "sections", not missing, 10 * len(found), 30,
-        f"found: {', '.join(found) or 'none'}" + (f"; missing: {', '.join(missing)}" if missing else ""),
-        f"Use standard section headings ATS parsers recognise: {', '.join(s.title() for s in missing)}.",
-    ))
+    checks.append(
+        Check(
+            "sections",
+            not missing,
+            10 * len(found),
+            30,
+            f"found: {', '.join(found) or 'none'}" + (f"; missing: {', '.join(missing)}" if missing else ""),
+            f"Use standard section headings ATS parsers recognise: {', '.join(s.title() for s in missing)}.",
+        )
+    )
 
-    quantified = sum(1 for line in lines if _NUMBER.search(line) and not _EMAIL.search(line) and not _PHONE.fullmatch(line))
-    checks.append(Check(
-        "quantified_achievements", quantified >= 3, min(quantified, 3) * 5, 15,
-        f"{quantified} line(s) with numbers",
-        "Quantify results (\"cut build time by 40%\", \"served 2M users\") in at least three bullet points.",
-    ))
+    quantified = sum(
+        1 for line in lines if _NUMBER.search(line) and not _EMAIL.search(line) and not _PHONE.fullmatch(line)
+    )
+    checks.append(
+        Check(
+            "quantified_achievements",
+            quantified >= 3,
+            min(quantified, 3) * 5,
+            15,
+            f"{quantified} line(s) with numbers",
+            'Quantify results ("cut build time by 40%", "served 2M users") in at least three bullet points.',
+        )
+    )
 
     verb_lines = sum(1 for line in lines if line.split(" ", 1)[0].lower().strip(",.") in ACTION_VERBS)
-    checks.append(Check(
-        "action_verbs", verb_lines >= 3, min(verb_lines, 3) * 5, 15,
-        f"{verb_lines} line(s) start with an action verb",
-        "Start bullet points with strong action verbs (led, built, reduced, launched).",
-    ))
+    checks.append(
+        Check(
+            "action_verbs",
+            verb_lines >= 3,
+            min(verb_lines, 3) * 5,
+            15,
+            f"{verb_lines} line(s) start with an action verb",
+            "Start bullet points with strong action verbs (led, built, reduced, launched).",
+        )
+    )
 
     good_length = 250 <= word_count <= 1000
     length_points = 15 if good_length else (8 if 120 <= word_count <= 1400 else 0)
-    checks.append(Check(
-        "length", good_length, length_points, 15, f"{word_count} words",
-        "Aim for 250-1000 words: long enough to show impact, short enough to scan."
-        if word_count < 250 else "Trim the resume to at most two pages (about 1000 words).",
-    ))
+    checks.append(
+        Check(
+            "length",
+            good_length,
+            length_points,
+            15,
+            f"{word_count} words",
+            "Aim for 250-1000 words: long enough to show impact, short enough to scan."
+            if word_count < 250
+            else "Trim the resume to at most two pages (about 1000 words).",
+        )
+    )
 
     weak = [phrase for phrase in WEAK_PHRASES if phrase in lowered]
-    checks.append(Check(
-        "weak_phrases", not weak, 0 if weak else 5, 5, f"found: {', '.join(weak)}" if weak else "none found",
-        f"Replace passive phrases ({', '.join(weak)}) with what you achieved.",
-    ))
+    checks.append(
+        Check(
+            "weak_phrases",
+            not weak,
+            0 if weak else 5,
+            5,
+            f"found: {', '.join(weak)}" if weak else "none found",
+            f"Replace passive phrases ({', '.join(weak)}) with what you achieved.",
+        )
+    )
     return checks
 
 
 # -- the analysis ----------------------------------------------------------------------------------
+
 
 def analyse(resume_text, job_description=""):
     """Score a plain-text resume against a job description; see the module docstring."""
@@ -322,7 +397,12 @@ def analyse(resume_text, job_description=""):
         "matched_keywords": [t.text for t in matched],
         "strengths": strengths,
         "breakdown": {
-            "keywords": {"score": keyword_score, "weight": weights["keywords"], "matched": len(matched), "total": len(terms)},
+            "keywords": {
+                "score": keyword_score,
+                "weight": weights["keywords"],
+                "matched": len(matched),
+                "total": len(terms),
+            },
             "ats": {"score": ats_score, "weight": weights["ats"], "checks": [c.as_dict() for c in checks]},
         },
     }

@@ -118,7 +118,9 @@ class OpenAICompatibleProvider(ChatProvider):
             raw = response.read(MAX_REPLY_BYTES + 1)
             return response.status, response.headers, raw
         except TimeoutError as exc:
-            raise ProviderTimeout("The AI provider did not answer in time; try again or raise AI_TIMEOUT_SECONDS") from exc
+            raise ProviderTimeout(
+                "The AI provider did not answer in time; try again or raise AI_TIMEOUT_SECONDS"
+            ) from exc
         except (OSError, http.client.HTTPException) as exc:
             log.warning("AI provider unreachable: %s", exc)
             raise ProviderError("Could not reach the AI provider at AI_BASE_URL") from exc
@@ -141,8 +143,13 @@ class OpenAICompatibleProvider(ChatProvider):
             value = usage.get(key)
             return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-        return Completion(content.strip(), data.get("model") if isinstance(data.get("model"), str) else self.model,
-                          count("prompt_tokens"), count("completion_tokens"), count("total_tokens"))
+        return Completion(
+            content.strip(),
+            data.get("model") if isinstance(data.get("model"), str) else self.model,
+            count("prompt_tokens"),
+            count("completion_tokens"),
+            count("total_tokens"),
+        )
 
 
 NOT_CONFIGURED = (
@@ -158,7 +165,9 @@ def provider_from_config(config):
         raise ProviderNotConfigured(NOT_CONFIGURED)
     timeout = float(config.get("AI_TIMEOUT_SECONDS") or 30)
     return OpenAICompatibleProvider(
-        config["AI_BASE_URL"], config["AI_MODEL"], config.get("AI_API_KEY"),
+        config["AI_BASE_URL"],
+        config["AI_MODEL"],
+        config.get("AI_API_KEY"),
         read_timeout=timeout,
         connect_timeout=min(float(config.get("AI_CONNECT_TIMEOUT_SECONDS") or 5), timeout),
         backoff=float(config.get("AI_RETRY_BACKOFF_SECONDS", 0.5)),

@@ -54,7 +54,10 @@ class _CheckSchema(BaseSchema):
 
 
 class _KeywordPartSchema(BaseSchema):
-    score = fields.Integer(allow_none=True, metadata={"description": "Weighted share of the job's key terms found (null: no job description)"})
+    score = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Weighted share of the job's key terms found (null: no job description)"},
+    )
     weight = fields.Float()
     matched = fields.Integer()
     total = fields.Integer()

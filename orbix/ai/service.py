@@ -47,7 +47,10 @@ def optimize(user_id, resume_text, job_description=""):
     chars_in = len(resume_text) + len(job_description or "")
     if not is_configured(current_app.config):
         usage.record(user_id, "optimize", chars_in, 0, (time.monotonic() - started) * 1000)
-        result["ai"] = {"status": "not_configured", "message": "Deterministic analysis only (no AI provider configured)"}
+        result["ai"] = {
+            "status": "not_configured",
+            "message": "Deterministic analysis only (no AI provider configured)",
+        }
         return result
     try:
         completion = _call(user_id, "optimize", prompts.optimize_messages(resume_text, job_description), chars_in, 600)
@@ -57,5 +60,9 @@ def optimize(user_id, resume_text, job_description=""):
         return result
     extra = [s for s in prompts.suggestion_lines(completion.content) if s not in result["suggestions"]]
     result["suggestions"] += [f"AI: {s}" for s in extra]
-    result["ai"] = {"status": "used", "message": f"{len(extra)} suggestion(s) added by the AI provider", "model": completion.model}
+    result["ai"] = {
+        "status": "used",
+        "message": f"{len(extra)} suggestion(s) added by the AI provider",
+        "model": completion.model,
+    }
     return result

@@ -38,7 +38,11 @@ def _plain(value):
 
 
 def _data_collections(db):
-    return sorted(name for name in db.list_collection_names() if name not in ACCOUNT_COLLECTIONS and not name.startswith("system."))
+    return sorted(
+        name
+        for name in db.list_collection_names()
+        if name not in ACCOUNT_COLLECTIONS and not name.startswith("system.")
+    )
 
 
 def export_account(user):

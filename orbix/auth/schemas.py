@@ -66,8 +66,14 @@ class SettingsSchema(BaseSchema):
     default_currency = Currency(allow_none=True)
     default_hourly_rate = Money(allow_none=True)
     payment_details = Text(max_length=2000, allow_none=True)
-    invoice_prefix = Text(max_length=20, allow_none=True, validate=validate.Regexp(r"^[A-Za-z0-9_\-/.#]*$", error="Letters, digits and - _ / . # only."))
-    payment_terms = fields.String(allow_none=True, validate=validate.OneOf(["Due on receipt", "Net 15", "Net 30", "Net 60"]))
+    invoice_prefix = Text(
+        max_length=20,
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9_\-/.#]*$", error="Letters, digits and - _ / . # only."),
+    )
+    payment_terms = fields.String(
+        allow_none=True, validate=validate.OneOf(["Due on receipt", "Net 15", "Net 30", "Net 60"])
+    )
     timezone = Text(max_length=64, allow_none=True)
 
     @validates("timezone")

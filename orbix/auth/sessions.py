@@ -160,7 +160,8 @@ def init_sessions(app):
     else:
         epochs = None
     max_age = app.config.get("SESSION_CACHE_SECONDS", 60)
-    app.extensions[EXTENSION] = SessionCache(epochs if max_age > 0 else None, app.config.get("SESSION_CACHE_USERS", 10000), max_age)
+    users = app.config.get("SESSION_CACHE_USERS", 10000)
+    app.extensions[EXTENSION] = SessionCache(epochs if max_age > 0 else None, users, max_age)
 
 
 def resolve(payload):

@@ -38,7 +38,9 @@ def clients_by_id(user_id, ids, projection=None):
     ids = [i for i in set(ids) if i is not None]
     if not ids:
         return {}
-    return {doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)}
+    return {
+        doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)
+    }
 
 
 def client_names(user_id):

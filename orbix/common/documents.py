@@ -25,7 +25,9 @@ def update_if(collection_name, doc_id, user_id, changes, condition=None):
     changes = {k: v for k, v in changes.items() if k not in SERVER_OWNED}
     changes["updated_at"] = utcnow()
     query = {"_id": doc_id, "user_id": user_id, **(condition or {})}
-    return collection(collection_name).find_one_and_update(query, {"$set": changes}, return_document=ReturnDocument.AFTER)
+    return collection(collection_name).find_one_and_update(
+        query, {"$set": changes}, return_document=ReturnDocument.AFTER
+    )
 
 
 def update_owned(collection_name, doc_id, user_id, changes, what="Resource", extra_filter=None):

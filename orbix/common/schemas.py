@@ -10,7 +10,6 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = EXCLUDE
-        ordered = True
 
 
 class DocumentSchema(BaseSchema):
@@ -30,8 +29,13 @@ class ListQuerySchema(BaseSchema):
     """Opt-in pagination and sorting; resources add their own filters."""
 
     page = fields.Integer(validate=validate.Range(min=1, max=100_000), metadata={"description": "Page number, from 1"})
-    page_size = fields.Integer(validate=validate.Range(min=1, max=500), metadata={"description": "Items per page (default 100 when paging)"})
-    sort = fields.String(validate=validate.Length(max=100), metadata={"description": "`field` or `-field` from the resource's sort whitelist"})
+    page_size = fields.Integer(
+        validate=validate.Range(min=1, max=500), metadata={"description": "Items per page (default 100 when paging)"}
+    )
+    sort = fields.String(
+        validate=validate.Length(max=100),
+        metadata={"description": "`field` or `-field` from the resource's sort whitelist"},
+    )
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Case-insensitive text search"})
 
 

@@ -120,8 +120,13 @@ EMPLOYMENT = TemplateSpec(
         Variable("pay_frequency", "Pay frequency", required=False, default="monthly"),
         Variable("work_location", "Place of work", required=False, default="Party A's premises or remotely as agreed"),
         Variable("working_hours", "Working hours", required=False, default="forty (40) hours per week"),
-        Variable("duties", "Duties", type="longtext", required=False,
-                 default="the duties usually associated with the position, and other reasonable duties Party A assigns"),
+        Variable(
+            "duties",
+            "Duties",
+            type="longtext",
+            required=False,
+            default="the duties usually associated with the position, and other reasonable duties Party A assigns",
+        ),
         Variable("probation_period", "Probation period", required=False, default="three (3) months"),
         Variable("notice_period", "Notice period", required=False, default="thirty (30) days"),
         GOVERNING_LAW,
@@ -131,18 +136,33 @@ EMPLOYMENT = TemplateSpec(
         "Party A employs Party B, and Party B accepts employment, on the following terms.",
         (
             ("Position", "Party B is employed as {{ job_title }} and will perform {{ duties }}."),
-            ("Start Date and Probation", "Employment starts on {{ start_date }}. The first {{ probation_period }} "
-             "are a probation period during which either party may end the employment with one week's notice."),
+            (
+                "Start Date and Probation",
+                "Employment starts on {{ start_date }}. The first {{ probation_period }} "
+                "are a probation period during which either party may end the employment with one week's notice.",
+            ),
             ("Place and Hours of Work", "Party B works at {{ work_location }}, for {{ working_hours }}."),
-            ("Salary", "Party A pays Party B an annual gross salary of {{ salary }}, paid {{ pay_frequency }}, "
-             "less the deductions required by law."),
-            ("Leave and Benefits", "Party B is entitled to paid annual leave, public holidays and sick leave at "
-             "least as generous as the law requires."),
-            ("Confidentiality", "During and after employment, Party B keeps Party A's confidential information "
-             "secret and uses it only for Party A's business."),
+            (
+                "Salary",
+                "Party A pays Party B an annual gross salary of {{ salary }}, paid {{ pay_frequency }}, "
+                "less the deductions required by law.",
+            ),
+            (
+                "Leave and Benefits",
+                "Party B is entitled to paid annual leave, public holidays and sick leave at "
+                "least as generous as the law requires.",
+            ),
+            (
+                "Confidentiality",
+                "During and after employment, Party B keeps Party A's confidential information "
+                "secret and uses it only for Party A's business.",
+            ),
             ("Intellectual Property", "Work created by Party B in the course of employment belongs to Party A."),
-            ("Termination", "After probation, either party may end the employment with {{ notice_period }} "
-             "written notice. Party A may end it at once for serious misconduct."),
+            (
+                "Termination",
+                "After probation, either party may end the employment with {{ notice_period }} "
+                "written notice. Party A may end it at once for serious misconduct.",
+            ),
             *COMMON_CLOSING,
         ),
     ),
@@ -169,16 +189,27 @@ PARTNERSHIP = TemplateSpec(
         (
             ("Name and Purpose", "The partnership trades as {{ partnership_name }}. Its purpose is:\n\n{{ purpose }}"),
             ("Commencement", "The partnership starts on {{ start_date }} and continues until ended under section 7."),
-            ("Contributions", "Party A contributes: {{ party_a_contribution }}\n\n"
-             "Party B contributes: {{ party_b_contribution }}"),
-            ("Profits and Losses", "Net profits and losses are shared {{ party_a_share }}% to Party A and "
-             "{{ party_b_share }}% to Party B, after each financial year's accounts are settled."),
-            ("Management", "Both partners take part in managing the business. Decisions outside the ordinary "
-             "course of business, new partners and borrowing need both partners' written consent."),
+            (
+                "Contributions",
+                "Party A contributes: {{ party_a_contribution }}\n\nParty B contributes: {{ party_b_contribution }}",
+            ),
+            (
+                "Profits and Losses",
+                "Net profits and losses are shared {{ party_a_share }}% to Party A and "
+                "{{ party_b_share }}% to Party B, after each financial year's accounts are settled.",
+            ),
+            (
+                "Management",
+                "Both partners take part in managing the business. Decisions outside the ordinary "
+                "course of business, new partners and borrowing need both partners' written consent.",
+            ),
             ("Books and Records", "The partnership keeps accurate books, open to both partners at any time."),
-            ("Withdrawal and Dissolution", "A partner may withdraw with ninety (90) days' written notice. On "
-             "dissolution, debts are paid first, then contributions returned, then any surplus shared in "
-             "profit-sharing proportions."),
+            (
+                "Withdrawal and Dissolution",
+                "A partner may withdraw with ninety (90) days' written notice. On "
+                "dissolution, debts are paid first, then contributions returned, then any surplus shared in "
+                "profit-sharing proportions.",
+            ),
             ("Disputes", "The partners first try to settle any dispute by good-faith negotiation, then by mediation."),
             *COMMON_CLOSING,
         ),
@@ -195,32 +226,60 @@ SERVICE = TemplateSpec(
         Variable("fee", "Fee", type="money"),
         Variable("billing_period", "Billing period", required=False, default="per month"),
         Variable("start_date", "Start date", type="date"),
-        Variable("end_date", "End date", type="date", required=False,
-                 default="the date either party ends it on sixty (60) days' written notice"),
-        Variable("service_levels", "Service levels", type="longtext", required=False,
-                 default="Party A responds to support requests within two (2) business days"),
-        Variable("payment_terms", "Payment terms", required=False,
-                 default="Invoices are payable within thirty (30) days of receipt"),
+        Variable(
+            "end_date",
+            "End date",
+            type="date",
+            required=False,
+            default="the date either party ends it on sixty (60) days' written notice",
+        ),
+        Variable(
+            "service_levels",
+            "Service levels",
+            type="longtext",
+            required=False,
+            default="Party A responds to support requests within two (2) business days",
+        ),
+        Variable(
+            "payment_terms",
+            "Payment terms",
+            required=False,
+            default="Invoices are payable within thirty (30) days of receipt",
+        ),
         GOVERNING_LAW,
     ),
     body=_document(
         "Service Agreement",
         "Party A provides services to Party B on the following terms.",
         (
-            ("Services", "Party A will provide the following services (the \"Services\"):\n\n{{ scope }}"),
+            ("Services", 'Party A will provide the following services (the "Services"):\n\n{{ scope }}'),
             ("Service Levels", "{{ service_levels }}."),
             ("Term", "This Agreement starts on {{ start_date }} and runs until {{ end_date }}."),
             ("Fees", "Party B pays {{ fee }} {{ billing_period }} for the Services. {{ payment_terms }}."),
-            ("Party B's Obligations", "Party B gives Party A timely access to the information, systems and "
-             "people reasonably needed to provide the Services."),
-            ("Confidentiality and Data", "Each party keeps the other's confidential information secret and "
-             "processes personal data only as the law allows and as needed for the Services."),
-            ("Warranties", "Party A performs the Services with reasonable skill and care, in line with good "
-             "industry practice."),
-            ("Termination", "Either party may end this Agreement at once by written notice if the other "
-             "materially breaches it and does not cure the breach within thirty (30) days."),
-            ("Limitation of Liability", "Neither party is liable for indirect loss. Each party's total liability "
-             "in any year is limited to the fees paid in that year."),
+            (
+                "Party B's Obligations",
+                "Party B gives Party A timely access to the information, systems and "
+                "people reasonably needed to provide the Services.",
+            ),
+            (
+                "Confidentiality and Data",
+                "Each party keeps the other's confidential information secret and "
+                "processes personal data only as the law allows and as needed for the Services.",
+            ),
+            (
+                "Warranties",
+                "Party A performs the Services with reasonable skill and care, in line with good industry practice.",
+            ),
+            (
+                "Termination",
+                "Either party may end this Agreement at once by written notice if the other "
+                "materially breaches it and does not cure the breach within thirty (30) days.",
+            ),
+            (
+                "Limitation of Liability",
+                "Neither party is liable for indirect loss. Each party's total liability "
+                "in any year is limited to the fees paid in that year.",
+            ),
             *COMMON_CLOSING,
         ),
     ),
@@ -242,19 +301,33 @@ NDA = TemplateSpec(
         "agree to protect it as follows.",
         (
             ("Purpose", "The parties share information only to: {{ purpose }}."),
-            ("Confidential Information", "Confidential information is any non-public information one party "
-             "discloses to the other, in any form, that is marked confidential or would reasonably be "
-             "understood to be confidential."),
-            ("Exclusions", "It does not include information that is or becomes public through no fault of the "
-             "receiving party, was already lawfully known to it, is independently developed, or is received "
-             "lawfully from a third party."),
-            ("Obligations", "The receiving party uses confidential information only for the purpose, protects "
-             "it with at least reasonable care, and shares it only with people who need to know it and are "
-             "bound by similar duties."),
-            ("Required Disclosure", "A party may disclose information the law or a court requires it to, after "
-             "telling the other party promptly where allowed."),
-            ("Return of Information", "On request, the receiving party returns or destroys the confidential "
-             "information it holds."),
+            (
+                "Confidential Information",
+                "Confidential information is any non-public information one party "
+                "discloses to the other, in any form, that is marked confidential or would reasonably be "
+                "understood to be confidential.",
+            ),
+            (
+                "Exclusions",
+                "It does not include information that is or becomes public through no fault of the "
+                "receiving party, was already lawfully known to it, is independently developed, or is received "
+                "lawfully from a third party.",
+            ),
+            (
+                "Obligations",
+                "The receiving party uses confidential information only for the purpose, protects "
+                "it with at least reasonable care, and shares it only with people who need to know it and are "
+                "bound by similar duties.",
+            ),
+            (
+                "Required Disclosure",
+                "A party may disclose information the law or a court requires it to, after "
+                "telling the other party promptly where allowed.",
+            ),
+            (
+                "Return of Information",
+                "On request, the receiving party returns or destroys the confidential information it holds.",
+            ),
             ("Duration", "These obligations last for {{ confidentiality_period }} from the effective date."),
             ("No Licence", "No right or licence in any information is granted other than as stated here."),
             *COMMON_CLOSING,

@@ -6,7 +6,9 @@ from ..platform.blueprint import ResourceBlueprint
 from . import service
 from .schemas import PublicContractSchema, SignedSchema, SignSchema
 
-blp = ResourceBlueprint("public_contracts", __name__, url_prefix="/api/public/contracts", description="Contract signing (public)")
+blp = ResourceBlueprint(
+    "public_contracts", __name__, url_prefix="/api/public/contracts", description="Contract signing (public)"
+)
 
 
 @blp.route("/<token>", methods=["GET"])

@@ -102,7 +102,9 @@ def resolve(spec, given, defaults, currency):
     """Values for every variable of ``spec``: given ones win (an explicit null or "" means
     empty), then ``defaults`` (business profile, client, project), then the variable's own
     default. Returns ``(stored, shown)`` dicts, or a 422 naming each bad or missing variable."""
-    errors = {name: ["Not a variable of this template."] for name in given if name not in {v.name for v in spec.variables}}
+    errors = {
+        name: ["Not a variable of this template."] for name in given if name not in {v.name for v in spec.variables}
+    }
     stored, shown = {}, {}
     for variable in spec.variables:
         raw = given[variable.name] if variable.name in given else defaults.get(variable.name)

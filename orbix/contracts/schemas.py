@@ -80,7 +80,9 @@ class ContractUpdateSchema(ContractWriteSchema):
 class SignerSchema(BaseSchema):
     name = fields.String()
     email = fields.String()
-    ip = fields.String(allow_none=True, metadata={"description": "The signer's address; null when the server did not see one"})
+    ip = fields.String(
+        allow_none=True, metadata={"description": "The signer's address; null when the server did not see one"}
+    )
     user_agent = fields.String()
 
 
@@ -113,7 +115,9 @@ class SigningLinkSchema(BaseSchema):
 
 
 class VariableSpecSchema(BaseSchema):
-    name = fields.String(required=True, validate=validate.Regexp(VARIABLE_NAME, error="Use lower_snake_case, up to 50 characters."))
+    name = fields.String(
+        required=True, validate=validate.Regexp(VARIABLE_NAME, error="Use lower_snake_case, up to 50 characters.")
+    )
     label = Text(max_length=200)
     type = fields.String(load_default="text", validate=validate.OneOf(VARIABLE_TYPES))
     required = fields.Boolean(load_default=True)
@@ -123,10 +127,17 @@ class VariableSpecSchema(BaseSchema):
 class TemplateWriteSchema(DocumentSchema):
     title = Text(required=True, min_length=1, max_length=200)
     description = Text(max_length=1000, allow_none=True)
-    body = Text(required=True, min_length=1, max_length=MAX_TEMPLATE_BODY,
-                metadata={"description": "Text with {{ variable }} placeholders"})
-    variables = fields.List(fields.Nested(VariableSpecSchema), validate=validate.Length(max=100),
-                            metadata={"description": "Omit to declare every placeholder as a required text variable"})
+    body = Text(
+        required=True,
+        min_length=1,
+        max_length=MAX_TEMPLATE_BODY,
+        metadata={"description": "Text with {{ variable }} placeholders"},
+    )
+    variables = fields.List(
+        fields.Nested(VariableSpecSchema),
+        validate=validate.Length(max=100),
+        metadata={"description": "Omit to declare every placeholder as a required text variable"},
+    )
 
     @validates_schema
     def _unique_names(self, data, **kwargs):

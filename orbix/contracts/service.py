@@ -191,11 +191,15 @@ def _render(user, key, given, client, project, terms):
     spec = find_template(user["_id"], key)
     if spec is None:
         unprocessable("template", "Unknown template: use a key or id from GET /api/contracts/templates.")
-    defaults = {f"{side}_{field}": text for side, party in parties_for(user, client).items() for field, text in party.items()}
+    parties = parties_for(user, client)
+    defaults = {f"{side}_{field}": text for side, party in parties.items() for field, text in party.items()}
     if project:
         defaults.update(project_name=project.get("name"), scope=project.get("description") or project.get("name"))
-    defaults.update(start_date=terms["start_date"], end_date=terms["end_date"],
-                    effective_date=terms["start_date"] or timeutil.utcnow().date())
+    defaults.update(
+        start_date=terms["start_date"],
+        end_date=terms["end_date"],
+        effective_date=terms["start_date"] or timeutil.utcnow().date(),
+    )
     if terms["value"] is not None:
         defaults.update({variable.name: terms["value"] for variable in spec.variables if variable.type == "money"})
     stored, text = rendering.render(spec, given or {}, defaults, terms["currency"])
@@ -253,6 +257,7 @@ def _current_terms(current):
 
 # ---- CRUD --------------------------------------------------------------------------------
 
+
 def list_contracts(user_id, args):
     query = {"user_id": user_id}
     for field in ("status", "client_id", "project_id"):
@@ -308,7 +313,8 @@ def _apply(contract, fields, unset=()):
         update["$unset"] = {field: "" for field in unset}
     doc = collection(COLLECTION).find_one_and_update(
         {"_id": contract["_id"], "user_id": contract["user_id"], "status": contract["status"]},
-        update, return_document=ReturnDocument.AFTER,
+        update,
+        return_document=ReturnDocument.AFTER,
     )
     if doc is None:
         conflict("The contract was changed by another request; reload it and try again")
@@ -352,8 +358,10 @@ def _update_locked(user, contract, changes):
 def delete_contract(user_id, contract_id):
     with _locked(user_id, contract_id) as contract:
         if contract["status"] not in DELETABLE:
-            conflict(f"Only draft or cancelled contracts can be deleted; this one is {contract['status']} "
-                     "(cancel or terminate it instead)")
+            conflict(
+                f"Only draft or cancelled contracts can be deleted; this one is {contract['status']} "
+                "(cancel or terminate it instead)"
+            )
         delete_owned(COLLECTION, contract["_id"], user_id, "Contract", extra_filter={"status": contract["status"]})
         _forget_link(contract)
 
@@ -369,6 +377,7 @@ def pdf_parts(user, contract_id):
 
 
 # ---- signing -----------------------------------------------------------------------------
+
 
 def send_contract(user, contract_id, expires_in_days, base_url):
     """Freeze the text and issue a signing link (a resend replaces the previous link).
@@ -393,13 +402,26 @@ def _send_locked(user, contract, expires_in_days, base_url):
     token = secrets.token_urlsafe(TOKEN_BYTES)
     token_hash = sha256(token)
     expires_at = now + timedelta(days=expires_in_days)
-    tokens.insert_one({"_id": token_hash, "contract_id": contract["_id"], "user_id": user["_id"],
-                       "expires_at": expires_at, "created_at": now})
+    tokens.insert_one(
+        {
+            "_id": token_hash,
+            "contract_id": contract["_id"],
+            "user_id": user["_id"],
+            "expires_at": expires_at,
+            "created_at": now,
+        }
+    )
     try:
-        doc = _apply(contract, {
-            "status": "sent", "sent_at": now, "content_sha256": sha256(contract["content"]),
-            "parties": parties_for(user, client), "signing": {"token_hash": token_hash, "expires_at": expires_at},
-        })
+        doc = _apply(
+            contract,
+            {
+                "status": "sent",
+                "sent_at": now,
+                "content_sha256": sha256(contract["content"]),
+                "parties": parties_for(user, client),
+                "signing": {"token_hash": token_hash, "expires_at": expires_at},
+            },
+        )
     except Exception:
         tokens.delete_one({"_id": token_hash})
         raise
@@ -416,8 +438,12 @@ def _signable(token):
     ref = collection(TOKENS).find_one({"_id": token_hash})
     contract = collection(COLLECTION).find_one({"_id": ref["contract_id"]}) if ref and ref["expires_at"] > now else None
     signing = (contract or {}).get("signing") or {}
-    if not contract or contract["status"] != "sent" or signing.get("token_hash") != token_hash \
-            or signing["expires_at"] <= now:
+    if (
+        not contract
+        or contract["status"] != "sent"
+        or signing.get("token_hash") != token_hash
+        or signing["expires_at"] <= now
+    ):
         not_found(LINK_GONE)
     return contract, token_hash
 
@@ -441,18 +467,31 @@ def _sign_locked(token, signer, ip, user_agent):
     contract, token_hash = _signable(token)
     now = timeutil.utcnow()
     try:
-        collection(TOKEN_USES).insert_one({"_id": token_hash, "user_id": contract["user_id"],
-                                           "contract_id": contract["_id"], "used_at": now})
+        collection(TOKEN_USES).insert_one(
+            {"_id": token_hash, "user_id": contract["user_id"], "contract_id": contract["_id"], "used_at": now}
+        )
     except DuplicateKeyError:
         not_found(LINK_GONE)
     signed_by = {"name": signer["name"], "email": signer["email"], "ip": ip, "user_agent": (user_agent or "")[:300]}
     doc = collection(COLLECTION).find_one_and_update(
-        {"_id": contract["_id"], "status": "sent", "signing.token_hash": token_hash, "signing.expires_at": {"$gt": now}},
-        {"$set": {"status": "signed", "signed_at": now, "signed_by": signed_by, "updated_at": now},
-         "$unset": {"signing": ""}},
+        {
+            "_id": contract["_id"],
+            "status": "sent",
+            "signing.token_hash": token_hash,
+            "signing.expires_at": {"$gt": now},
+        },
+        {
+            "$set": {"status": "signed", "signed_at": now, "signed_by": signed_by, "updated_at": now},
+            "$unset": {"signing": ""},
+        },
         return_document=ReturnDocument.AFTER,
     )
     collection(TOKENS).delete_one({"_id": token_hash})
     if doc is None:
         not_found(LINK_GONE)
-    return {"message": "Contract signed", "signed_at": now, "content_sha256": doc["content_sha256"], "signed_by": signed_by}
+    return {
+        "message": "Contract signed",
+        "signed_at": now,
+        "content_sha256": doc["content_sha256"],
+        "signed_by": signed_by,
+    }

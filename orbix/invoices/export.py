@@ -23,7 +23,10 @@ def _rows(docs, client_names):
             doc["date"].date().isoformat(),
             doc["due_date"].date().isoformat(),
             currency,
-            *(money.from_minor(doc[name], currency) for name in ("subtotal", "discount", "tax", "total", "amount_paid", "balance_due")),
+            *(
+                money.from_minor(doc[name], currency)
+                for name in ("subtotal", "discount", "tax", "total", "amount_paid", "balance_due")
+            ),
             doc.get("notes"),
         )
 

@@ -62,7 +62,12 @@ def _rated(entries, client, user):
         else:
             rated.append((entry, rate))
     if missing:
-        unprocessable("entry_ids", "No hourly rate for entries " + ", ".join(str(e["_id"]) for e in missing) + "; set one on the entry, project, client or your settings.")
+        unprocessable(
+            "entry_ids",
+            "No hourly rate for entries "
+            + ", ".join(str(e["_id"]) for e in missing)
+            + "; set one on the entry, project, client or your settings.",
+        )
     return rated, projects
 
 
@@ -100,13 +105,15 @@ def lines(entries, grouping, client, user, currency):
     items = []
     for group in groups.values():
         seconds = sum(int(entry["duration"]) for entry, _ in group)
-        items.append({
-            "description": _description(group, grouping, projects, currency, rates_per_project)[:1000],
-            "quantity": max(_hours(seconds), Decimal("0.0001")),
-            "rate": group[0][1],
-            "billed_amount": sum((rates.entry_amount(entry, rate, currency) for entry, rate in group), Decimal(0)),
-            "time_entry_ids": [entry["_id"] for entry, _ in group],
-        })
+        items.append(
+            {
+                "description": _description(group, grouping, projects, currency, rates_per_project)[:1000],
+                "quantity": max(_hours(seconds), Decimal("0.0001")),
+                "rate": group[0][1],
+                "billed_amount": sum((rates.entry_amount(entry, rate, currency) for entry, rate in group), Decimal(0)),
+                "time_entry_ids": [entry["_id"] for entry, _ in group],
+            }
+        )
     return items
 
 
@@ -118,7 +125,10 @@ def bill_time(user, data):
     wanted = set(data.get("entry_ids") or [])
     if wanted - set(candidates):
         bad = ", ".join(sorted(str(i) for i in wanted - set(candidates)))
-        unprocessable("entry_ids", f"Not billable here (not yours, another client's, running, non-billable or already invoiced): {bad}.")
+        unprocessable(
+            "entry_ids",
+            f"Not billable here (not yours, another client's, running, non-billable or already invoiced): {bad}.",
+        )
     if not candidates:
         unprocessable("client_id", "No unbilled, billable, stopped time entries match.")
     invoice_id = ObjectId()
@@ -131,7 +141,11 @@ def bill_time(user, data):
         currency = service.invoice_currency(data, client, user)
         items = lines(entries, data.get("grouping", "entry"), client, user, currency)
         invoice = service.new_invoice(
-            user, client, data, items, currency,
+            user,
+            client,
+            data,
+            items,
+            currency,
             _id=invoice_id,
             project_id=project["_id"] if project else None,
             time_entry_ids=[entry_id for item in items for entry_id in item["time_entry_ids"]],

@@ -62,7 +62,12 @@ def overdue_query(flag, on=None):
     """``overdue=true`` / ``overdue=false`` as a filter."""
     if flag:
         return status_query(OVERDUE, on)
-    return {"$or": [{"status": {"$in": [DRAFT, PAID, VOID]}}, {"status": {"$in": list(CAN_BECOME_OVERDUE)}, "due_date": {"$gte": start_of(on or today())}}]}
+    return {
+        "$or": [
+            {"status": {"$in": [DRAFT, PAID, VOID]}},
+            {"status": {"$in": list(CAN_BECOME_OVERDUE)}, "due_date": {"$gte": start_of(on or today())}},
+        ]
+    }
 
 
 def check_transition(current, target):

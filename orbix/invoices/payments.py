@@ -20,12 +20,19 @@ METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "
 
 
 def list_for(invoice):
-    return list(collection(PAYMENTS).find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}).sort([("date", 1), ("_id", 1)]))
+    return list(
+        collection(PAYMENTS)
+        .find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]})
+        .sort([("date", 1), ("_id", 1)])
+    )
 
 
 def _refresh(invoice):
     """Recompute amount_paid, balance_due and status from the stored payments."""
-    paid = sum(p["amount"] for p in collection(PAYMENTS).find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}, {"amount": 1}))
+    paid = sum(
+        p["amount"]
+        for p in collection(PAYMENTS).find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}, {"amount": 1})
+    )
     status = lifecycle.status_after_payments(invoice["total"], paid)
     changes = {
         "amount_paid": paid,
@@ -43,23 +50,30 @@ def _add(invoice, amount_minor, day, method, note):
     """Record a payment on an invoice whose lock the caller holds."""
     status = lifecycle.effective_status(invoice)
     if status in (lifecycle.DRAFT, lifecycle.VOID):
-        conflict(f"Cannot record a payment on a {status} invoice" + (" (send it first)" if status == lifecycle.DRAFT else ""))
+        conflict(
+            f"Cannot record a payment on a {status} invoice" + (" (send it first)" if status == lifecycle.DRAFT else "")
+        )
     balance = invoice["total"] - invoice.get("amount_paid", 0)
     if amount_minor > balance:
-        unprocessable("amount", f"Exceeds the balance due ({money.minor_to_json(balance, invoice['currency'])} {invoice['currency']}).")
+        unprocessable(
+            "amount",
+            f"Exceeds the balance due ({money.minor_to_json(balance, invoice['currency'])} {invoice['currency']}).",
+        )
     now = utcnow()
-    collection(PAYMENTS).insert_one({
-        "user_id": invoice["user_id"],
-        "invoice_id": invoice["_id"],
-        "client_id": invoice["client_id"],
-        "amount": amount_minor,
-        "currency": invoice["currency"],
-        "date": date_to_datetime(day or lifecycle.today()),
-        "method": method,
-        "note": note,
-        "created_at": now,
-        "updated_at": now,
-    })
+    collection(PAYMENTS).insert_one(
+        {
+            "user_id": invoice["user_id"],
+            "invoice_id": invoice["_id"],
+            "client_id": invoice["client_id"],
+            "amount": amount_minor,
+            "currency": invoice["currency"],
+            "date": date_to_datetime(day or lifecycle.today()),
+            "method": method,
+            "note": note,
+            "created_at": now,
+            "updated_at": now,
+        }
+    )
     return _refresh(invoice)
 
 
@@ -86,7 +100,9 @@ def settle(invoice, user):
 def remove(invoice, payment_id):
     """Reverse one payment and recompute the invoice's status."""
     with invoice_lock(invoice["_id"]):
-        result = collection(PAYMENTS).delete_one({"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]})
+        result = collection(PAYMENTS).delete_one(
+            {"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]}
+        )
         if result.deleted_count == 0:
             not_found("Payment")
         return _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))

@@ -40,10 +40,24 @@ def _header(pdf, invoice, business, client):
         pdf.cell(0, 5.5, str(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     top = pdf.get_y()
-    _block(pdf, "From", _lines(business, ("business_name", "address", "email", "phone", "website")) + ([f"Tax ID: {business['tax_id']}"] if business.get("tax_id") else []), pdf.l_margin, 88)
+    _block(
+        pdf,
+        "From",
+        _lines(business, ("business_name", "address", "email", "phone", "website"))
+        + ([f"Tax ID: {business['tax_id']}"] if business.get("tax_id") else []),
+        pdf.l_margin,
+        88,
+    )
     left_bottom = pdf.get_y()
     pdf.set_y(top)
-    _block(pdf, "Bill to", _lines(client, ("name", "company", "address", "email", "phone")) + ([f"Tax ID: {client['tax_id']}"] if client.get("tax_id") else []), pdf.l_margin + 92, 88)
+    _block(
+        pdf,
+        "Bill to",
+        _lines(client, ("name", "company", "address", "email", "phone"))
+        + ([f"Tax ID: {client['tax_id']}"] if client.get("tax_id") else []),
+        pdf.l_margin + 92,
+        88,
+    )
     pdf.set_y(max(left_bottom, pdf.get_y()) + 6)
 
 
@@ -56,7 +70,13 @@ def _table(pdf, invoice):
     pdf.ln()
     pdf.set_font(SANS, size=9)
     for number, item in enumerate(invoice["items"], 1):
-        values = (str(number), item["description"], money.to_json_number(item["quantity"]), money.format_amount(item["rate"], currency), money.format_amount(item["amount"], currency))
+        values = (
+            str(number),
+            item["description"],
+            money.to_json_number(item["quantity"]),
+            money.format_amount(item["rate"], currency),
+            money.format_amount(item["amount"], currency),
+        )
         height = 6 * len(pdf.multi_cell(COLUMNS[1][1], 6, values[1], dry_run=True, output="LINES"))
         if pdf.will_page_break(height):
             pdf.add_page()
@@ -106,7 +126,9 @@ class InvoiceDocument(Document):
 
 def render(view):
     """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
-    pdf = InvoiceDocument(title=f"Invoice {view['invoice_number']}", author=view["business"].get("business_name") or "Orbix")
+    pdf = InvoiceDocument(
+        title=f"Invoice {view['invoice_number']}", author=view["business"].get("business_name") or "Orbix"
+    )
     pdf.footer_text = f"{view['business'].get('business_name') or ''} · {view['invoice_number']}".strip(" ·")
     pdf.stamp = WATERMARKS.get(view["status"])
     pdf.add_page()

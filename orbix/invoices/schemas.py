@@ -35,7 +35,9 @@ class ItemWriteSchema(BaseSchema):
     description = Text(required=True, min_length=1, max_length=1000)
     quantity = Money(required=True, max_value=10**6, validate=[positive, at_most_4_places], metadata={"example": 2.5})
     rate = Money(required=True, max_value=10**9, validate=at_most_4_places, metadata={"example": 85})
-    amount = fields.Raw(load_only=True, allow_none=True, metadata={"description": "Ignored: the server computes quantity x rate"})
+    amount = fields.Raw(
+        load_only=True, allow_none=True, metadata={"description": "Ignored: the server computes quantity x rate"}
+    )
 
 
 class ItemSchema(BaseSchema):
@@ -52,7 +54,9 @@ class InvoiceTermsSchema(BaseSchema):
     date = CalendarDate(metadata={"description": "Issue date (default today); backdating is allowed"})
     due_date = CalendarDate(allow_none=True, metadata={"description": "Default: from payment_terms"})
     payment_terms = Text(max_length=100, allow_none=True, metadata={"example": "Net 30"})
-    currency = Currency(allow_none=True, metadata={"description": "Default: the client's currency, then yours, then USD"})
+    currency = Currency(
+        allow_none=True, metadata={"description": "Default: the client's currency, then yours, then USD"}
+    )
     tax = Money(allow_none=True, metadata={"description": "Tax amount (or give tax_rate)"})
     tax_rate = Percent(allow_none=True)
     discount = Money(allow_none=True, metadata={"description": "Discount amount (or give discount_rate)"})
@@ -63,12 +67,18 @@ class InvoiceTermsSchema(BaseSchema):
     def _one_of_amount_or_rate(self, data, **kwargs):
         for name in ("tax", "discount"):
             if data.get(name) is not None and data.get(f"{name}_rate") is not None:
-                raise ValidationError(f"Give either {name} (an amount) or {name}_rate (a percent), not both.", f"{name}_rate")
+                raise ValidationError(
+                    f"Give either {name} (an amount) or {name}_rate (a percent), not both.", f"{name}_rate"
+                )
 
 
 class InvoiceWriteSchema(InvoiceTermsSchema):
     client_id = ObjectIdField(required=True)
-    items = fields.List(fields.Nested(ItemWriteSchema), required=True, validate=validate.Length(min=1, max=500, error="Between 1 and 500 items."))
+    items = fields.List(
+        fields.Nested(ItemWriteSchema),
+        required=True,
+        validate=validate.Length(min=1, max=500, error="Between 1 and 500 items."),
+    )
 
 
 class InvoiceUpdateSchema(InvoiceWriteSchema):
@@ -109,7 +119,12 @@ def money_view(doc):
             view[name] = totals.from_scaled(doc[name])
     if "items" in doc:
         view["items"] = [
-            {**item, "quantity": totals.from_scaled(item["quantity"]), "rate": totals.from_scaled(item["rate"]), "amount": money.from_minor(item["amount"], currency)}
+            {
+                **item,
+                "quantity": totals.from_scaled(item["quantity"]),
+                "rate": totals.from_scaled(item["rate"]),
+                "amount": money.from_minor(item["amount"], currency),
+            }
             for item in doc["items"]
         ]
     return view
@@ -144,7 +159,9 @@ class InvoiceSchema(InvoiceSummarySchema):
     tax_rate = Money(allow_none=True)
     discount_rate = Money(allow_none=True)
     client = fields.Dict(allow_none=True, metadata={"description": "Client details as of sending (live for drafts)"})
-    business = fields.Dict(allow_none=True, metadata={"description": "Your business details as of sending (live for drafts)"})
+    business = fields.Dict(
+        allow_none=True, metadata={"description": "Your business details as of sending (live for drafts)"}
+    )
     time_entry_ids = fields.List(ObjectIdField())
     sent_at = AwareDateTime(allow_none=True)
     paid_at = AwareDateTime(allow_none=True)
@@ -153,7 +170,9 @@ class InvoiceSchema(InvoiceSummarySchema):
 
 
 class InvoiceListQuerySchema(ListQuerySchema, DateRangeQueryMixin):
-    status = fields.String(validate=validate.OneOf(lifecycle.STATUSES), metadata={"description": "Effective status (overdue is computed)"})
+    status = fields.String(
+        validate=validate.OneOf(lifecycle.STATUSES), metadata={"description": "Effective status (overdue is computed)"}
+    )
     client_id = ObjectIdField()
     overdue = fields.Boolean(metadata={"description": "true: only overdue; false: none overdue"})
 
@@ -166,7 +185,11 @@ class FromTimeSchema(InvoiceTermsSchema):
     entry_ids = fields.List(ObjectIdField(), validate=validate.Length(min=1, max=2000))
     from_ = CalendarDate(data_key="from", metadata={"description": "Entries starting on or after this date"})
     to = CalendarDate(metadata={"description": "Entries starting on or before this date (inclusive)"})
-    grouping = fields.String(load_default="entry", validate=validate.OneOf(["entry", "project", "rate"]), metadata={"description": "entry: a line per entry; project: per project and rate; rate: a line per rate"})
+    grouping = fields.String(
+        load_default="entry",
+        validate=validate.OneOf(["entry", "project", "rate"]),
+        metadata={"description": "entry: a line per entry; project: per project and rate; rate: a line per rate"},
+    )
 
     @validates_schema
     def _selection(self, data, **kwargs):

@@ -14,12 +14,40 @@ from .terms import resolve_due_date
 COLLECTION = INVOICES
 SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
 SEARCHABLE = ("invoice_number", "notes")
-CONTENT_FIELDS = ("client_id", "items", "date", "due_date", "payment_terms", "currency", "tax", "tax_rate", "discount", "discount_rate", "notes")
+CONTENT_FIELDS = (
+    "client_id",
+    "items",
+    "date",
+    "due_date",
+    "payment_terms",
+    "currency",
+    "tax",
+    "tax_rate",
+    "discount",
+    "discount_rate",
+    "notes",
+)
 LIST_PROJECTION = {
     field: 1
     for field in (
-        "user_id", "invoice_number", "client_id", "project_id", "status", "date", "due_date", "payment_terms", "currency",
-        "subtotal", "discount", "tax", "total", "amount_paid", "balance_due", "notes", "created_at", "updated_at",
+        "user_id",
+        "invoice_number",
+        "client_id",
+        "project_id",
+        "status",
+        "date",
+        "due_date",
+        "payment_terms",
+        "currency",
+        "subtotal",
+        "discount",
+        "tax",
+        "total",
+        "amount_paid",
+        "balance_due",
+        "notes",
+        "created_at",
+        "updated_at",
     )
 }
 
@@ -151,14 +179,19 @@ def _edited_content(invoice, changes, user):
         items = [totals.stored_item(item, currency) for item in changes["items"]]
     elif currency != invoice["currency"]:
         items = [
-            totals.stored_item({**item, "quantity": totals.from_scaled(item["quantity"]), "rate": totals.from_scaled(item["rate"])}, currency)
+            totals.stored_item(
+                {**item, "quantity": totals.from_scaled(item["quantity"]), "rate": totals.from_scaled(item["rate"])},
+                currency,
+            )
             for item in invoice["items"]
         ]
     else:
         items = invoice["items"]
     tax, tax_rate = _kept_adjustment(invoice, changes, "tax")
     discount, discount_rate = _kept_adjustment(invoice, changes, "discount")
-    amounts = totals.compute(items, currency, tax=tax, tax_rate=tax_rate, discount=discount, discount_rate=discount_rate)
+    amounts = totals.compute(
+        items, currency, tax=tax, tax_rate=tax_rate, discount=discount, discount_rate=discount_rate
+    )
     issue_date = changes.get("date") or invoice["date"].date()
     terms = changes["payment_terms"] if "payment_terms" in changes else invoice.get("payment_terms")
     due_date = changes.get("due_date")
@@ -189,12 +222,15 @@ def _save(invoice, changes):
 
 def _send(invoice, user):
     client = find_client(invoice["user_id"], invoice["client_id"])
-    return _save(invoice, {
-        "status": lifecycle.SENT,
-        "sent_at": utcnow(),
-        "client_snapshot": snapshots.client_details(client),
-        "business_snapshot": snapshots.business_details(user),
-    })
+    return _save(
+        invoice,
+        {
+            "status": lifecycle.SENT,
+            "sent_at": utcnow(),
+            "client_snapshot": snapshots.client_details(client),
+            "business_snapshot": snapshots.business_details(user),
+        },
+    )
 
 
 def _void(invoice):
@@ -240,7 +276,9 @@ def delete_invoice(user_id, invoice_id):
     """Delete a draft (issued invoices are voided instead) and un-bill its time entries."""
     invoice = find_invoice(user_id, invoice_id)
     with payments.invoice_lock(invoice["_id"]):
-        result = collection(COLLECTION).delete_one({"_id": invoice["_id"], "user_id": user_id, "status": lifecycle.DRAFT})
+        result = collection(COLLECTION).delete_one(
+            {"_id": invoice["_id"], "user_id": user_id, "status": lifecycle.DRAFT}
+        )
         if result.deleted_count == 0:
             status = lifecycle.effective_status(find_invoice(user_id, invoice_id))
             conflict(f"Only draft invoices can be deleted; this one is {status} (void it instead)")
@@ -249,5 +287,7 @@ def delete_invoice(user_id, invoice_id):
 
 def mark_overdue():
     """Persist ``overdue`` on every unpaid invoice past its due date (all users); returns the count."""
-    result = collection(COLLECTION).update_many(lifecycle.past_due_query(), {"$set": {"status": lifecycle.OVERDUE, "updated_at": utcnow()}})
+    result = collection(COLLECTION).update_many(
+        lifecycle.past_due_query(), {"$set": {"status": lifecycle.OVERDUE, "updated_at": utcnow()}}
+    )
     return result.modified_count

@@ -25,7 +25,9 @@ class ResourceBlueprint(Blueprint):
                     remember_verified()
                 return view(*args, **kwargs)
 
-            documented = self.alt_response(401, schema=ErrorSchema, description="Missing, invalid, expired or revoked token")(wrapper)
+            documented = self.alt_response(
+                401, schema=ErrorSchema, description="Missing, invalid, expired or revoked token"
+            )(wrapper)
             return self.doc(security=BEARER)(documented)
 
         return decorator

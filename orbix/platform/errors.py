@@ -109,7 +109,9 @@ def handle_database_unavailable(error):
 def handle_database_timeout(error):
     """A query that outlasted the socket timeout: the database is up but too slow for it."""
     log.warning("database query timed out: %s", error.__class__.__name__)
-    return error_response(504, "The database took too long to answer this request; narrow it (filters, page_size) or retry")
+    return error_response(
+        504, "The database took too long to answer this request; narrow it (filters, page_size) or retry"
+    )
 
 
 def handle_unexpected(error):

@@ -63,10 +63,15 @@ def _begin():
             keys.delete_one({"_id": record_id, "expires_at": {"$lte": now}})
             return _begin()
         if existing["fingerprint"] != fingerprint:
-            return error_response(422, f"This {HEADER} was already used with a different request",
-                                  errors={"headers": {HEADER: ["Reused with a different body or path."]}})
+            return error_response(
+                422,
+                f"This {HEADER} was already used with a different request",
+                errors={"headers": {HEADER: ["Reused with a different body or path."]}},
+            )
         if existing["state"] != "done":
-            return error_response(409, f"A request with this {HEADER} is still in progress", headers={"Retry-After": "1"})
+            return error_response(
+                409, f"A request with this {HEADER} is still in progress", headers={"Retry-After": "1"}
+            )
         return _replay(existing)
     g.idempotency_record = record_id
     return None
@@ -120,4 +125,3 @@ def init_idempotency(app):
 def purge_expired():
     """Remove expired records (FerretDB has no TTL indexes); returns how many."""
     return collection(COLLECTION).delete_many({"expires_at": {"$lte": utcnow()}}).deleted_count
-

@@ -44,7 +44,9 @@ def metrics():
         return error_response(404, "Not found")
     presented = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(presented.encode(), token.encode()):
-        return error_response(401, "Metrics need the METRICS_TOKEN as a Bearer token", headers={"WWW-Authenticate": "Bearer"})
+        return error_response(
+            401, "Metrics need the METRICS_TOKEN as a Bearer token", headers={"WWW-Authenticate": "Bearer"}
+        )
     if multiprocess_dir():
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -58,7 +58,9 @@ def configure_logging(level="INFO"):
     handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
                                        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     handler.addFilter(RequestContextFilter())
-    root.handlers = [h for h in root.handlers if not isinstance(h, logging.StreamHandler) or getattr(h, "_orbix", False)]
+    root.handlers = [
+        h for h in root.handlers if not isinstance(h, logging.StreamHandler) or getattr(h, "_orbix", False)
+    ]
     root.addHandler(handler)
     root.setLevel(level)
 
@@ -80,8 +82,12 @@ def init_request_tracking(app):
         if app.config.get("ACCESS_LOG", True):
             access_log.info(
                 "request",
-                extra={"method": request.method, "path": request.path, "status": response.status_code,
-                       "duration_ms": round(duration * 1000, 2), "remote_addr": request.remote_addr},
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(duration * 1000, 2),
+                    "remote_addr": request.remote_addr,
+                },
             )
         return response
-

@@ -96,7 +96,9 @@ def init_rate_limits(app):
     config_name, key_func, scope = AI_LIMIT
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "ai_rate_limited", False):
-            app.view_functions[endpoint] = limiter.shared_limit(app.config[config_name], scope=scope, key_func=key_func)(view)
+            app.view_functions[endpoint] = limiter.shared_limit(
+                app.config[config_name], scope=scope, key_func=key_func
+            )(view)
     for name in EXEMPT_BLUEPRINTS:
         if name in app.blueprints:
             limiter.exempt(app.blueprints[name])

@@ -14,7 +14,9 @@ class ProjectWriteSchema(DocumentSchema):
     client_id = ObjectIdField(allow_none=True, metadata={"description": "One of the caller's clients"})
     status = fields.String(load_default="active", validate=validate.OneOf(STATUSES))
     hourly_rate = Rate(allow_none=True)
-    budget = Money(allow_none=True, metadata={"description": "In the project currency (the client's, else the user's default)"})
+    budget = Money(
+        allow_none=True, metadata={"description": "In the project currency (the client's, else the user's default)"}
+    )
     budget_hours = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1_000_000))
     start_date = CalendarDate(allow_none=True)
     end_date = CalendarDate(allow_none=True)
@@ -44,8 +46,17 @@ class ConsumptionSchema(ProjectSchema):
     tracked_seconds = fields.Integer(dump_only=True)
     billable_seconds = fields.Integer(dump_only=True)
     billable_amount = Money(dump_only=True)
-    remaining_budget = Money(dump_only=True, allow_negative=True, allow_none=True, metadata={"description": "budget - billable_amount; null without a budget"})
-    remaining_hours = fields.Float(dump_only=True, allow_none=True, metadata={"description": "budget_hours - tracked hours; null without budget_hours"})
+    remaining_budget = Money(
+        dump_only=True,
+        allow_negative=True,
+        allow_none=True,
+        metadata={"description": "budget - billable_amount; null without a budget"},
+    )
+    remaining_hours = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "budget_hours - tracked hours; null without budget_hours"},
+    )
 
 
 class ProjectListQuerySchema(ListQuerySchema):

@@ -18,4 +18,6 @@ def projects_by_id(user_id, ids, projection=None):
     ids = [i for i in set(ids) if i is not None]
     if not ids:
         return {}
-    return {doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)}
+    return {
+        doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)
+    }

@@ -50,24 +50,43 @@ def _hours_rows(report):
 def _aging_rows(report):
     for bucket in report["buckets"]:
         for invoice in bucket["invoices"]:
-            yield (bucket["bucket"], invoice["invoice_number"], invoice["client"], invoice["status"], invoice["due_date"],
-                   invoice["days_overdue"], invoice["currency"], invoice["balance_due"])
+            yield (
+                bucket["bucket"],
+                invoice["invoice_number"],
+                invoice["client"],
+                invoice["status"],
+                invoice["due_date"],
+                invoice["days_overdue"],
+                invoice["currency"],
+                invoice["balance_due"],
+            )
 
 
 def _clients_rows(report):
     for row in report["clients"]:
         maps = (row["invoiced"], row["paid"], row["outstanding"], row["value"])
         for code in _per_currency(*maps):
-            yield (row["client"], code, *(amounts.get(code, 0) for amounts in maps), row["hours"],
-                   row["effective_hourly_rate"].get(code))
+            yield (
+                row["client"],
+                code,
+                *(amounts.get(code, 0) for amounts in maps),
+                row["hours"],
+                row["effective_hourly_rate"].get(code),
+            )
 
 
 LAYOUTS = {
     "dashboard": (("section", "item", "currency", "value"), _dashboard_rows),
     "revenue": (("period", "start", "end", "currency", "received", "payments"), _revenue_rows),
     "hours": (("key", "label", "hours", "billable_hours", "currency", "value"), _hours_rows),
-    "aging": (("bucket", "invoice_number", "client", "status", "due_date", "days_overdue", "currency", "balance_due"), _aging_rows),
-    "clients": (("client", "currency", "invoiced", "paid", "outstanding", "value", "hours", "effective_hourly_rate"), _clients_rows),
+    "aging": (
+        ("bucket", "invoice_number", "client", "status", "due_date", "days_overdue", "currency", "balance_due"),
+        _aging_rows,
+    ),
+    "clients": (
+        ("client", "currency", "invoiced", "paid", "outstanding", "value", "hours", "effective_hourly_rate"),
+        _clients_rows,
+    ),
 }
 
 

@@ -84,7 +84,11 @@ def window(args, default_months=DEFAULT_MONTHS):
 def periods(win, group):
     """[(label, first_day, last_day, start_ms, end_ms)] covering the window, clipped to it."""
     if group == "day" and (win.last_day - win.first_day).days >= MAX_PERIODS:
-        unprocessable("from", f"At most {MAX_PERIODS} days can be grouped by day; narrow the range or group by week or month.", "query")
+        unprocessable(
+            "from",
+            f"At most {MAX_PERIODS} days can be grouped by day; narrow the range or group by week or month.",
+            "query",
+        )
     result = []
     day = period_start(win.first_day, group)
     while day <= win.last_day:

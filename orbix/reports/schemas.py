@@ -10,7 +10,10 @@ from ..common.fields import CalendarDate, TimeZoneName
 from ..common.schemas import BaseSchema, DateRangeQueryMixin
 
 FORMATS = ("json", "csv")
-MONEY = {"description": "Amounts per currency in major units, e.g. {\"EUR\": 120.5, \"USD\": 30}", "example": {"EUR": 120.5, "USD": 30}}
+MONEY = {
+    "description": 'Amounts per currency in major units, e.g. {"EUR": 120.5, "USD": 30}',
+    "example": {"EUR": 120.5, "USD": 30},
+}
 
 
 def money_map(description=None):
@@ -19,7 +22,9 @@ def money_map(description=None):
 
 
 class FormatQuery(BaseSchema):
-    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS), metadata={"description": "json (default) or csv"})
+    format = fields.String(
+        load_default="json", validate=validate.OneOf(FORMATS), metadata={"description": "json (default) or csv"}
+    )
 
 
 class DashboardQuerySchema(FormatQuery):
@@ -159,7 +164,15 @@ class DashboardSchema(BaseSchema):
     resumes = fields.Integer()
     outstanding = money_map()
     overdue = money_map()
-    revenue = fields.Dict(keys=fields.String(), values=fields.Dict(), metadata={"description": "this_month / last_month received, per currency"})
-    hours = fields.Dict(keys=fields.String(), values=fields.Nested(TallySchema), metadata={"description": "this_week / this_month"})
+    revenue = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        metadata={"description": "this_month / last_month received, per currency"},
+    )
+    hours = fields.Dict(
+        keys=fields.String(), values=fields.Nested(TallySchema), metadata={"description": "this_week / this_month"}
+    )
     running_timer = fields.Nested(RunningTimerSchema, allow_none=True)
-    unbilled = fields.Nested(TallySchema, metadata={"description": "Billable, stopped, not yet invoiced time and its value"})
+    unbilled = fields.Nested(
+        TallySchema, metadata={"description": "Billable, stopped, not yet invoiced time and its value"}
+    )

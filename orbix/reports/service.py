@@ -43,7 +43,9 @@ def hours(seconds):
 
 
 def share(part, whole):
-    return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)) if whole else None
+    return (
+        float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)) if whole else None
+    )
 
 
 class Tally:
@@ -64,21 +66,25 @@ class Tally:
 
     def view(self):
         return {
-            "entries": self.entries, "seconds": self.seconds, "hours": hours(self.seconds),
-            "billable_seconds": self.billable_seconds, "billable_hours": hours(self.billable_seconds),
-            "billable_share": share(self.billable_seconds, self.seconds), "value": money_map(self.value),
+            "entries": self.entries,
+            "seconds": self.seconds,
+            "hours": hours(self.seconds),
+            "billable_seconds": self.billable_seconds,
+            "billable_hours": hours(self.billable_seconds),
+            "billable_share": share(self.billable_seconds, self.seconds),
+            "value": money_map(self.value),
         }
 
 
 def entries_between(snap, start_ms, end_ms):
     """Stopped entries starting in [start_ms, end_ms)."""
-    return snap.entries[bisect_left(snap.starts, start_ms):bisect_left(snap.starts, end_ms)]
+    return snap.entries[bisect_left(snap.starts, start_ms) : bisect_left(snap.starts, end_ms)]
 
 
 def payments_between(snap, first_day, last_day):
     """Payments dated from ``first_day`` to ``last_day`` inclusive (calendar dates)."""
     days = snap.payment_days
-    return snap.payments[bisect_left(days, first_day.toordinal()):bisect_right(days, last_day.toordinal())]
+    return snap.payments[bisect_left(days, first_day.toordinal()) : bisect_right(days, last_day.toordinal())]
 
 
 def tally(entries):
@@ -109,14 +115,28 @@ def revenue(user, args):
         totals = received(paid)
         for code, amount in totals.items():
             overall[code] += amount
-        rows.append({"period": name, "start": first.isoformat(), "end": last.isoformat(), "payments": len(paid), "received": money_map(totals)})
+        rows.append(
+            {
+                "period": name,
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                "payments": len(paid),
+                "received": money_map(totals),
+            }
+        )
     return {**_window_meta(win, group=args["group"]), "periods": rows, "total": money_map(overall)}
 
 
 def _hours_groups(snap, win, group):
     if group in ("day", "week"):
         return [
-            {"key": name, "label": name, "start": first.isoformat(), "end": last.isoformat(), **tally(entries_between(snap, start_ms, end_ms)).view()}
+            {
+                "key": name,
+                "label": name,
+                "start": first.isoformat(),
+                "end": last.isoformat(),
+                **tally(entries_between(snap, start_ms, end_ms)).view(),
+            }
             for name, first, last, start_ms, end_ms in periods.periods(win, group)
         ]
     position, names = (PROJECT, snap.projects) if group == "project" else (CLIENT, snap.clients)
@@ -124,7 +144,11 @@ def _hours_groups(snap, win, group):
     for entry in entries_between(snap, win.start_ms, win.end_ms):
         groups[entry[position]].add(entry)
     rows = [
-        {"key": str(key) if key else None, "label": (names.get(key) or {}).get("name") or f"No {group}", **result.view()}
+        {
+            "key": str(key) if key else None,
+            "label": (names.get(key) or {}).get("name") or f"No {group}",
+            **result.view(),
+        }
         for key, result in groups.items()
     ]
     return sorted(rows, key=lambda row: (row["key"] is None, row["label"].casefold(), row["key"] or ""))
@@ -135,7 +159,11 @@ def hours_report(user, args):
     snap = snapshot.for_user(user)
     win = periods.window(args)
     overall = tally(entries_between(snap, win.start_ms, win.end_ms)).view()
-    return {**_window_meta(win, group=args["group"]), "groups": _hours_groups(snap, win, args["group"]), "total": overall}
+    return {
+        **_window_meta(win, group=args["group"]),
+        "groups": _hours_groups(snap, win, args["group"]),
+        "total": overall,
+    }
 
 
 def _bucket(days_overdue):
@@ -149,7 +177,10 @@ def aging(user, args):
     """Open invoices (sent, part-paid, overdue) by days past their due date on ``as_of``."""
     snap = snapshot.for_user(user)
     as_of = args.get("as_of") or lifecycle.today()
-    buckets = {name: {"bucket": name, "count": 0, "balance_due": defaultdict(int), "invoices": []} for name, _low, _high in AGING_BUCKETS}
+    buckets = {
+        name: {"bucket": name, "count": 0, "balance_due": defaultdict(int), "invoices": []}
+        for name, _low, _high in AGING_BUCKETS
+    }
     for invoice in sorted(snap.invoices, key=lambda doc: (doc["due_day"], doc["invoice_number"])):
         status = lifecycle.effective_status(invoice, on=as_of)
         if status not in OPEN_STATUSES or invoice["balance_due"] <= 0:
@@ -158,12 +189,19 @@ def aging(user, args):
         bucket = buckets[_bucket(late)]
         bucket["count"] += 1
         bucket["balance_due"][invoice["currency"]] += invoice["balance_due"]
-        bucket["invoices"].append({
-            "_id": str(invoice["_id"]), "invoice_number": invoice["invoice_number"], "client_id": str(invoice["client_id"]),
-            "client": (snap.clients.get(invoice["client_id"]) or {}).get("name"), "status": status,
-            "due_date": invoice["due_day"].isoformat(), "days_overdue": max(late, 0), "currency": invoice["currency"],
-            "balance_due": money.minor_to_json(invoice["balance_due"], invoice["currency"]),
-        })
+        bucket["invoices"].append(
+            {
+                "_id": str(invoice["_id"]),
+                "invoice_number": invoice["invoice_number"],
+                "client_id": str(invoice["client_id"]),
+                "client": (snap.clients.get(invoice["client_id"]) or {}).get("name"),
+                "status": status,
+                "due_date": invoice["due_day"].isoformat(),
+                "days_overdue": max(late, 0),
+                "currency": invoice["currency"],
+                "balance_due": money.minor_to_json(invoice["balance_due"], invoice["currency"]),
+            }
+        )
     total = defaultdict(int)
     for bucket in buckets.values():
         for code, amount in bucket["balance_due"].items():
@@ -184,7 +222,10 @@ def _effective_rates(paid, seconds):
     """Paid per tracked hour, per currency, rounded to the currency (None without hours)."""
     if not seconds:
         return {}
-    return {code: money.to_json_number(money.quantize(money.from_minor(amount, code) * 3600 / Decimal(seconds), code)) for code, amount in sorted(paid.items())}
+    return {
+        code: money.to_json_number(money.quantize(money.from_minor(amount, code) * 3600 / Decimal(seconds), code))
+        for code, amount in sorted(paid.items())
+    }
 
 
 def clients_report(user, args):
@@ -207,13 +248,19 @@ def clients_report(user, args):
     rows = []
     for client_id, row in figures.items():
         time = row.time.view()
-        rows.append({
-            "client_id": str(client_id) if client_id else None,
-            "client": (snap.clients.get(client_id) or {}).get("name") or "No client",
-            "invoiced": money_map(row.invoiced), "paid": money_map(row.paid), "outstanding": money_map(row.outstanding),
-            "hours": time["hours"], "billable_hours": time["billable_hours"], "value": time["value"],
-            "effective_hourly_rate": _effective_rates(row.paid, row.time.seconds),
-        })
+        rows.append(
+            {
+                "client_id": str(client_id) if client_id else None,
+                "client": (snap.clients.get(client_id) or {}).get("name") or "No client",
+                "invoiced": money_map(row.invoiced),
+                "paid": money_map(row.paid),
+                "outstanding": money_map(row.outstanding),
+                "hours": time["hours"],
+                "billable_hours": time["billable_hours"],
+                "value": time["value"],
+                "effective_hourly_rate": _effective_rates(row.paid, row.time.seconds),
+            }
+        )
     rows.sort(key=lambda r: (r["client_id"] is None, r["client"].casefold(), r["client_id"] or ""))
     return {**_window_meta(win), "clients": rows}
 
@@ -246,9 +293,12 @@ def _running_timer(snap):
     entry = max(snap.running, key=lambda doc: doc["start_time"])
     project = snap.projects.get(entry.get("project_id")) or {}
     return {
-        "_id": str(entry["_id"]), "description": entry.get("description"), "start_time": entry["start_time"].astimezone(UTC).isoformat(),
+        "_id": str(entry["_id"]),
+        "description": entry.get("description"),
+        "start_time": entry["start_time"].astimezone(UTC).isoformat(),
         "elapsed_seconds": max(0, int((utcnow() - entry["start_time"]).total_seconds())),
-        "project_id": str(entry["project_id"]) if entry.get("project_id") else None, "project": project.get("name"),
+        "project_id": str(entry["project_id"]) if entry.get("project_id") else None,
+        "project": project.get("name"),
         "client_id": str(entry["client_id"]) if entry.get("client_id") else None,
     }
 
@@ -256,8 +306,13 @@ def _running_timer(snap):
 def _local_span(first_day, tz):
     """The window from a local day up to the end of today."""
     today = periods.local_today(tz)
-    return periods.Window(first_day, today, snapshot.epoch_ms(local_day_start(first_day, tz)),
-                          snapshot.epoch_ms(local_day_start(today + timedelta(days=1), tz)), tz)
+    return periods.Window(
+        first_day,
+        today,
+        snapshot.epoch_ms(local_day_start(first_day, tz)),
+        snapshot.epoch_ms(local_day_start(today + timedelta(days=1), tz)),
+        tz,
+    )
 
 
 def dashboard(user, args):
@@ -277,17 +332,27 @@ def dashboard(user, args):
     return {
         "tz": str(tz),
         "clients": {"total": len(clients), "active": sum(1 for c in clients if not c.get("archived"))},
-        "projects": {"total": len(projects), "active": sum(1 for p in projects if p.get("status", "active") == "active" and not p.get("archived"))},
+        "projects": {
+            "total": len(projects),
+            "active": sum(1 for p in projects if p.get("status", "active") == "active" and not p.get("archived")),
+        },
         "invoices": invoices,
         "contracts": _contracts_by_status(user["_id"]),
         "resumes": collection(RESUMES).count_documents({"user_id": user["_id"]}),
         "outstanding": outstanding,
         "overdue": overdue,
         "revenue": {
-            "this_month": money_map(received(payments_between(snap, this_month, periods.next_period(this_month, "month") - timedelta(days=1)))),
+            "this_month": money_map(
+                received(
+                    payments_between(snap, this_month, periods.next_period(this_month, "month") - timedelta(days=1))
+                )
+            ),
             "last_month": money_map(received(payments_between(snap, last_month, this_month - timedelta(days=1)))),
         },
-        "hours": {name: tally(entries_between(snap, span.start_ms, span.end_ms)).view() for name, span in (("this_week", week), ("this_month", month))},
+        "hours": {
+            name: tally(entries_between(snap, span.start_ms, span.end_ms)).view()
+            for name, span in (("this_week", week), ("this_month", month))
+        },
         "running_timer": _running_timer(snap),
         "unbilled": unbilled.view(),
     }

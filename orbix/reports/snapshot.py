@@ -34,8 +34,28 @@ from ..time_tracking import TIME_ENTRIES
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_CACHE_USERS = 8
 
-ENTRY_FIELDS = ("start_time", "end_time", "duration", "is_billable", "project_id", "client_id", "hourly_rate", "invoice_id", "description")
-INVOICE_FIELDS = ("invoice_number", "client_id", "status", "date", "due_date", "currency", "total", "amount_paid", "balance_due")
+ENTRY_FIELDS = (
+    "start_time",
+    "end_time",
+    "duration",
+    "is_billable",
+    "project_id",
+    "client_id",
+    "hourly_rate",
+    "invoice_id",
+    "description",
+)
+INVOICE_FIELDS = (
+    "invoice_number",
+    "client_id",
+    "status",
+    "date",
+    "due_date",
+    "currency",
+    "total",
+    "amount_paid",
+    "balance_due",
+)
 PAYMENT_FIELDS = ("date", "amount", "currency", "client_id", "invoice_id")
 
 # Positions in an entry tuple (kept as plain tuples: 20,000 of them are summed per request).
@@ -98,10 +118,18 @@ def _entry_tuples(user_id, clients, projects, user):
         currency = rates.billing_currency(client, user)
         billable = bool(doc.get("is_billable", True))
         seconds = int(doc.get("duration") or 0)
-        entries.append((
-            epoch_ms(doc["start_time"]), seconds, billable, doc.get("project_id"), client_id, currency,
-            pricer.amount_minor(doc, rate, currency), billable and doc.get("invoice_id") is None,
-        ))
+        entries.append(
+            (
+                epoch_ms(doc["start_time"]),
+                seconds,
+                billable,
+                doc.get("project_id"),
+                client_id,
+                currency,
+                pricer.amount_minor(doc, rate, currency),
+                billable and doc.get("invoice_id") is None,
+            )
+        )
     return entries, running
 
 
@@ -117,16 +145,24 @@ def _invoice_dicts(user_id):
 def build(user_id, user):
     """Read the user's data (one query per collection) into a Snapshot."""
     clients = {c["_id"]: c for c in _find(CLIENTS, user_id, ("name", "currency", "default_hourly_rate", "archived"))}
-    projects = {p["_id"]: p for p in _find(PROJECTS, user_id, ("name", "client_id", "status", "hourly_rate", "archived"))}
+    projects = {
+        p["_id"]: p for p in _find(PROJECTS, user_id, ("name", "client_id", "status", "hourly_rate", "archived"))
+    }
     entries, running = _entry_tuples(user_id, clients, projects, user)
     payments = sorted(
         (p["date"].date().toordinal(), p["amount"], p["currency"], p.get("client_id"), p.get("invoice_id"))
         for p in _find(PAYMENTS, user_id, PAYMENT_FIELDS)
     )
     return Snapshot(
-        defaults=rates.user_defaults(user), clients=clients, projects=projects, entries=entries,
-        starts=[e[START] for e in entries], running=running, invoices=_invoice_dicts(user_id),
-        payments=payments, payment_days=[p[0] for p in payments],
+        defaults=rates.user_defaults(user),
+        clients=clients,
+        projects=projects,
+        entries=entries,
+        starts=[e[START] for e in entries],
+        running=running,
+        invoices=_invoice_dicts(user_id),
+        payments=payments,
+        payment_days=[p[0] for p in payments],
     )
 
 

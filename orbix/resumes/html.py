@@ -48,7 +48,8 @@ THEMES = {
     ),
     "creative": (
         ".page{padding:0;display:block}.masthead{background:#0d9488;color:#fff;padding:32px 40px}"
-        ".columns{display:grid;grid-template-columns:260px 1fr}.side{background:#0d9488;color:#fff;padding:8px 24px 32px}"
+        ".columns{display:grid;grid-template-columns:260px 1fr}"
+        ".side{background:#0d9488;color:#fff;padding:8px 24px 32px}"
         ".side h2{color:#fff;border-bottom:1px solid rgba(255,255,255,.6)}.side .items{display:block}"
         ".side .items li{background:none;padding:0}.side .subtitle,.side .dates{color:#e6fffb}"
         ".main{padding:8px 40px 32px}.main h2{color:#0d9488}"
@@ -58,7 +59,7 @@ THEMES = {
         "h2{font-weight:400;color:#888;font-size:12px;letter-spacing:.2em}.items li{background:none;padding:0}"
     ),
     "executive": (
-        '.page{padding:0}.masthead{background:#16223a;color:#fff;padding:36px 48px}.headline{color:#bf9640}'
+        ".page{padding:0}.masthead{background:#16223a;color:#fff;padding:36px 48px}.headline{color:#bf9640}"
         '.main{padding:16px 48px 40px;font-family:"DejaVu Serif",Georgia,serif}'
         "h2{color:#16223a;font-family:Helvetica,Arial,sans-serif}h2::after{content:'';display:block;width:60px;"
         "border-bottom:3px solid #bf9640;margin-top:4px}"

@@ -26,7 +26,9 @@ from ..common.schemas import BaseSchema
 from .schemas import BULLET, PARAGRAPH, SHORT, TEMPLATES, URL
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
-MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 OPEN_ENDED = {"present", "current", "now", "today", "ongoing"}
 _ISO = re.compile(r"^[12]\d{3}(-[01]\d(-[0-3]\d)?)?$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?,?\s+([12]\d{3})$")
@@ -34,6 +36,7 @@ _NUMERIC_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.](\d{4})$")
 
 
 # -- validation of an incoming JSON Resume document (errors name the JSON Resume path) ---------
+
 
 def _text(max_length=SHORT):
     return Text(max_length=max_length, allow_none=True)
@@ -145,6 +148,7 @@ class JsonResumeSchema(BaseSchema):
 
 # -- mapping ---------------------------------------------------------------------------------------
 
+
 def iso_date(text):
     """A JSON Resume date from free text when recognisable; None for "Present" or empty."""
     value = (text or "").strip()
@@ -174,45 +178,85 @@ def _profile(network, url):
 def to_json_resume(resume):
     """Export a stored resume as a JSON Resume v1.0.0 document."""
     info = resume.get("personal_info") or {}
-    profiles = [_profile(net, info.get(key)) for net, key in (("LinkedIn", "linkedin"), ("GitHub", "github")) if info.get(key)]
-    basics = _compact({
-        "name": info.get("full_name"),
-        "email": info.get("email"),
-        "phone": info.get("phone"),
-        "url": info.get("website"),
-        "summary": resume.get("summary"),
-        "location": _compact({"city": info.get("location")}),
-        "profiles": profiles,
-    })
+    profiles = [
+        _profile(net, info.get(key)) for net, key in (("LinkedIn", "linkedin"), ("GitHub", "github")) if info.get(key)
+    ]
+    basics = _compact(
+        {
+            "name": info.get("full_name"),
+            "email": info.get("email"),
+            "phone": info.get("phone"),
+            "url": info.get("website"),
+            "summary": resume.get("summary"),
+            "location": _compact({"city": info.get("location")}),
+            "profiles": profiles,
+        }
+    )
     updated = resume.get("updated_at")
     return {
         "$schema": SCHEMA_URL,
         "basics": basics,
-        "work": [_compact({
-            "name": e.get("company"), "position": e.get("position"), "location": e.get("location"),
-            "startDate": iso_date(e.get("start_date")), "endDate": iso_date(e.get("end_date")),
-            "summary": e.get("description"), "highlights": e.get("achievements") or [],
-        }) for e in resume.get("experience") or []],
-        "education": [_compact({
-            "institution": e.get("institution"), "area": e.get("field"), "studyType": e.get("degree"),
-            "startDate": iso_date(e.get("start_date")), "endDate": iso_date(e.get("end_date")), "score": e.get("gpa"),
-        }) for e in resume.get("education") or []],
+        "work": [
+            _compact(
+                {
+                    "name": e.get("company"),
+                    "position": e.get("position"),
+                    "location": e.get("location"),
+                    "startDate": iso_date(e.get("start_date")),
+                    "endDate": iso_date(e.get("end_date")),
+                    "summary": e.get("description"),
+                    "highlights": e.get("achievements") or [],
+                }
+            )
+            for e in resume.get("experience") or []
+        ],
+        "education": [
+            _compact(
+                {
+                    "institution": e.get("institution"),
+                    "area": e.get("field"),
+                    "studyType": e.get("degree"),
+                    "startDate": iso_date(e.get("start_date")),
+                    "endDate": iso_date(e.get("end_date")),
+                    "score": e.get("gpa"),
+                }
+            )
+            for e in resume.get("education") or []
+        ],
         "skills": [{"name": skill} for skill in resume.get("skills") or []],
-        "languages": [_compact({"language": lang.get("name"), "fluency": lang.get("proficiency")})
-                      for lang in resume.get("languages") or []],
-        "certificates": [_compact({
-            "name": c.get("name"), "issuer": c.get("issuer"), "date": iso_date(c.get("date")),
-            "credentialId": c.get("credential_id"),
-        }) for c in resume.get("certifications") or []],
-        "projects": [_compact({
-            "name": p.get("name"), "description": p.get("description"), "url": p.get("url"),
-            "highlights": p.get("highlights") or [],
-        }) for p in resume.get("projects") or []],
-        "meta": _compact({
-            "version": "v1.0.0",
-            "lastModified": updated.isoformat() if updated else None,
-            "orbix": _compact({"title": resume.get("title"), "template": resume.get("template")}),
-        }),
+        "languages": [
+            _compact({"language": lang.get("name"), "fluency": lang.get("proficiency")})
+            for lang in resume.get("languages") or []
+        ],
+        "certificates": [
+            _compact(
+                {
+                    "name": c.get("name"),
+                    "issuer": c.get("issuer"),
+                    "date": iso_date(c.get("date")),
+                    "credentialId": c.get("credential_id"),
+                }
+            )
+            for c in resume.get("certifications") or []
+        ],
+        "projects": [
+            _compact(
+                {
+                    "name": p.get("name"),
+                    "description": p.get("description"),
+                    "url": p.get("url"),
+                    "highlights": p.get("highlights") or [],
+                }
+            )
+            for p in resume.get("projects") or []
+        ],
+        "meta": _compact(
+            {
+                "version": "v1.0.0",
+                "lastModified": updated.isoformat() if updated else None,
+                "orbix": _compact({"title": resume.get("title"), "template": resume.get("template")}),
+            }
+        ),
     }
 
 
@@ -247,7 +291,8 @@ def from_json_resume(doc):
     for skill in doc.get("skills") or []:
         skills += [skill.get("name")] + list(skill.get("keywords") or [])
     return {
-        "title": orbix.get("title") or (f"{basics['name']} — {basics['label']}" if basics.get("label") else basics["name"]),
+        "title": orbix.get("title")
+        or (f"{basics['name']} — {basics['label']}" if basics.get("label") else basics["name"]),
         "template": orbix.get("template") or None,
         "personal_info": {
             "full_name": basics["name"],
@@ -259,22 +304,49 @@ def from_json_resume(doc):
             "github": _profile_url(basics.get("profiles"), "github"),
         },
         "summary": basics.get("summary"),
-        "experience": [{
-            "position": w.get("position"), "company": w.get("name"), "location": w.get("location"),
-            "start_date": w.get("startDate"), "end_date": w.get("endDate"),
-            "description": w.get("summary"), "achievements": w.get("highlights") or [],
-        } for w in doc.get("work") or []],
-        "education": [{
-            "degree": e.get("studyType"), "institution": e.get("institution"), "field": e.get("area"),
-            "start_date": e.get("startDate"), "end_date": e.get("endDate"), "gpa": e.get("score"),
-        } for e in doc.get("education") or []],
+        "experience": [
+            {
+                "position": w.get("position"),
+                "company": w.get("name"),
+                "location": w.get("location"),
+                "start_date": w.get("startDate"),
+                "end_date": w.get("endDate"),
+                "description": w.get("summary"),
+                "achievements": w.get("highlights") or [],
+            }
+            for w in doc.get("work") or []
+        ],
+        "education": [
+            {
+                "degree": e.get("studyType"),
+                "institution": e.get("institution"),
+                "field": e.get("area"),
+                "start_date": e.get("startDate"),
+                "end_date": e.get("endDate"),
+                "gpa": e.get("score"),
+            }
+            for e in doc.get("education") or []
+        ],
         "skills": _unique(skills),
-        "certifications": [{
-            "name": c.get("name"), "issuer": c.get("issuer"), "date": c.get("date"), "credential_id": c.get("credentialId"),
-        } for c in doc.get("certificates") or []],
-        "languages": [{"name": lang.get("language"), "proficiency": lang.get("fluency")} for lang in doc.get("languages") or []],
-        "projects": [{
-            "name": p.get("name"), "description": p.get("description"), "url": p.get("url"),
-            "highlights": p.get("highlights") or [],
-        } for p in doc.get("projects") or []],
+        "certifications": [
+            {
+                "name": c.get("name"),
+                "issuer": c.get("issuer"),
+                "date": c.get("date"),
+                "credential_id": c.get("credentialId"),
+            }
+            for c in doc.get("certificates") or []
+        ],
+        "languages": [
+            {"name": lang.get("language"), "proficiency": lang.get("fluency")} for lang in doc.get("languages") or []
+        ],
+        "projects": [
+            {
+                "name": p.get("name"),
+                "description": p.get("description"),
+                "url": p.get("url"),
+                "highlights": p.get("highlights") or [],
+            }
+            for p in doc.get("projects") or []
+        ],
     }

@@ -17,7 +17,14 @@ COLLECTION = RESUMES
 WHAT = "Resume"
 SORTABLE = {"title", "template", "created_at", "updated_at"}
 SEARCHABLE = ("title", "personal_info.full_name")
-LIST_PROJECTION = {"title": 1, "template": 1, "personal_info.full_name": 1, "user_id": 1, "created_at": 1, "updated_at": 1}
+LIST_PROJECTION = {
+    "title": 1,
+    "template": 1,
+    "personal_info.full_name": 1,
+    "user_id": 1,
+    "created_at": 1,
+    "updated_at": 1,
+}
 
 
 def list_resumes(user_id, args):

@@ -126,7 +126,9 @@ def build_view(resume):
     certifications = [
         Entry(
             title=c.get("name") or "",
-            subtitle=join(c.get("issuer"), f"ID {c['credential_id'].strip()}" if (c.get("credential_id") or "").strip() else ""),
+            subtitle=join(
+                c.get("issuer"), f"ID {c['credential_id'].strip()}" if (c.get("credential_id") or "").strip() else ""
+            ),
             dates=(c.get("date") or "").strip(),
         )
         for c in resume.get("certifications") or []

@@ -58,7 +58,9 @@ def claim(entry_ids, invoice_id, user_id, invoice_exists):
         return set()
     _drop_stale(entry_ids, invoice_exists)
     now = utcnow()
-    docs = [{"_id": entry_id, "invoice_id": invoice_id, "user_id": user_id, "claimed_at": now} for entry_id in entry_ids]
+    docs = [
+        {"_id": entry_id, "invoice_id": invoice_id, "user_id": user_id, "claimed_at": now} for entry_id in entry_ids
+    ]
     try:
         collection(CLAIMS).insert_many(docs, ordered=False)
         claimed = set(entry_ids)
@@ -71,7 +73,10 @@ def claim(entry_ids, invoice_id, user_id, invoice_exists):
             {"$set": {"invoice_id": invoice_id, "invoiced_at": now, "updated_at": now}},
         )
         if result.matched_count != len(claimed):  # billed meanwhile by another path: keep only ours
-            marked = {e["_id"] for e in collection(ENTRIES).find({"_id": {"$in": list(claimed)}, "invoice_id": invoice_id}, {"_id": 1})}
+            marked = {
+                e["_id"]
+                for e in collection(ENTRIES).find({"_id": {"$in": list(claimed)}, "invoice_id": invoice_id}, {"_id": 1})
+            }
             release_entries(claimed - marked, invoice_id, user_id, reset_entries=False)
             claimed = marked
     return claimed
@@ -80,7 +85,9 @@ def claim(entry_ids, invoice_id, user_id, invoice_exists):
 def _follow_projects(entry_ids, user_id):
     """Give released entries their project's current client: moving a project to another
     client skips invoiced entries (``billing.follow_project_client``)."""
-    entries = collection(ENTRIES).find({"_id": {"$in": entry_ids}, "user_id": user_id, "project_id": {"$ne": None}}, {"project_id": 1})
+    entries = collection(ENTRIES).find(
+        {"_id": {"$in": entry_ids}, "user_id": user_id, "project_id": {"$ne": None}}, {"project_id": 1}
+    )
     project_ids = [e["project_id"] for e in entries]
     for project in projects_by_id(user_id, project_ids, {"client_id": 1}).values():
         follow_project_client(user_id, project["_id"], project.get("client_id"), entry_ids)

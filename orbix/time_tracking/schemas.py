@@ -41,11 +41,19 @@ class StopSchema(BaseSchema):
 
 
 class EntrySchema(EntryWriteSchema):
-    client_id = ObjectIdField(dump_only=True, allow_none=True, metadata={"description": "The project's client; null without one"})
+    client_id = ObjectIdField(
+        dump_only=True, allow_none=True, metadata={"description": "The project's client; null without one"}
+    )
     duration = fields.Integer(dump_only=True, metadata={"description": "Seconds; 0 while running"})
-    invoice_id = ObjectIdField(dump_only=True, allow_none=True, metadata={"description": "The invoice billing it; null until invoiced"})
+    invoice_id = ObjectIdField(
+        dump_only=True, allow_none=True, metadata={"description": "The invoice billing it; null until invoiced"}
+    )
     invoiced_at = AwareDateTime(dump_only=True, allow_none=True)
-    effective_rate = Money(dump_only=True, allow_none=True, metadata={"description": "The hourly rate that applies; null when no rate is set anywhere"})
+    effective_rate = Money(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The hourly rate that applies; null when no rate is set anywhere"},
+    )
     rate_source = fields.String(dump_only=True, allow_none=True, metadata={"enum": [*RATE_SOURCES, None]})
     currency = Currency(dump_only=True)
     amount = Money(dump_only=True, metadata={"description": "Billable amount (0 if not billable or running)"})

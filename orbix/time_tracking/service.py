@@ -20,7 +20,19 @@ from . import TIME_ENTRIES, billing, running
 COLLECTION = TIME_ENTRIES
 SORTABLE = {"start_time", "end_time", "duration", "created_at", "updated_at"}
 NOT_INVOICED = {"invoice_id": None}
-CSV_COLUMNS = ("date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced")
+CSV_COLUMNS = (
+    "date",
+    "start",
+    "end",
+    "hours",
+    "project",
+    "client",
+    "description",
+    "billable",
+    "rate",
+    "amount",
+    "invoiced",
+)
 
 
 def _duration(start, end):
@@ -38,7 +50,9 @@ def _project_link(user_id, project_id):
 
 
 def _locked(entry):
-    conflict(f"Time entry is invoiced (invoice {entry['invoice_id']}) and locked; delete or void the invoice to unlock it")
+    conflict(
+        f"Time entry is invoiced (invoice {entry['invoice_id']}) and locked; delete or void the invoice to unlock it"
+    )
 
 
 def _get(user_id, entry_id):
@@ -163,7 +177,7 @@ def _day_spans(start, end, tz):
     cursor = start
     while cursor < end:
         local = cursor.astimezone(tz)
-        next_midnight = (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1))
+        next_midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         boundary = min(end, next_midnight.astimezone(UTC))
         if boundary <= cursor:  # defensive: a DST oddity must never loop forever
             boundary = end
@@ -197,7 +211,10 @@ def _seconds_by_day(spans, tz):
         active += deltas[moment][0]
         billable_active += deltas[moment][1]
         previous = moment
-    return {day: [int(seconds.total_seconds()), int(billable.total_seconds())] for day, (seconds, billable) in totals.items()}
+    return {
+        day: [int(seconds.total_seconds()), int(billable.total_seconds())]
+        for day, (seconds, billable) in totals.items()
+    }
 
 
 def summary(user, args):
@@ -224,7 +241,9 @@ def summary(user, args):
             spans.append((start, end, billable))
             if end > start and billable and price["effective_rate"] is not None and seconds:
                 # The amount counts on the local day the entry started.
-                billing.add_amount(days[start.astimezone(tz).date().isoformat()]["amounts"], price["currency"], price["amount"])
+                billing.add_amount(
+                    days[start.astimezone(tz).date().isoformat()]["amounts"], price["currency"], price["amount"]
+                )
     for day, (seconds, billable_seconds) in _seconds_by_day(spans, tz).items():
         days[day.isoformat()]["seconds"] += seconds
         days[day.isoformat()]["billable_seconds"] += billable_seconds
