@@ -8,13 +8,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .auth.sessions import init_sessions
-from .auth.tokens import register_jwt_callbacks
 from .cli import register_commands
 from .platform.docs import OPENAPI_SETTINGS, assets
 from .platform.errors import register_error_handlers
 from .platform.extensions import OrbixApi, cors, jwt
 from .platform.idempotency import init_idempotency
 from .platform.input_guard import init_input_guard
+from .platform.jwt_callbacks import register_jwt_callbacks
 from .platform.metrics import blp as metrics_blueprint
 from .platform.observability import configure_logging, init_request_tracking
 from .platform.ratelimit import init_rate_limits

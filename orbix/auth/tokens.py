@@ -1,4 +1,5 @@
-"""JWT issuing, revocation and the loaders that make every token problem a 401.
+"""JWT issuing and revocation (the loaders that answer token problems are in
+``platform.jwt_callbacks``).
 
 Revocation lives in MongoDB (``revoked_tokens``), so it survives restarts and is
 shared by all workers. A password change bumps the user's ``token_version``;
@@ -8,12 +9,10 @@ tokens carrying an older version are refused.
 import contextlib
 from datetime import datetime, timezone
 
-from flask import g
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from pymongo.errors import DuplicateKeyError
 
 from ..db import collection
-from ..platform.errors import error_response
 from . import sessions
 
 USERS = sessions.USERS
@@ -61,52 +60,3 @@ def decode_for_user(encoded, user_id, expected_type="refresh"):
     if payload.get("sub") != user_id or payload.get("type") != expected_type:
         return None
     return payload
-
-
-def _unauthorized(message):
-    return error_response(401, message, headers={"WWW-Authenticate": "Bearer"})
-
-
-def register_jwt_callbacks(jwt):
-    # Both loaders run on every authenticated request; sessions.resolve answers them together,
-    # usually from the per-worker cache (see orbix.auth.sessions).
-    @jwt.token_in_blocklist_loader
-    def _is_revoked(_header, payload):
-        g.orbix_session = sessions.resolve(payload)
-        return g.orbix_session.revoked
-
-    @jwt.user_lookup_loader
-    def _load_user(_header, payload):
-        session = g.pop("orbix_session", None) or sessions.resolve(payload)
-        user = session.user
-        if user is None or user.get("token_version", 0) != payload.get("ver", 0):
-            return None
-        return user
-
-    @jwt.user_lookup_error_loader
-    def _user_gone(_header, _payload):
-        return _unauthorized("Token is no longer valid: the account was changed or removed")
-
-    @jwt.unauthorized_loader
-    def _missing(reason):
-        return _unauthorized("Missing or malformed Authorization header: send 'Bearer <token>'")
-
-    @jwt.invalid_token_loader
-    def _invalid(reason):
-        return _unauthorized(f"Invalid token: {reason}")
-
-    @jwt.expired_token_loader
-    def _expired(_header, _payload):
-        return _unauthorized("Token has expired")
-
-    @jwt.revoked_token_loader
-    def _revoked(_header, _payload):
-        return _unauthorized("Token has been revoked")
-
-    @jwt.needs_fresh_token_loader
-    def _needs_fresh(_header, _payload):
-        return _unauthorized("A fresh login is required")
-
-    @jwt.token_verification_failed_loader
-    def _failed(_header, _payload):
-        return _unauthorized("Token verification failed")
