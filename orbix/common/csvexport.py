@@ -26,7 +26,9 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, Decimal):
+        return format(value, "f")  # never exponent notation (1.2E+2)
+    if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
     if text.startswith(FORMULA_STARTS):

@@ -34,6 +34,18 @@ def text_search(q, fields):
     return {"$or": [{field: {"$regex": pattern, "$options": "i"}} for field in fields]}
 
 
+def combine(conditions):
+    """One filter from several: plain top-level keys where they do not clash (what every
+    engine serves from an index), ``$and`` only for the parts that do."""
+    merged, rest = {}, []
+    for condition in conditions:
+        if condition and not merged.keys() & condition.keys():
+            merged.update(condition)
+        elif condition:
+            rest.append(condition)
+    return {"$and": [merged, *rest]} if rest else merged
+
+
 def date_range(field, start=None, end=None, tz=None):
     """Filter on ``field`` from RangeBound values; a bare ``to`` date includes that whole day."""
     tz = tz or timeutil.UTC

@@ -99,6 +99,15 @@ def to_json_number(amount):
     return float(amount)
 
 
+def plain(value, min_places=2):
+    """A Decimal as plain text with at least ``min_places`` decimals (``120.00``, never ``1.2E+2``)."""
+    amount = to_decimal(value)
+    step = Decimal(1).scaleb(-min_places)
+    if amount == amount.quantize(step):
+        amount = amount.quantize(step)
+    return format(amount, "f")
+
+
 def minor_to_json(minor, currency):
     """Stored minor units straight to a JSON number in major units."""
     return to_json_number(from_minor(minor, currency)) if minor is not None else None

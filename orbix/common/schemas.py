@@ -44,7 +44,9 @@ class DateRangeQueryMixin(Schema):
 
     from_ = RangeBound(data_key="from", metadata={"description": "Inclusive start: YYYY-MM-DD or an ISO timestamp"})
     to = RangeBound(metadata={"description": "Inclusive end: YYYY-MM-DD (the whole day) or an ISO timestamp"})
-    tz = TimeZoneName(metadata={"description": "IANA time zone for bare dates and day grouping (default UTC)"})
+    tz = TimeZoneName(
+        metadata={"description": "IANA zone for bare dates and day grouping (default: your settings.timezone, or UTC)"}
+    )
 
     @validates_schema
     def _range_order(self, data, **kwargs):

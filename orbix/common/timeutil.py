@@ -71,6 +71,15 @@ def zone(name):
         raise ValueError(f"Unknown time zone {name!r}") from exc
 
 
+def user_zone(user):
+    """The zone of the user's ``settings.timezone`` (UTC when unset or no longer known)."""
+    name = ((user or {}).get("settings") or {}).get("timezone")
+    try:
+        return zone(name)
+    except ValueError:
+        return UTC
+
+
 def local_day_start(day, tz):
     """UTC instant at which calendar ``day`` starts in ``tz`` (DST-correct)."""
     return datetime.combine(day, time(), tz).astimezone(UTC)

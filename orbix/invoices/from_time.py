@@ -117,10 +117,35 @@ def lines(entries, grouping, client, user, currency):
     return items
 
 
+def _exchange_rate(source, currency, rate):
+    """The rate from the time's currency to the invoice's; refuses to relabel an amount."""
+    if currency == source:
+        if rate is not None and rate != 1:
+            unprocessable("exchange_rate", f"Only for an invoice in another currency than the time's ({source}).")
+        return None
+    if rate is None:
+        unprocessable(
+            "currency",
+            f"The time is priced in {source}; an invoice in {currency} needs exchange_rate ({currency} per {source}).",
+        )
+    if rate <= 0:
+        unprocessable("exchange_rate", "Must be greater than 0.")
+    return rate
+
+
+def _converted(item, rate, currency):
+    """A line priced in the time's currency, in the invoice's: exact Decimal, rounded once."""
+    amount = money.quantize(item["billed_amount"] * rate, currency)
+    return {**item, "rate": item["rate"] * rate, "billed_amount": amount}
+
+
 def bill_time(user, data):
     """POST /from-time: claim the entries, write the draft, release the claim if that fails."""
     user_id = user["_id"]
     client, project = _client_and_project(user_id, data)
+    source = rates.billing_currency(client, user)
+    currency = service.invoice_currency(data, client, user)
+    exchange = _exchange_rate(source, currency, data.get("exchange_rate"))
     candidates = _candidates(user_id, client, project, data)
     wanted = set(data.get("entry_ids") or [])
     if wanted - set(candidates):
@@ -138,8 +163,9 @@ def bill_time(user, data):
         conflict("These time entries were just billed by another invoice; reload and try again")
     try:
         entries = claims.claimed_entries(claimed, invoice_id)
-        currency = service.invoice_currency(data, client, user)
-        items = lines(entries, data.get("grouping", "entry"), client, user, currency)
+        items = lines(entries, data.get("grouping", "entry"), client, user, source)
+        if exchange is not None:
+            items = [_converted(item, exchange, currency) for item in items]
         invoice = service.new_invoice(
             user,
             client,
@@ -149,6 +175,8 @@ def bill_time(user, data):
             _id=invoice_id,
             project_id=project["_id"] if project else None,
             time_entry_ids=[entry_id for item in items for entry_id in item["time_entry_ids"]],
+            exchange_rate=None if exchange is None else str(exchange),
+            exchange_from=None if exchange is None else source,
         )
     except BaseException:
         claims.release_entries(claimed, invoice_id, user_id)

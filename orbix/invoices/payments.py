@@ -27,18 +27,30 @@ def list_for(invoice):
     )
 
 
+def _settled_on(payments, total):
+    """When the invoice became paid: the date of the payment that completed the balance."""
+    running = 0
+    for payment in payments:
+        running += payment["amount"]
+        if running >= total:
+            return payment["date"]
+    return None
+
+
 def _refresh(invoice):
-    """Recompute amount_paid, balance_due and status from the stored payments."""
-    paid = sum(
-        p["amount"]
-        for p in collection(PAYMENTS).find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}, {"amount": 1})
+    """Recompute amount_paid, balance_due, status and paid_at from the stored payments."""
+    payments = list(
+        collection(PAYMENTS)
+        .find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}, {"amount": 1, "date": 1})
+        .sort([("date", 1), ("_id", 1)])
     )
+    paid = sum(p["amount"] for p in payments)
     status = lifecycle.status_after_payments(invoice["total"], paid)
     changes = {
         "amount_paid": paid,
         "balance_due": invoice["total"] - paid,
         "status": status,
-        "paid_at": utcnow() if status == lifecycle.PAID else None,
+        "paid_at": _settled_on(payments, invoice["total"]) if status == lifecycle.PAID else None,
         "updated_at": utcnow(),
     }
     collection(INVOICES).update_one({"_id": invoice["_id"], "user_id": invoice["user_id"]}, {"$set": changes})
@@ -79,7 +91,11 @@ def _add(invoice, amount_minor, day, method, note):
 
 def record(invoice, data):
     """POST /{id}/payments: a payment in the invoice's currency (422 if it overpays)."""
-    amount = money.to_minor(data["amount"], invoice["currency"])
+    currency = invoice["currency"]
+    if money.quantize(data["amount"], currency) != data["amount"]:
+        places = money.exponent(currency)
+        unprocessable("amount", f"{currency} amounts have {places} decimal place{'' if places == 1 else 's'} at most.")
+    amount = money.to_minor(data["amount"], currency)
     if amount <= 0:
         unprocessable("amount", "Must be at least one minor unit of the currency.")
     with invoice_lock(invoice["_id"]):

@@ -163,6 +163,10 @@ class InvoiceSchema(InvoiceSummarySchema):
         allow_none=True, metadata={"description": "Your business details as of sending (live for drafts)"}
     )
     time_entry_ids = fields.List(ObjectIdField())
+    exchange_rate = Money(
+        allow_none=True, metadata={"description": "Set when tracked time priced in exchange_from was billed here"}
+    )
+    exchange_from = fields.String(allow_none=True, metadata={"description": "Currency the time was priced in"})
     sent_at = AwareDateTime(allow_none=True)
     paid_at = AwareDateTime(allow_none=True)
     voided_at = AwareDateTime(allow_none=True)
@@ -174,6 +178,7 @@ class InvoiceListQuerySchema(ListQuerySchema, DateRangeQueryMixin):
         validate=validate.OneOf(lifecycle.STATUSES), metadata={"description": "Effective status (overdue is computed)"}
     )
     client_id = ObjectIdField()
+    project_id = ObjectIdField(metadata={"description": "Invoices of this project (e.g. billed from its time)"})
     overdue = fields.Boolean(metadata={"description": "true: only overdue; false: none overdue"})
 
 
@@ -185,6 +190,15 @@ class FromTimeSchema(InvoiceTermsSchema):
     entry_ids = fields.List(ObjectIdField(), validate=validate.Length(min=1, max=2000))
     from_ = CalendarDate(data_key="from", metadata={"description": "Entries starting on or after this date"})
     to = CalendarDate(metadata={"description": "Entries starting on or before this date (inclusive)"})
+    exchange_rate = Money(
+        allow_none=True,
+        max_value=10**6,
+        metadata={
+            "description": "Units of `currency` per unit of the time's billing currency (the client's, else "
+            "yours), required when they differ: e.g. 0.92 to bill USD-priced time in EUR",
+            "example": 0.92,
+        },
+    )
     grouping = fields.String(
         load_default="entry",
         validate=validate.OneOf(["entry", "project", "rate"]),

@@ -87,18 +87,19 @@ def delete_payment(user, invoice_id, payment_id):
 
 
 def list_query(user_id, args):
-    """The filter for lists and CSV export: status (effective), client, issue-date range, q, overdue."""
+    """The filter for lists and CSV export: status (effective), client, project, issue-date
+    range, q, overdue."""
     conditions = [{"user_id": user_id}]
     if args.get("status"):
         conditions.append(lifecycle.status_query(args["status"]))
     if "overdue" in args:
         conditions.append(lifecycle.overdue_query(args["overdue"]))
-    if args.get("client_id"):
-        conditions.append({"client_id": args["client_id"]})
+    for name in ("client_id", "project_id"):
+        if args.get(name):
+            conditions.append({name: args[name]})
     conditions.append(lists.date_range("date", args.get("from_"), args.get("to")))  # calendar dates: UTC midnight
     conditions.append(lists.text_search(args.get("q"), SEARCHABLE))
-    conditions = [c for c in conditions if c]
-    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+    return lists.combine(conditions)
 
 
 def list_invoices(user_id, args):

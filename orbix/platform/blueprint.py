@@ -1,12 +1,14 @@
-"""The blueprint every resource uses: flask-smorest's, plus an ``auth`` decorator
-that requires a valid access token and documents the 401 and bearer security."""
+"""The blueprint every resource uses: flask-smorest's, plus an ``auth`` decorator that
+requires a valid access token and documents the 401 and bearer security, and query
+arguments whose time zone defaults to the caller's own."""
 
 from functools import wraps
 
 from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
 
-from .caller import already_verified, remember_verified
+from ..common.timeutil import user_zone
+from .caller import already_verified, current_user_doc, remember_verified
 from .extensions import ErrorSchema
 
 BEARER = [{"bearerAuth": []}]
@@ -14,6 +16,27 @@ BINARY = {"type": "string", "format": "binary"}
 
 
 class ResourceBlueprint(Blueprint):
+    def arguments(self, schema, *, location="json", **kwargs):
+        """flask-smorest's, plus: a query schema with a ``tz`` field gets the caller's
+        ``settings.timezone`` (then UTC) when the request names none, so dashboard, reports,
+        summaries, lists and CSV exports all default to the user's zone."""
+        decorator = super().arguments(schema, location=location, **kwargs)
+        instance = schema() if isinstance(schema, type) else schema
+        if location != "query" or "tz" not in instance.fields:
+            return decorator
+
+        def with_user_zone(view):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                query = args[-1]  # webargs appends the parsed arguments
+                if query.get("tz") is None:
+                    query["tz"] = user_zone(current_user_doc())
+                return view(*args, **kwargs)
+
+            return decorator(wrapper)
+
+        return with_user_zone
+
     def auth(self, refresh=False):
         """Require an access token (or a refresh token with ``refresh=True``)."""
 

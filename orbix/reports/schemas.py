@@ -28,7 +28,9 @@ class FormatQuery(BaseSchema):
 
 
 class DashboardQuerySchema(FormatQuery):
-    tz = TimeZoneName(metadata={"description": "IANA time zone for this week / this month (default UTC)"})
+    tz = TimeZoneName(
+        metadata={"description": "IANA zone for this week and this month (default: your settings.timezone, else UTC)"}
+    )
 
 
 class RangeQuery(FormatQuery, DateRangeQueryMixin):

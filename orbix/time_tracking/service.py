@@ -259,21 +259,23 @@ def summary(user, args):
 
 
 def _csv_rows(user, args):
+    """One row per entry; dates and times in the query's zone (the user's by default)."""
+    tz = args.get("tz") or UTC
     pricing = billing.Pricing(user)
     for entry in _entries(user["_id"], args):
         price = pricing.price(entry)
-        start, end = as_utc(entry["start_time"]), entry.get("end_time")
+        start, end = as_utc(entry["start_time"]).astimezone(tz), entry.get("end_time")
         yield (
             start.date().isoformat(),
             start.isoformat(),
-            as_utc(end).isoformat() if end else "",
+            as_utc(end).astimezone(tz).isoformat() if end else "",
             f"{(entry.get('duration') or 0) / 3600:.2f}",
             (pricing.project(entry) or {}).get("name"),
             (pricing.client(entry) or {}).get("name"),
             entry.get("description"),
             bool(entry.get("is_billable", True)),
-            price["effective_rate"],
-            money.quantize(price["amount"], price["currency"]) if price["effective_rate"] is not None else "",
+            money.plain(price["effective_rate"]) if price["effective_rate"] is not None else "",
+            money.plain(price["amount"]) if price["effective_rate"] is not None else "",
             entry.get("invoice_id") is not None,
         )
 
