@@ -3,7 +3,7 @@
 import pytest
 
 from orbix.ai import optimizer
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.resume_samples import full_resume
 
 JOB = """Senior Backend Engineer

@@ -6,7 +6,7 @@ from orbix.ai import optimizer
 from orbix.ai.routes import generate, optimize_resume
 from orbix.resumes import routes as resume_routes
 from tests.ai_stub_server import StubServer
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.test_ai_optimizer import JOB, MATCHING
 
 

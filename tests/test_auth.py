@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask_jwt_extended import create_access_token
 
-from .conftest import PASSWORD, assert_error_shape
+from tests.factories import PASSWORD, assert_error_shape
 
 
 def test_register_returns_user_and_tokens_with_normalised_email(client):

@@ -5,24 +5,18 @@ from datetime import timedelta
 
 from bson import ObjectId
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape, make_client, make_project
 
 BASE = "/api/clients"
 
 
-def make(client, auth, **fields):
-    response = client.post(BASE, json={"name": "Acme", "email": "a@acme.io", **fields}, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def test_crud_roundtrip_ignores_extras_and_server_fields(client, auth):
-    body = make(client, auth, phone=None, status="x", default_hourly_rate=85.5, user_id="6b0849783ef581af828dd253", created_at="2000-01-01T00:00:00Z")
+    body = make_client(client, auth, phone=None, status="x", default_hourly_rate=85.5, user_id="6b0849783ef581af828dd253", created_at="2000-01-01T00:00:00Z")
     assert body["default_hourly_rate"] == 85.5 and body["user_id"] != "6b0849783ef581af828dd253"
     assert not body["created_at"].startswith("2000") and "status" not in body
     assert [c["_id"] for c in client.get(f"{BASE}/", headers=auth).get_json()] == [body["_id"]]
-    patched = client.patch(f"{BASE}/{body['_id']}", json={"default_hourly_rate": None, "name": "Acme Ltd"}, headers=auth).get_json()
-    assert patched["default_hourly_rate"] is None and patched["name"] == "Acme Ltd"
+    patched = client.patch(f"{BASE}/{body['_id']}", json={"default_hourly_rate": None, "name": "Acme Holdings"}, headers=auth).get_json()
+    assert patched["default_hourly_rate"] is None and patched["name"] == "Acme Holdings"
     assert client.delete(f"{BASE}/{body['_id']}", headers=auth).get_json() == {"message": "Client deleted"}
 
 
@@ -33,16 +27,16 @@ def test_validation_names_the_field(client, auth):
 
 
 def test_other_users_clients_are_invisible(client, auth, other_auth):
-    mine = make(client, auth)
+    mine = make_client(client, auth)
     for call in (client.get, client.put, client.delete):
         assert_error_shape(call(f"{BASE}/{mine['_id']}", json={}, headers=other_auth), 404)
     assert client.get(BASE, headers=other_auth).get_json() == []
 
 
 def test_list_search_archive_and_sort(client, auth):
-    acme = make(client, auth)
-    beta = make(client, auth, name="Beta", email="b@beta.io", company="Widgets")
-    old = make(client, auth, name="Old", email="o@o.io", archived=True)
+    acme = make_client(client, auth)
+    beta = make_client(client, auth, name="Beta", email="b@beta.io", company="Widgets")
+    old = make_client(client, auth, name="Old", email="o@o.io", archived=True)
     ids = lambda query: [c["_id"] for c in client.get(f"{BASE}?{query}", headers=auth).get_json()]  # noqa: E731
     assert ids("") == [acme["_id"], beta["_id"]]
     assert ids("q=widg") == [beta["_id"]] and ids("q=a(") == []
@@ -53,7 +47,7 @@ def test_list_search_archive_and_sort(client, auth):
 
 def test_pagination_header_is_exact_and_unpaged_list_is_whole(client, auth):
     for i in range(5):
-        make(client, auth, name=f"C{i}")
+        make_client(client, auth, name=f"C{i}")
     page = client.get(f"{BASE}?page=2&page_size=2", headers=auth)
     assert [c["name"] for c in page.get_json()] == ["C2", "C3"]
     assert page.headers["X-Pagination"] == '{"page": 2, "first_page": 1, "total": 5, "total_pages": 3, "last_page": 3, "previous_page": 1, "next_page": 3}'
@@ -64,7 +58,7 @@ def test_pagination_header_is_exact_and_unpaged_list_is_whole(client, auth):
 def test_pages_of_a_long_list_keep_order_and_bound_the_total(client, auth, db):
     """Past 1,000 matches the embedded database reports no exact total (total_exceeds);
     pages inside and beyond that window keep creation order either way."""
-    first = make(client, auth, name="C0000")
+    first = make_client(client, auth, name="C0000")
     template = db.clients.find_one({"_id": ObjectId(first["_id"])})
     db.clients.insert_many([
         {**template, "_id": ObjectId(), "name": f"C{i:04}", "created_at": template["created_at"] + timedelta(seconds=i)}
@@ -88,8 +82,8 @@ def test_pages_of_a_long_list_keep_order_and_bound_the_total(client, auth, db):
 
 
 def test_delete_referenced_client_is_409_and_archive_works(client, auth):
-    acme = make(client, auth)
-    client.post("/api/projects", json={"name": "Site", "client_id": acme["_id"]}, headers=auth)
+    acme = make_client(client, auth)
+    make_project(client, auth, client_id=acme["_id"])
     refused = assert_error_shape(client.delete(f"{BASE}/{acme['_id']}", headers=auth), 409)
     assert "1 project" in refused["message"] and "archive" in refused["message"]
     assert client.patch(f"{BASE}/{acme['_id']}", json={"archived": True}, headers=auth).get_json()["archived"] is True

@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 
 CONTENT = "SERVICES AGREEMENT\n\n1. Scope\n\nBuild the thing."
 

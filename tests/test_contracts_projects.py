@@ -5,7 +5,7 @@ These need ``POST /api/projects``; until that endpoint exists they are skipped.
 
 import pytest
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.test_contracts import make_client
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.test_contracts import CONTENT, make_contract, pdf_text, send, set_status
 
 SIGNER = {"name": "Grace Hopper", "email": "grace@navy.example", "agree": True}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.test_contracts import make_client
 
 BUILTIN_KEYS = ["freelance_services", "employment", "partnership", "service_agreement", "nda"]

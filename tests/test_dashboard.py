@@ -5,23 +5,23 @@ from datetime import datetime, time, timedelta, timezone
 from bson import ObjectId
 
 from orbix.reports.periods import month_start
-from tests.conftest import assert_error_shape
-from tests.test_invoices import make_client
-from tests.test_reports import add_entry, add_project, app, csv_rows, issued, paid  # noqa: F401 - app overrides conftest's
+from tests.documents import csv_rows
+from tests.factories import assert_error_shape, make_client, make_payment
+from tests.test_reports import add_entry, add_project, app, issued  # noqa: F401 - app overrides conftest's
 
 UTC = timezone.utc
 
 
 def test_dashboard_counts_amounts_and_time(client, auth, user, other_auth, db):
     today = datetime.now(UTC).date()
-    eur = make_client(client, auth, currency="EUR", default_hourly_rate=60)
-    usd = make_client(client, auth, currency="USD", default_hourly_rate=100)
+    eur = make_client(client, auth, currency="EUR", default_hourly_rate=60)["_id"]
+    usd = make_client(client, auth, currency="USD", default_hourly_rate=100)["_id"]
     make_client(client, auth, archived=True)
     add_project(db, user, eur, "Live")
     add_project(db, user, eur, "Done", status="completed")
     late = issued(client, auth, eur, 200, (today - timedelta(days=40)).isoformat(), (today - timedelta(days=10)).isoformat())
-    paid(client, auth, late, 50, today.isoformat())
-    paid(client, auth, late, 30, month_start(today, back=1).isoformat())
+    make_payment(client, auth, late, 50, date=today.isoformat())
+    make_payment(client, auth, late, 30, date=month_start(today, back=1).isoformat())
     issued(client, auth, usd, 30, today.isoformat(), (today + timedelta(days=10)).isoformat())
     issued(client, auth, eur, 70, today.isoformat(), status="draft")
     issued(client, auth, eur, 80, today.isoformat(), status="void")
@@ -34,7 +34,7 @@ def test_dashboard_counts_amounts_and_time(client, auth, user, other_auth, db):
     add_entry(db, user, midnight, 1, usd, invoiced=True)
     add_entry(db, user, midnight - timedelta(days=400), 0.5, usd)  # long ago, still unbilled: 50 USD
     add_entry(db, user, midnight + timedelta(hours=1), 0, eur, running=True)
-    issued(client, other_auth, make_client(client, other_auth, currency="EUR"), 999, today.isoformat())
+    issued(client, other_auth, make_client(client, other_auth, currency="EUR")["_id"], 999, today.isoformat())
 
     response = client.get("/api/dashboard", headers=auth)
     assert response.status_code == 200, response.get_json()

@@ -7,8 +7,8 @@ import uuid
 
 from orbix.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
-
-from .conftest import PASSWORD, TEST_DB_NAME, assert_error_shape, make_app
+from tests.conftest import TEST_DB_NAME, make_app
+from tests.factories import PASSWORD, assert_error_shape
 
 
 def _limited_app(mongo_uri, redis_uri, **limits):

@@ -1,44 +1,21 @@
 """Invoices through HTTP: money, numbering, lifecycle, payments, lists, PDF and CSV."""
 
-import csv
-import io
 import threading
 from datetime import date, timedelta
 
 import pytest
 from bson import ObjectId
-from pypdf import PdfReader
 
 from orbix.invoices import numbering
-from tests.conftest import assert_error_shape
+from tests.documents import csv_rows, pdf_reader, pdf_text
+from tests.factories import INVOICE_ITEM as ITEM
+from tests.factories import assert_error_shape, make_client, make_invoice
 
 TODAY = date.today()
-ITEM = {"description": "Design work", "quantity": 2, "rate": 50, "amount": 999999}
-
-
-def make_client(client, auth, **fields):
-    body = {"name": "Acme Ltd", "email": "billing@acme.io", **fields}
-    response = client.post("/api/clients", json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["_id"]
-
-
-def new_invoice(client, auth, client_id=None, **fields):
-    body = {"client_id": client_id or make_client(client, auth), "items": [ITEM], "due_date": (TODAY + timedelta(days=30)).isoformat(), **fields}
-    response = client.post("/api/invoices", json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
 
 
 def put(client, auth, invoice, **body):
     return client.put(f"/api/invoices/{invoice['_id']}", json=body, headers=auth)
-
-
-def sent_invoice(client, auth, **fields):
-    invoice = new_invoice(client, auth, **fields)
-    response = put(client, auth, invoice, status="sent")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def pay(client, auth, invoice, amount, **fields):
@@ -48,7 +25,7 @@ def pay(client, auth, invoice, amount, **fields):
 # --- money and totals ---------------------------------------------------------
 
 def test_create_computes_amounts_and_ignores_sent_amounts(client, auth):
-    body = new_invoice(client, auth, tax=10, discount=5, subtotal=1, total=1)
+    body = make_invoice(client, auth, tax=10, discount=5, subtotal=1, total=1)
     assert body["items"][0] == {"description": "Design work", "quantity": 2, "rate": 50, "amount": 100}
     assert (body["subtotal"], body["discount"], body["tax"], body["total"]) == (100, 5, 10, 105)
     assert body["status"] == "draft" and body["amount_paid"] == 0 and body["balance_due"] == 105
@@ -57,36 +34,36 @@ def test_create_computes_amounts_and_ignores_sent_amounts(client, auth):
 
 def test_tenths_sum_exactly(client, auth):
     items = [{"description": f"Item {i}", "quantity": 1, "rate": 0.1} for i in range(3)]
-    body = new_invoice(client, auth, items=items)
+    body = make_invoice(client, auth, items=items)
     assert body["subtotal"] == 0.3 and body["total"] == 0.3
 
 
 def test_line_amount_rounds_half_up_to_the_minor_unit(client, auth):
-    body = new_invoice(client, auth, items=[{"description": "x", "quantity": 0.5, "rate": 0.05}])
+    body = make_invoice(client, auth, items=[{"description": "x", "quantity": 0.5, "rate": 0.05}])
     assert body["items"][0]["amount"] == 0.03
 
 
 def test_jpy_has_no_minor_unit(client, auth):
-    body = new_invoice(client, auth, currency="jpy", items=[{"description": "x", "quantity": 1.5, "rate": 333}])
+    body = make_invoice(client, auth, currency="jpy", items=[{"description": "x", "quantity": 1.5, "rate": 333}])
     assert body["currency"] == "JPY" and body["items"][0]["amount"] == 500 and body["total"] == 500
 
 
 def test_kes_invoice_with_tax_rate(client, auth):
-    body = new_invoice(client, auth, currency="KES", items=[{"description": "Ushauri", "quantity": 3, "rate": 1250.5}], tax_rate=16)
+    body = make_invoice(client, auth, currency="KES", items=[{"description": "Ushauri", "quantity": 3, "rate": 1250.5}], tax_rate=16)
     assert body["subtotal"] == 3751.5 and body["tax"] == 600.24 and body["tax_rate"] == 16 and body["total"] == 4351.74
 
 
 def test_discount_rate_then_tax_rate_on_discounted_subtotal(client, auth):
-    body = new_invoice(client, auth, items=[{"description": "x", "quantity": 1, "rate": 200}], discount_rate=10, tax_rate=5)
+    body = make_invoice(client, auth, items=[{"description": "x", "quantity": 1, "rate": 200}], discount_rate=10, tax_rate=5)
     assert (body["discount"], body["discount_rate"], body["tax"], body["total"]) == (20, 10, 9, 189)
 
 
 def test_currency_defaults_to_the_clients_then_the_users(client, auth):
-    eur_client = make_client(client, auth, currency="EUR")
-    assert new_invoice(client, auth, client_id=eur_client)["currency"] == "EUR"
-    assert new_invoice(client, auth)["currency"] == "USD"
+    eur_client = make_client(client, auth, currency="EUR")["_id"]
+    assert make_invoice(client, auth, client_id=eur_client)["currency"] == "EUR"
+    assert make_invoice(client, auth)["currency"] == "USD"
     client.patch("/api/auth/me", json={"default_currency": "GBP"}, headers=auth)
-    assert new_invoice(client, auth)["currency"] == "GBP"
+    assert make_invoice(client, auth)["currency"] == "GBP"
 
 
 @pytest.mark.parametrize(
@@ -111,7 +88,7 @@ def test_currency_defaults_to_the_clients_then_the_users(client, auth):
     ],
 )
 def test_bad_input_is_422_naming_the_field(client, auth, change, field):
-    body = {"client_id": make_client(client, auth), "items": [ITEM], "due_date": TODAY.isoformat(), **change}
+    body = {"client_id": make_client(client, auth)["_id"], "items": [ITEM], "due_date": TODAY.isoformat(), **change}
     response = client.post("/api/invoices", json=body, headers=auth)
     error = assert_error_shape(response, 422)
     assert field in str(error.get("errors")) or field in error["message"]
@@ -123,20 +100,20 @@ def test_malformed_json_is_400(client, auth):
 
 
 def test_due_date_from_payment_terms_and_backdated_issue_date(client, auth):
-    body = new_invoice(client, auth, date="2024-01-10", due_date=None, payment_terms="Net 15")
+    body = make_invoice(client, auth, date="2024-01-10", due_date=None, payment_terms="Net 15")
     assert (body["date"], body["due_date"], body["payment_terms"]) == ("2024-01-10", "2024-01-25", "Net 15")
-    receipt = new_invoice(client, auth, date="2024-01-10", due_date=None, payment_terms="Due on receipt")
+    receipt = make_invoice(client, auth, date="2024-01-10", due_date=None, payment_terms="Due on receipt")
     assert receipt["due_date"] == "2024-01-10"
 
 
 def test_another_users_client_in_body_is_422(client, auth, other_auth):
-    theirs = make_client(client, other_auth)
+    theirs = make_client(client, other_auth)["_id"]
     response = client.post("/api/invoices", json={"client_id": theirs, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth)
     assert_error_shape(response, 422)
 
 
 def test_another_users_invoice_is_404_everywhere(client, auth, other_auth):
-    invoice = sent_invoice(client, other_auth)
+    invoice = make_invoice(client, other_auth, status="sent")
     path = f"/api/invoices/{invoice['_id']}"
     for response in (
         client.get(path, headers=auth),
@@ -158,22 +135,22 @@ def test_requires_a_token(client):
 # --- numbering -----------------------------------------------------------------
 
 def test_numbers_are_sequential_per_user_with_the_users_prefix(client, auth, other_auth):
-    assert new_invoice(client, auth)["invoice_number"] == "INV-00001"
-    assert new_invoice(client, auth)["invoice_number"] == "INV-00002"
-    assert new_invoice(client, other_auth)["invoice_number"] == "INV-00001"
+    assert make_invoice(client, auth)["invoice_number"] == "INV-00001"
+    assert make_invoice(client, auth)["invoice_number"] == "INV-00002"
+    assert make_invoice(client, other_auth)["invoice_number"] == "INV-00001"
     client.patch("/api/auth/me", json={"invoice_prefix": "ACME-"}, headers=auth)
-    assert new_invoice(client, auth)["invoice_number"] == "ACME-00003"
+    assert make_invoice(client, auth)["invoice_number"] == "ACME-00003"
 
 
 def test_deleting_a_draft_does_not_reuse_its_number(client, auth):
-    first = new_invoice(client, auth)
+    first = make_invoice(client, auth)
     assert client.delete(f"/api/invoices/{first['_id']}", headers=auth).get_json() == {"message": "Invoice deleted"}
-    assert new_invoice(client, auth)["invoice_number"] == "INV-00002"
+    assert make_invoice(client, auth)["invoice_number"] == "INV-00002"
 
 
 def test_a_failed_insert_hands_its_number_back(client, auth, monkeypatch):
-    client_id = make_client(client, auth)
-    new_invoice(client, auth, client_id=client_id)
+    client_id = make_client(client, auth)["_id"]
+    make_invoice(client, auth, client_id=client_id)
     real = numbering.collection
 
     class Failing:
@@ -190,11 +167,11 @@ def test_a_failed_insert_hands_its_number_back(client, auth, monkeypatch):
     response = client.post("/api/invoices", json={"client_id": client_id, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth)
     assert_error_shape(response, 500)
     monkeypatch.setattr(numbering, "collection", real)
-    assert new_invoice(client, auth, client_id=client_id)["invoice_number"] == "INV-00002"
+    assert make_invoice(client, auth, client_id=client_id)["invoice_number"] == "INV-00002"
 
 
 def test_fifty_concurrent_creates_get_fifty_gapless_numbers(app, client, auth):
-    client_id = make_client(client, auth)
+    client_id = make_client(client, auth)["_id"]
     numbers, failures = [], []
 
     def create():
@@ -213,7 +190,7 @@ def test_fifty_concurrent_creates_get_fifty_gapless_numbers(app, client, auth):
 # --- lifecycle -----------------------------------------------------------------
 
 def test_draft_to_sent_to_paid_with_put(client, auth):
-    invoice = sent_invoice(client, auth)
+    invoice = make_invoice(client, auth, status="sent")
     assert invoice["status"] == "sent" and invoice["sent_at"]
     paid = put(client, auth, invoice, status="paid").get_json()
     assert paid["status"] == "paid" and paid["amount_paid"] == 100 and paid["balance_due"] == 0
@@ -222,7 +199,7 @@ def test_draft_to_sent_to_paid_with_put(client, auth):
 
 @pytest.mark.parametrize(("path", "target"), [([], "paid"), ([], "overdue"), (["sent", "paid"], "void"), (["sent", "paid"], "sent"), (["void"], "sent"), (["sent"], "partial"), (["sent"], "draft")])
 def test_illegal_moves_are_409_naming_both_states(client, auth, path, target):
-    invoice = new_invoice(client, auth)
+    invoice = make_invoice(client, auth)
     for status in path:
         assert put(client, auth, invoice, status=status).status_code == 200
     current = path[-1] if path else "draft"
@@ -231,11 +208,11 @@ def test_illegal_moves_are_409_naming_both_states(client, auth, path, target):
 
 
 def test_unknown_status_is_422(client, auth):
-    assert_error_shape(put(client, auth, new_invoice(client, auth), status="archived"), 422)
+    assert_error_shape(put(client, auth, make_invoice(client, auth), status="archived"), 422)
 
 
 def test_editing_a_draft_recomputes_and_sent_invoices_are_locked(client, auth):
-    invoice = new_invoice(client, auth, tax_rate=10)
+    invoice = make_invoice(client, auth, tax_rate=10)
     edited = put(client, auth, invoice, items=[{"description": "More", "quantity": 3, "rate": 100}], notes="Thanks").get_json()
     assert (edited["subtotal"], edited["tax"], edited["total"], edited["notes"]) == (300, 30, 330, "Thanks")
     edited = client.patch(f"/api/invoices/{invoice['_id']}", json={"tax": 5}, headers=auth).get_json()
@@ -246,31 +223,31 @@ def test_editing_a_draft_recomputes_and_sent_invoices_are_locked(client, auth):
 
 
 def test_editing_client_to_another_users_client_is_422(client, auth, other_auth):
-    invoice = new_invoice(client, auth)
-    assert_error_shape(put(client, auth, invoice, client_id=make_client(client, other_auth)), 422)
+    invoice = make_invoice(client, auth)
+    assert_error_shape(put(client, auth, invoice, client_id=make_client(client, other_auth)["_id"]), 422)
 
 
 def test_only_drafts_can_be_deleted(client, auth):
-    invoice = sent_invoice(client, auth)
+    invoice = make_invoice(client, auth, status="sent")
     error = assert_error_shape(client.delete(f"/api/invoices/{invoice['_id']}", headers=auth), 409)
     assert "void" in error["message"]
     assert put(client, auth, invoice, status="void").get_json()["status"] == "void"
 
 
 def test_sent_invoice_keeps_the_client_snapshot(client, auth):
-    client_id = make_client(client, auth, name="Old Name")
-    draft = new_invoice(client, auth, client_id=client_id)
+    client_id = make_client(client, auth, name="Old Name")["_id"]
+    draft = make_invoice(client, auth, client_id=client_id)
     assert draft["client"]["name"] == "Old Name"
-    invoice = sent_invoice(client, auth, client_id=client_id)
+    invoice = make_invoice(client, auth, status="sent", client_id=client_id)
     client.patch(f"/api/clients/{client_id}", json={"name": "New Name"}, headers=auth)
     assert client.get(f"/api/invoices/{invoice['_id']}", headers=auth).get_json()["client"]["name"] == "Old Name"
     assert client.get(f"/api/invoices/{draft['_id']}", headers=auth).get_json()["client"]["name"] == "New Name"
 
 
 def test_past_due_sent_invoice_reads_overdue_in_responses_and_filters(client, auth):
-    late = sent_invoice(client, auth, date="2024-01-01", due_date="2024-01-31")
-    current = sent_invoice(client, auth)
-    new_invoice(client, auth, date="2024-01-01", due_date="2024-01-31")  # a draft is never overdue
+    late = make_invoice(client, auth, status="sent", date="2024-01-01", due_date="2024-01-31")
+    current = make_invoice(client, auth, status="sent")
+    make_invoice(client, auth, date="2024-01-01", due_date="2024-01-31")  # a draft is never overdue
     assert client.get(f"/api/invoices/{late['_id']}", headers=auth).get_json()["status"] == "overdue"
     overdue = client.get("/api/invoices?status=overdue", headers=auth).get_json()
     assert [i["_id"] for i in overdue] == [late["_id"]] and overdue[0]["status"] == "overdue"
@@ -281,8 +258,8 @@ def test_past_due_sent_invoice_reads_overdue_in_responses_and_filters(client, au
 
 
 def test_mark_overdue_cli_persists_the_status(app, client, auth, db):
-    late = sent_invoice(client, auth, date="2024-01-01", due_date="2024-01-31")
-    sent_invoice(client, auth)
+    late = make_invoice(client, auth, status="sent", date="2024-01-01", due_date="2024-01-31")
+    make_invoice(client, auth, status="sent")
     result = app.test_cli_runner().invoke(args=["invoices", "mark-overdue"])
     assert result.exit_code == 0 and "marked 1 invoice overdue" in result.output
     assert db.invoices.find_one({"invoice_number": late["invoice_number"]})["status"] == "overdue"
@@ -291,7 +268,7 @@ def test_mark_overdue_cli_persists_the_status(app, client, auth, db):
 # --- payments ------------------------------------------------------------------
 
 def test_partial_then_full_payment_and_reversal(client, auth, db):
-    invoice = sent_invoice(client, auth)
+    invoice = make_invoice(client, auth, status="sent")
     partial = pay(client, auth, invoice, 30.5, date="2025-03-01", method="bank_transfer", note="first")
     assert partial.status_code == 201, partial.get_json()
     body = partial.get_json()
@@ -309,26 +286,26 @@ def test_partial_then_full_payment_and_reversal(client, auth, db):
 
 
 def test_overpayment_is_422(client, auth):
-    invoice = sent_invoice(client, auth)
+    invoice = make_invoice(client, auth, status="sent")
     error = assert_error_shape(pay(client, auth, invoice, 100.01), 422)
     assert "amount" in error["errors"]["json"]
 
 
 @pytest.mark.parametrize("body", [{"amount": 0}, {"amount": -5}, {"amount": "x"}, {}, {"amount": 1, "method": "barter"}, {"amount": 1, "date": "yesterday"}])
 def test_bad_payments_are_422(client, auth, body):
-    invoice = sent_invoice(client, auth)
+    invoice = make_invoice(client, auth, status="sent")
     assert_error_shape(client.post(f"/api/invoices/{invoice['_id']}/payments", json=body, headers=auth), 422)
 
 
 def test_no_payments_on_drafts_and_no_void_with_payments(client, auth):
-    assert_error_shape(pay(client, auth, new_invoice(client, auth), 10), 409)
-    invoice = sent_invoice(client, auth)
+    assert_error_shape(pay(client, auth, make_invoice(client, auth), 10), 409)
+    invoice = make_invoice(client, auth, status="sent")
     pay(client, auth, invoice, 10)
     assert_error_shape(put(client, auth, invoice, status="void"), 409)
 
 
 def test_concurrent_payments_never_overpay(app, client, auth):
-    invoice = sent_invoice(client, auth)
+    invoice = make_invoice(client, auth, status="sent")
     codes = []
 
     def attempt():
@@ -346,10 +323,10 @@ def test_concurrent_payments_never_overpay(app, client, auth):
 # --- lists, CSV and PDF --------------------------------------------------------
 
 def test_list_shape_order_filters_and_search(client, auth):
-    a = make_client(client, auth)
-    b = make_client(client, auth, name="Beta")
-    first = new_invoice(client, auth, client_id=a, date="2025-01-05", due_date="2025-02-05", notes="Website redesign")
-    second = new_invoice(client, auth, client_id=b, date="2025-03-05", due_date="2025-04-05")
+    a = make_client(client, auth)["_id"]
+    b = make_client(client, auth, name="Beta")["_id"]
+    first = make_invoice(client, auth, client_id=a, date="2025-01-05", due_date="2025-02-05", notes="Website redesign")
+    second = make_invoice(client, auth, client_id=b, date="2025-03-05", due_date="2025-04-05")
     listed = client.get("/api/invoices/", headers=auth).get_json()
     assert [i["_id"] for i in listed] == [first["_id"], second["_id"]]
     assert {"_id", "invoice_number", "total", "currency", "due_date", "status"} <= set(listed[0])
@@ -366,42 +343,32 @@ def test_list_shape_order_filters_and_search(client, auth):
 
 
 def test_csv_export_filters_and_escapes(client, auth):
-    client_id = make_client(client, auth, name='=HYPERLINK("evil"), "Quoted"')
-    new_invoice(client, auth, client_id=client_id, notes="line one\nline two, with comma")
-    sent_invoice(client, auth, client_id=client_id, date="2024-01-01", due_date="2024-01-31")
-    response = client.get("/api/invoices/export.csv", headers=auth)
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    client_id = make_client(client, auth, name='=HYPERLINK("evil"), "Quoted"')["_id"]
+    make_invoice(client, auth, client_id=client_id, notes="line one\nline two, with comma")
+    make_invoice(client, auth, status="sent", client_id=client_id, date="2024-01-01", due_date="2024-01-31")
+    rows = csv_rows(client.get("/api/invoices/export.csv", headers=auth))
     assert rows[0][:3] == ["invoice_number", "status", "client"]
     assert rows[1][2] == '\'=HYPERLINK("evil"), "Quoted"' and rows[1][-1] == "line one\nline two, with comma"
     assert rows[1][9] == "100.00" and rows[2][1] == "overdue"
-    overdue_only = client.get("/api/invoices/export.csv?overdue=true", headers=auth).get_data(as_text=True)
-    assert len(list(csv.reader(io.StringIO(overdue_only)))) == 2
-
-
-def _pdf_text(response):
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    data = response.get_data()
-    assert data.startswith(b"%PDF")
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert len(csv_rows(client.get("/api/invoices/export.csv?overdue=true", headers=auth))) == 2
 
 
 def test_pdf_has_number_total_unicode_and_draft_watermark(client, auth):
     client.patch("/api/auth/me", json={"business_name": "Zoë Café Ltd", "payment_details": "IBAN DE89 3704 0044 0532 0130 00"}, headers=auth)
-    client_id = make_client(client, auth, name="Wanjiru Njoroge — Ushirika", currency="EUR")
-    invoice = new_invoice(client, auth, client_id=client_id, items=[{"description": "Crème brûlée consulting", "quantity": 2, "rate": 617.25}], payment_terms="Net 30")
-    text = _pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
+    client_id = make_client(client, auth, name="Wanjiru Njoroge — Ushirika", currency="EUR")["_id"]
+    invoice = make_invoice(client, auth, client_id=client_id, items=[{"description": "Crème brûlée consulting", "quantity": 2, "rate": 617.25}], payment_terms="Net 30")
+    text = pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
     for expected in ("INV-00001", "€1,234.50", "Zoë Café Ltd", "Wanjiru Njoroge — Ushirika", "Crème brûlée", "DRAFT", "Net 30", "IBAN DE89"):
         assert expected in text, expected
     put(client, auth, invoice, status="sent")
-    assert "DRAFT" not in _pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
+    assert "DRAFT" not in pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
     put(client, auth, invoice, status="void")
-    assert "VOID" in _pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
+    assert "VOID" in pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
 
 
 def test_pdf_with_many_lines_spans_pages(client, auth):
     items = [{"description": f"Task {n} " + "with a long description " * 4, "quantity": 1, "rate": 1} for n in range(60)]
-    invoice = new_invoice(client, auth, items=items)
+    invoice = make_invoice(client, auth, items=items)
     response = client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth)
-    assert len(PdfReader(io.BytesIO(response.get_data())).pages) > 1
-    assert "$60.00" in _pdf_text(response)
+    assert len(pdf_reader(response).pages) > 1
+    assert "$60.00" in pdf_text(response)

@@ -11,33 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 from bson import ObjectId
 
-from tests.conftest import assert_error_shape
-from tests.test_invoices import make_client, put
+from tests.factories import assert_error_shape, make_client, make_project, make_time_entry, set_invoice_status
 
 ENTRIES = "/api/time-tracking"
 START = datetime(2025, 5, 5, 9, 0, tzinfo=timezone.utc)
-
-
-def project(client, auth, client_id, name="Website", rate=None):
-    """A project of ``client_id``; without ``rate`` it has no hourly rate of its own."""
-    body = {"name": name, "client_id": client_id}
-    if rate is not None:
-        body["hourly_rate"] = rate
-    response = client.post("/api/projects", json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["_id"]
-
-
-def entry(client, auth, project_id, hours=1.0, rate=None, start=START, running=False, **fields):
-    """A stopped entry of ``hours`` from ``start`` (a running timer with ``running=True``)."""
-    body = {"description": "Work", "project_id": project_id, "start_time": start.isoformat(), **fields}
-    if not running:
-        body["end_time"] = (start + timedelta(seconds=round(hours * 3600))).isoformat()
-    if rate is not None:
-        body["hourly_rate"] = rate
-    response = client.post(ENTRIES, json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["_id"]
 
 
 def bill(client, auth, **body):
@@ -49,17 +26,18 @@ def invoice_ids(db, ids):
 
 
 def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client, auth, db):
-    client_id = make_client(client, auth, default_hourly_rate=80, currency="EUR")
-    web = project(client, auth, client_id, rate=100)
-    support = project(client, auth, client_id, name="Support")  # no rate: the client's applies
-    own_rate = entry(client, auth, web, hours=1.5, rate=120)  # the entry's rate beats the project's
-    project_rate = entry(client, auth, web, hours=0.25, start=START + timedelta(hours=2))
-    client_rate = entry(client, auth, support, hours=2, start=START + timedelta(hours=3))
-    elsewhere = project(client, auth, make_client(client, auth), name="Elsewhere", rate=70)
+    client_id = make_client(client, auth, default_hourly_rate=80, currency="EUR")["_id"]
+    web = make_project(client, auth, client_id=client_id, name="Website", hourly_rate=100)["_id"]
+    support = make_project(client, auth, client_id=client_id, name="Support")["_id"]  # no rate: the client's applies
+    own_rate = make_time_entry(client, auth, project_id=web, start_time=START, hours=1.5, hourly_rate=120)["_id"]  # the entry's rate beats the project's
+    project_rate = make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=2), hours=0.25)["_id"]
+    client_rate = make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=3), hours=2)["_id"]
+    other_client = make_client(client, auth)["_id"]
+    elsewhere = make_project(client, auth, client_id=other_client, name="Elsewhere", hourly_rate=70)["_id"]
     skipped = [
-        entry(client, auth, support, is_billable=False, start=START + timedelta(hours=4)),
-        entry(client, auth, support, running=True, start=START + timedelta(hours=5)),
-        entry(client, auth, elsewhere, start=START + timedelta(hours=6)),
+        make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=4), hours=1, is_billable=False)["_id"],
+        make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=5), end_time=None)["_id"],
+        make_time_entry(client, auth, project_id=elsewhere, start_time=START + timedelta(hours=6), hours=1)["_id"],
     ]
     response = bill(client, auth, client_id=client_id, tax_rate=10)
     assert response.status_code == 201, response.get_json()
@@ -77,38 +55,40 @@ def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client
 def test_users_default_rate_is_the_last_fallback(client, auth):
     settings = {"settings": {"default_hourly_rate": 40, "default_currency": "GBP"}}
     assert client.patch("/api/auth/me", json=settings, headers=auth).status_code == 200
-    client_id = make_client(client, auth)  # no rate, no currency
-    only = entry(client, auth, project(client, auth, client_id), hours=3)
+    client_id = make_client(client, auth)["_id"]  # no rate, no currency
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    only = make_time_entry(client, auth, project_id=web, start_time=START, hours=3)["_id"]
     body = bill(client, auth, client_id=client_id).get_json()
     assert body["currency"] == "GBP" and body["time_entry_ids"] == [only]
     assert [(i["quantity"], i["rate"], i["amount"]) for i in body["items"]] == [(3, 40, 120)]
 
 
 def test_amount_follows_the_billing_rule_per_entry(client, auth):
-    client_id = make_client(client, auth)
-    entry(client, auth, project(client, auth, client_id), hours=1000 / 3600, rate=100)  # 1000 s at 100/h = 27.777... -> 27.78
+    client_id = make_client(client, auth)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    make_time_entry(client, auth, project_id=web, start_time=START, hours=1000 / 3600, hourly_rate=100)  # 1000 s at 100/h = 27.777... -> 27.78
     body = bill(client, auth, client_id=client_id).get_json()
     assert body["items"][0]["amount"] == 27.78 and body["items"][0]["quantity"] == 0.2778
 
 
 def test_grouping_per_project_and_per_rate(client, auth):
-    client_id = make_client(client, auth, default_hourly_rate=50)
-    web = project(client, auth, client_id, name="Website")
+    client_id = make_client(client, auth, default_hourly_rate=50)["_id"]
+    web = make_project(client, auth, client_id=client_id, name="Website")["_id"]
     for n, hours in enumerate((1, 2)):
-        entry(client, auth, web, hours=hours, start=START + timedelta(hours=3 * n))
-    entry(client, auth, web, hours=1, rate=90, start=START + timedelta(hours=6))
+        make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=3 * n), hours=hours)
+    make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=6), hours=1, hourly_rate=90)
     by_project = bill(client, auth, client_id=client_id, grouping="project").get_json()
     assert [(i["description"], i["quantity"], i["amount"]) for i in by_project["items"]] == [("Website at $50.00/h", 3, 150), ("Website at $90.00/h", 1, 90)]
-    put(client, auth, by_project, status="void")  # releases the entries
+    set_invoice_status(client, auth, by_project, "void")  # releases the entries
     by_rate = bill(client, auth, client_id=client_id, grouping="rate").get_json()
     assert [(i["description"], i["amount"]) for i in by_rate["items"]] == [("Time at $50.00/h", 150), ("Time at $90.00/h", 90)]
 
 
 def test_entry_ids_and_date_range_select_entries(client, auth):
-    client_id = make_client(client, auth, default_hourly_rate=10)
-    web = project(client, auth, client_id)
-    may = entry(client, auth, web, start=START)
-    june = entry(client, auth, web, start=START + timedelta(days=31))
+    client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    may = make_time_entry(client, auth, project_id=web, start_time=START, hours=1)["_id"]
+    june = make_time_entry(client, auth, project_id=web, start_time=START + timedelta(days=31), hours=1)["_id"]
     chosen = bill(client, auth, client_id=client_id, entry_ids=[june]).get_json()
     assert chosen["time_entry_ids"] == [june]
     ranged = bill(client, auth, client_id=client_id, **{"from": "2025-05-01", "to": "2025-05-05"}).get_json()
@@ -116,55 +96,58 @@ def test_entry_ids_and_date_range_select_entries(client, auth):
 
 
 def test_project_selection_and_mismatched_client(client, auth):
-    client_id = make_client(client, auth, default_hourly_rate=10)
-    web = project(client, auth, client_id)
-    inside = entry(client, auth, web)
-    entry(client, auth, project(client, auth, client_id, name="Other"), start=START + timedelta(hours=2))
+    client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    inside = make_time_entry(client, auth, project_id=web, start_time=START, hours=1)["_id"]
+    other = make_project(client, auth, client_id=client_id, name="Other")["_id"]
+    make_time_entry(client, auth, project_id=other, start_time=START + timedelta(hours=2), hours=1)
     body = bill(client, auth, project_id=web).get_json()
     assert body["time_entry_ids"] == [inside] and body["project_id"] == web
-    assert_error_shape(bill(client, auth, project_id=web, client_id=make_client(client, auth)), 422)
+    assert_error_shape(bill(client, auth, project_id=web, client_id=make_client(client, auth)["_id"]), 422)
 
 
 def test_bad_requests_are_422_naming_the_field(client, auth, other_auth, db, make_user):
-    client_id = make_client(client, auth)
-    no_rate = entry(client, auth, project(client, auth, client_id))
+    client_id = make_client(client, auth)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    no_rate = make_time_entry(client, auth, project_id=web, start_time=START, hours=1)["_id"]
     error = assert_error_shape(bill(client, auth, client_id=client_id), 422)
     assert no_rate in error["message"] and "entry_ids" in error["errors"]["json"]
     assert "client_id" in assert_error_shape(bill(client, auth), 422)["errors"]["json"]
-    assert "client_id" in assert_error_shape(bill(client, auth, client_id=make_client(client, other_auth)), 422)["errors"]["json"]
+    assert "client_id" in assert_error_shape(bill(client, auth, client_id=make_client(client, other_auth)["_id"]), 422)["errors"]["json"]
     assert "grouping" in assert_error_shape(bill(client, auth, client_id=client_id, grouping="day"), 422)["errors"]["json"]
     assert "entry_ids" in assert_error_shape(bill(client, auth, client_id=client_id, entry_ids=[no_rate], **{"from": "2025-01-01"}), 422)["errors"]["json"]
     stranger = make_user()
-    their_project = project(client, stranger["headers"], make_client(client, stranger["headers"]))
-    theirs = entry(client, stranger["headers"], their_project, rate=10)
+    their_client = make_client(client, stranger["headers"])["_id"]
+    their_project = make_project(client, stranger["headers"], client_id=their_client)["_id"]
+    theirs = make_time_entry(client, stranger["headers"], project_id=their_project, start_time=START, hours=1, hourly_rate=10)["_id"]
     error = assert_error_shape(bill(client, auth, client_id=client_id, entry_ids=[theirs]), 422)
     assert theirs in error["message"]
     assert invoice_ids(db, [theirs, no_rate]) == [None, None]
 
 
 def test_deleting_or_voiding_releases_entries(client, auth, db):
-    client_id = make_client(client, auth, default_hourly_rate=10)
-    web = project(client, auth, client_id)
-    ids = [entry(client, auth, web), entry(client, auth, web, start=START + timedelta(hours=2))]
+    client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    ids = [make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"] for n in (0, 2)]
     draft = bill(client, auth, client_id=client_id).get_json()
     assert client.delete(f"/api/invoices/{draft['_id']}", headers=auth).status_code == 200
     assert invoice_ids(db, ids) == [None, None]
     sent = bill(client, auth, client_id=client_id).get_json()
-    put(client, auth, sent, status="sent")
-    put(client, auth, sent, status="void")
+    set_invoice_status(client, auth, sent, "sent")
+    set_invoice_status(client, auth, sent, "void")
     assert invoice_ids(db, ids) == [None, None]
     assert bill(client, auth, client_id=client_id).status_code == 201
 
 
 def test_released_entries_follow_a_project_moved_to_another_client_meanwhile(client, auth):
-    first = make_client(client, auth, default_hourly_rate=10)
-    second = make_client(client, auth, name="Second Ltd", default_hourly_rate=20)
-    web = project(client, auth, first)
-    billed = entry(client, auth, web)
+    first = make_client(client, auth, default_hourly_rate=10)["_id"]
+    second = make_client(client, auth, name="Second Ltd", default_hourly_rate=20)["_id"]
+    web = make_project(client, auth, client_id=first)["_id"]
+    billed = make_time_entry(client, auth, project_id=web, start_time=START, hours=1)["_id"]
     invoice = bill(client, auth, client_id=first).get_json()
     assert client.patch(f"/api/projects/{web}", json={"client_id": second}, headers=auth).status_code == 200
     assert client.get(f"{ENTRIES}/{billed}", headers=auth).get_json()["client_id"] == first  # invoiced: stays put
-    assert put(client, auth, invoice, status="void").status_code == 200
+    assert set_invoice_status(client, auth, invoice, "void").status_code == 200
     assert client.get(f"{ENTRIES}/{billed}", headers=auth).get_json()["client_id"] == second
     assert_error_shape(bill(client, auth, client_id=first), 422)
     rebilled = bill(client, auth, project_id=web).get_json()
@@ -174,8 +157,9 @@ def test_released_entries_follow_a_project_moved_to_another_client_meanwhile(cli
 def test_entries_are_released_when_the_invoice_cannot_be_written(client, auth, db, monkeypatch):
     from orbix.invoices import service
 
-    client_id = make_client(client, auth, default_hourly_rate=10)
-    ids = [entry(client, auth, project(client, auth, client_id))]
+    client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    ids = [make_time_entry(client, auth, project_id=web, start_time=START, hours=1)["_id"]]
 
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
@@ -189,9 +173,9 @@ def test_entries_are_released_when_the_invoice_cannot_be_written(client, auth, d
 
 
 def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, db):
-    client_id = make_client(client, auth, default_hourly_rate=10)
-    web = project(client, auth, client_id)
-    ids = [entry(client, auth, web, start=START + timedelta(hours=n)) for n in range(20)]
+    client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
+    web = make_project(client, auth, client_id=client_id)["_id"]
+    ids = [make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"] for n in range(20)]
     results = []
     barrier = threading.Barrier(8)
 
@@ -216,12 +200,12 @@ def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, db):
 
 
 def test_tracked_time_is_billed_locked_and_unlocked_by_voiding(client, auth):
-    client_id = make_client(client, auth, default_hourly_rate=60)
-    build = project(client, auth, client_id, name="Build")
-    timer = entry(client, auth, build, running=True, description="Timer")
+    client_id = make_client(client, auth, default_hourly_rate=60)["_id"]
+    build = make_project(client, auth, client_id=client_id, name="Build")["_id"]
+    timer = make_time_entry(client, auth, project_id=build, start_time=START, end_time=None, description="Timer")["_id"]
     stopped = client.post(f"{ENTRIES}/{timer}/stop", json={"end_time": (START + timedelta(minutes=90)).isoformat()}, headers=auth)
     assert stopped.status_code == 200 and stopped.get_json()["duration"] == 5400
-    logged = entry(client, auth, build, hours=0.5, start=START + timedelta(hours=2), description="Logged")
+    logged = make_time_entry(client, auth, project_id=build, start_time=START + timedelta(hours=2), hours=0.5, description="Logged")["_id"]
 
     invoice = bill(client, auth, client_id=client_id)
     assert invoice.status_code == 201, invoice.get_json()
@@ -237,7 +221,7 @@ def test_tracked_time_is_billed_locked_and_unlocked_by_voiding(client, auth):
     assert sorted(e["_id"] for e in invoiced) == sorted([timer, logged])
     assert_error_shape(bill(client, auth, client_id=client_id), 422)  # nothing left to bill
 
-    voided = put(client, auth, invoice, status="void")
+    voided = set_invoice_status(client, auth, invoice, "void")
     assert voided.status_code == 200 and voided.get_json()["status"] == "void"
     for entry_id in (timer, logged):
         shown = client.get(f"{ENTRIES}/{entry_id}", headers=auth).get_json()

@@ -6,8 +6,8 @@ from openapi_spec_validator import validate
 from orbix import config as config_module
 from orbix.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
-
-from .conftest import assert_error_shape, make_app
+from tests.conftest import make_app
+from tests.factories import assert_error_shape
 
 
 def test_health_is_json(client):

@@ -1,24 +1,18 @@
 """Projects through HTTP against the real database."""
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape, make_client, make_project, make_time_entry
 
 BASE = "/api/projects"
 
 
-def make(client, auth, **fields):
-    response = client.post(BASE, json={"name": "Site", **fields}, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def test_create_defaults_currency_from_client_and_ignores_server_fields(client, auth):
-    acme = client.post("/api/clients", json={"name": "Acme", "email": "a@acme.io", "currency": "eur"}, headers=auth).get_json()
-    created = make(client, auth, client_id=acme["_id"], budget=1000.005, hourly_rate=90, start_date="2025-01-01",
+    acme = make_client(client, auth, currency="eur")
+    created = make_project(client, auth, client_id=acme["_id"], budget=1000.005, hourly_rate=90, start_date="2025-01-01",
                    user_id="6b0849783ef581af828dd253", _id="6b0849783ef581af828dd253")
     assert created["status"] == "active" and created["archived"] is False
     assert (created["currency"], created["budget"], created["hourly_rate"]) == ("EUR", 1000.01, 90)
     assert created["start_date"] == "2025-01-01" and created["user_id"] != "6b0849783ef581af828dd253"
-    assert make(client, auth)["currency"] == "USD"
+    assert make_project(client, auth)["currency"] == "USD"
 
 
 def test_validation_names_the_field(client, auth):
@@ -29,7 +23,7 @@ def test_validation_names_the_field(client, auth):
 
 
 def test_update_checks_end_against_stored_start_and_null_clears(client, auth):
-    created = make(client, auth, start_date="2025-02-01", budget=500)
+    created = make_project(client, auth, start_date="2025-02-01", budget=500)
     bad = client.patch(f"{BASE}/{created['_id']}", json={"end_date": "2025-01-01"}, headers=auth)
     assert "end_date" in assert_error_shape(bad, 422)["errors"]["json"]
     updated = client.put(f"{BASE}/{created['_id']}", json={"budget": None, "status": "on_hold"}, headers=auth).get_json()
@@ -37,20 +31,20 @@ def test_update_checks_end_against_stored_start_and_null_clears(client, auth):
 
 
 def test_other_users_projects_are_invisible_and_unreferencable(client, auth, other_auth):
-    created = make(client, auth)
+    created = make_project(client, auth)
     for call in (client.get, client.patch, client.delete):
         assert_error_shape(call(f"{BASE}/{created['_id']}", json={}, headers=other_auth), 404)
     assert client.get(BASE, headers=other_auth).get_json() == []
-    theirs = client.post("/api/clients", json={"name": "T", "email": "t@t.io"}, headers=other_auth).get_json()
+    theirs = make_client(client, other_auth)
     assert "client_id" in assert_error_shape(client.post(BASE, json={"name": "x", "client_id": theirs["_id"]}, headers=auth), 422)["errors"]["json"]
     assert_error_shape(client.patch(f"{BASE}/{created['_id']}", json={"client_id": theirs["_id"]}, headers=auth), 422)
 
 
 def test_list_filters_status_client_q_archived_and_pagination(client, auth):
-    acme = client.post("/api/clients", json={"name": "Acme", "email": "a@acme.io"}, headers=auth).get_json()
-    first = make(client, auth, name="Website", client_id=acme["_id"])
-    second = make(client, auth, name="Logo", status="completed")
-    archived = make(client, auth, name="Old", archived=True)
+    acme = make_client(client, auth)
+    first = make_project(client, auth, name="Website", client_id=acme["_id"])
+    second = make_project(client, auth, name="Logo", status="completed")
+    archived = make_project(client, auth, name="Old", archived=True)
     ids = lambda query: [p["_id"] for p in client.get(f"{BASE}?{query}", headers=auth).get_json()]  # noqa: E731
     assert ids("") == [first["_id"], second["_id"]]
     assert ids(f"client_id={acme['_id']}") == [first["_id"]]
@@ -65,20 +59,19 @@ def test_list_filters_status_client_q_archived_and_pagination(client, auth):
 
 
 def test_consumption_figures_follow_time_entries(client, auth):
-    created = make(client, auth, hourly_rate=100, budget=1000, budget_hours=10)
+    created = make_project(client, auth, hourly_rate=100, budget=1000, budget_hours=10)
     fresh = client.get(f"{BASE}/{created['_id']}", headers=auth).get_json()
     assert (fresh["tracked_seconds"], fresh["billable_amount"], fresh["remaining_budget"]) == (0, 0, 1000)
     for billable in (True, False):
-        client.post("/api/time-tracking", json={"project_id": created["_id"], "start_time": "2025-03-01T09:00:00Z",
-                                                "end_time": "2025-03-01T10:30:00Z", "is_billable": billable}, headers=auth)
+        make_time_entry(client, auth, project_id=created["_id"], is_billable=billable)
     read = client.get(f"{BASE}/{created['_id']}", headers=auth).get_json()
     assert (read["tracked_seconds"], read["billable_seconds"], read["billable_amount"]) == (10800, 5400, 150)
     assert (read["remaining_budget"], read["remaining_hours"]) == (850, 7)
 
 
 def test_delete_refuses_with_time_entries_then_allows_when_unreferenced(client, auth):
-    created = make(client, auth)
-    entry = client.post("/api/time-tracking", json={"project_id": created["_id"], "start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:00:00Z"}, headers=auth).get_json()
+    created = make_project(client, auth)
+    entry = make_time_entry(client, auth, project_id=created["_id"])
     assert "1 time entry" in assert_error_shape(client.delete(f"{BASE}/{created['_id']}", headers=auth), 409)["message"]
     client.delete(f"/api/time-tracking/{entry['_id']}", headers=auth)
     assert client.delete(f"{BASE}/{created['_id']}", headers=auth).get_json() == {"message": "Project deleted"}

@@ -6,8 +6,6 @@ test_invoices_from_time), always before the first report of a test; clients,
 invoices and payments go through the API.
 """
 
-import csv
-import io
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -16,8 +14,9 @@ from bson import ObjectId
 from orbix.common import money
 from orbix.reports import freshness, snapshot
 from orbix.reports.freshness import init_data_versions
-from tests.conftest import assert_error_shape, make_app
-from tests.test_invoices import make_client, pay, put
+from tests.conftest import make_app
+from tests.documents import csv_rows
+from tests.factories import assert_error_shape, make_client, make_invoice, make_payment
 
 UTC = timezone.utc
 
@@ -50,32 +49,15 @@ def add_project(db, user, client_id, name, rate=None, status="active"):
 
 
 def issued(client, auth, client_id, amount, day, due=None, status="sent", **fields):
-    """An invoice of ``amount`` dated ``day``, moved to ``status`` (sent or void; draft stays)."""
-    body = {"client_id": client_id, "items": [{"description": "Work", "quantity": 1, "rate": amount}],
-            "date": day, "due_date": due or day, **fields}
-    invoice = client.post("/api/invoices", json=body, headers=auth).get_json()
-    if status != "draft":
-        response = put(client, auth, invoice, status=status)
-        assert response.status_code == 200, response.get_json()
-        invoice = response.get_json()
-    return invoice
-
-
-def paid(client, auth, invoice, amount, day):
-    response = pay(client, auth, invoice, amount, date=day)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+    """An invoice of ``amount`` dated ``day``, moved to ``status``."""
+    items = [{"description": "Work", "quantity": 1, "rate": amount}]
+    return make_invoice(client, auth, client_id, status=status, items=items, date=day, due_date=due or day, **fields)
 
 
 def report(client, auth, name, **query):
     response = client.get(f"/api/reports/{name}", query_string=query, headers=auth)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
-
-
-def csv_rows(response):
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
 
 
 # --- revenue --------------------------------------------------------------------
@@ -85,14 +67,14 @@ def csv_rows(response):
 def payments(client, auth, other_auth):
     """EUR 200 invoice part-paid 50 on Jan 31 and 70.50 on Feb 1; USD 30 paid on Feb 28;
     another user's EUR payment on Feb 1 that must never show."""
-    eur, usd = make_client(client, auth, currency="EUR"), make_client(client, auth, currency="USD")
+    eur, usd = make_client(client, auth, currency="EUR")["_id"], make_client(client, auth, currency="USD")["_id"]
     invoice = issued(client, auth, eur, 200, "2025-01-10", "2025-02-10")
-    paid(client, auth, invoice, 50, "2025-01-31")
-    paid(client, auth, invoice, 70.5, "2025-02-01")
-    paid(client, auth, issued(client, auth, usd, 30, "2025-02-01"), 30, "2025-02-28")
+    make_payment(client, auth, invoice, 50, date="2025-01-31")
+    make_payment(client, auth, invoice, 70.5, date="2025-02-01")
+    make_payment(client, auth, issued(client, auth, usd, 30, "2025-02-01"), 30, date="2025-02-28")
     issued(client, auth, eur, 500, "2025-02-01", status="void")
-    mallory = issued(client, other_auth, make_client(client, other_auth, currency="EUR"), 999, "2025-02-01")
-    paid(client, other_auth, mallory, 999, "2025-02-01")
+    mallory = issued(client, other_auth, make_client(client, other_auth, currency="EUR")["_id"], 999, "2025-02-01")
+    make_payment(client, other_auth, mallory, 999, date="2025-02-01")
     return eur, usd
 
 
@@ -140,7 +122,7 @@ def day_rows(body):
 
 
 def test_hours_by_local_day_across_the_spring_dst_change(client, auth, user, db):
-    berlin_march(db, user, make_client(client, auth, currency="EUR", default_hourly_rate=80))
+    berlin_march(db, user, make_client(client, auth, currency="EUR", default_hourly_rate=80)["_id"])
     body = report(client, auth, "hours", group="day", tz="Europe/Berlin", **{"from": "2025-03-29", "to": "2025-03-31"})
     assert day_rows(body) == [("2025-03-29", 1, 1, {"EUR": 80}), ("2025-03-30", 1.5, 1, {"EUR": 80}), ("2025-03-31", 2, 2, {"EUR": 160})]
     assert (body["total"]["hours"], body["total"]["billable_share"], body["total"]["value"]) == (4.5, 0.8889, {"EUR": 320})
@@ -149,7 +131,7 @@ def test_hours_by_local_day_across_the_spring_dst_change(client, auth, user, db)
 
 
 def test_hours_by_local_day_across_the_autumn_dst_change(client, auth, user, db):
-    eur = make_client(client, auth, currency="EUR", default_hourly_rate=100)
+    eur = make_client(client, auth, currency="EUR", default_hourly_rate=100)["_id"]
     add_entry(db, user, datetime(2025, 10, 25, 22, 30, tzinfo=UTC), 1, eur)  # 26th 00:30 CEST
     add_entry(db, user, datetime(2025, 10, 26, 22, 30, tzinfo=UTC), 1, eur)  # 26th 23:30 CET (the 25-hour day)
     add_entry(db, user, datetime(2025, 10, 26, 23, 0, tzinfo=UTC), 1, eur)  # 27th 00:00 CET
@@ -158,8 +140,8 @@ def test_hours_by_local_day_across_the_autumn_dst_change(client, auth, user, db)
 
 
 def test_hours_by_client_and_project_keep_currencies_apart(client, auth, user, other_auth, make_user, db):
-    eur = make_client(client, auth, name="Acme", currency="EUR", default_hourly_rate=80)
-    usd = make_client(client, auth, name="Bolt", currency="USD", default_hourly_rate=50)
+    eur = make_client(client, auth, name="Acme", currency="EUR", default_hourly_rate=80)["_id"]
+    usd = make_client(client, auth, name="Bolt", currency="USD", default_hourly_rate=50)["_id"]
     site = add_project(db, user, eur, "Website", rate=100)
     day = datetime(2025, 5, 5, 9, tzinfo=UTC)
     add_entry(db, user, day, 1.5, eur, site)  # project rate: 150 EUR
@@ -169,7 +151,7 @@ def test_hours_by_client_and_project_keep_currencies_apart(client, auth, user, o
     add_entry(db, user, day, 3, usd, billable=False)
     add_entry(db, user, day, 5, usd, running=True)  # a running timer is not tracked time yet
     intruder = make_user()
-    add_entry(db, intruder, day, 9, make_client(client, intruder["headers"], currency="EUR", default_hourly_rate=1000))
+    add_entry(db, intruder, day, 9, make_client(client, intruder["headers"], currency="EUR", default_hourly_rate=1000)["_id"])
     window = {"from": "2025-05-01", "to": "2025-05-31"}
     by_client = report(client, auth, "hours", group="client", **window)
     assert [(g["label"], g["hours"], g["billable_hours"], g["value"]) for g in by_client["groups"]] == [
@@ -181,7 +163,7 @@ def test_hours_by_client_and_project_keep_currencies_apart(client, auth, user, o
 
 
 def test_hours_entry_starting_exactly_at_a_timestamp_to_is_included(client, auth, user, db):
-    eur = make_client(client, auth, currency="EUR", default_hourly_rate=10)
+    eur = make_client(client, auth, currency="EUR", default_hourly_rate=10)["_id"]
     add_entry(db, user, datetime(2025, 6, 1, tzinfo=UTC), 1, eur)
     add_entry(db, user, datetime(2025, 6, 1, 0, 0, 1, tzinfo=UTC), 1, eur)
     body = report(client, auth, "hours", group="client", **{"from": "2025-05-31T00:00:00Z", "to": "2025-06-01T00:00:00Z"})
@@ -189,7 +171,7 @@ def test_hours_entry_starting_exactly_at_a_timestamp_to_is_included(client, auth
 
 
 def test_hours_csv_escapes_formulas_in_names(client, auth, user, db):
-    evil = make_client(client, auth, name="=HYPERLINK(\"http://x\")", currency="EUR", default_hourly_rate=10)
+    evil = make_client(client, auth, name="=HYPERLINK(\"http://x\")", currency="EUR", default_hourly_rate=10)["_id"]
     add_entry(db, user, datetime(2025, 6, 2, tzinfo=UTC), 2, evil)
     rows = csv_rows(client.get("/api/reports/hours?group=client&from=2025-06-01&to=2025-06-30&format=csv", headers=auth))
     assert rows[0] == ["key", "label", "hours", "billable_hours", "currency", "value"]
@@ -206,16 +188,16 @@ def due(days_late):
 
 
 def test_aging_buckets_open_balances_at_their_edges(client, auth, other_auth):
-    eur, usd = make_client(client, auth, currency="EUR"), make_client(client, auth, currency="USD")
+    eur, usd = make_client(client, auth, currency="EUR")["_id"], make_client(client, auth, currency="USD")["_id"]
     numbers = {}
     for late, amount in ((-5, 10), (0, 20), (30, 30), (31, 40), (90, 50), (91, 60)):
         numbers[late] = issued(client, auth, eur, amount, due(late + 30), due(late))["invoice_number"]
     part = issued(client, auth, usd, 100, due(60), due(45))
-    paid(client, auth, part, 25.5, due(40))
-    paid(client, auth, issued(client, auth, eur, 70, due(80), due(50)), 70, due(50))  # settled
+    make_payment(client, auth, part, 25.5, date=due(40))
+    make_payment(client, auth, issued(client, auth, eur, 70, due(80), due(50)), 70, date=due(50))  # settled
     issued(client, auth, eur, 80, due(80), due(50), status="void")
     issued(client, auth, eur, 90, due(80), due(50), status="draft")
-    issued(client, other_auth, make_client(client, other_auth), 1000, due(100), due(100))
+    issued(client, other_auth, make_client(client, other_auth)["_id"], 1000, due(100), due(100))
     body = report(client, auth, "aging", as_of=AS_OF.isoformat())
     summary = {b["bucket"]: (b["count"], b["balance_due"], [i["invoice_number"] for i in b["invoices"]]) for b in body["buckets"]}
     assert summary == {
@@ -231,7 +213,7 @@ def test_aging_buckets_open_balances_at_their_edges(client, auth, other_auth):
 
 
 def test_aging_csv_lists_invoices(client, auth):
-    invoice = issued(client, auth, make_client(client, auth, name="@risk", currency="EUR"), 10, due(40), due(10))
+    invoice = issued(client, auth, make_client(client, auth, name="@risk", currency="EUR")["_id"], 10, due(40), due(10))
     rows = csv_rows(client.get(f"/api/reports/aging?as_of={AS_OF}&format=csv", headers=auth))
     assert rows[1] == ["1-30", invoice["invoice_number"], "'@risk", "overdue", due(10), "10", "EUR", "10"]
 
@@ -240,20 +222,20 @@ def test_aging_csv_lists_invoices(client, auth):
 
 
 def test_clients_report_per_client_and_currency(client, auth, user, other_auth, db):
-    acme = make_client(client, auth, name="Acme", currency="EUR", default_hourly_rate=50)
-    bolt = make_client(client, auth, name="Bolt", currency="USD")
+    acme = make_client(client, auth, name="Acme", currency="EUR", default_hourly_rate=50)["_id"]
+    bolt = make_client(client, auth, name="Bolt", currency="USD")["_id"]
     first = issued(client, auth, acme, 300, "2025-03-01", "2025-03-31")
-    paid(client, auth, first, 100, "2025-03-15")
-    paid(client, auth, first, 50, "2025-04-01")  # after the window
+    make_payment(client, auth, first, 100, date="2025-03-15")
+    make_payment(client, auth, first, 50, date="2025-04-01")  # after the window
     issued(client, auth, acme, 999, "2025-03-05", status="void")
     issued(client, auth, acme, 555, "2025-03-05", status="draft")
     issued(client, auth, acme, 20, "2025-02-28")  # before the window
-    paid(client, auth, issued(client, auth, acme, 40, "2025-03-10", currency="USD"), 40, "2025-03-20")
+    make_payment(client, auth, issued(client, auth, acme, 40, "2025-03-10", currency="USD"), 40, date="2025-03-20")
     issued(client, auth, bolt, 10, "2025-03-31")
     add_entry(db, user, datetime(2025, 3, 3, 9, tzinfo=UTC), 4, acme)
     add_entry(db, user, datetime(2025, 3, 4, 9, tzinfo=UTC), 1, acme, billable=False)
     add_entry(db, user, datetime(2025, 4, 1, 9, tzinfo=UTC), 8, acme)  # after the window
-    issued(client, other_auth, make_client(client, other_auth, name="Acme"), 5000, "2025-03-05")
+    issued(client, other_auth, make_client(client, other_auth, name="Acme")["_id"], 5000, "2025-03-05")
     body = report(client, auth, "clients", **{"from": "2025-03-01", "to": "2025-03-31"})
     assert body["clients"] == [
         {"client_id": acme, "client": "Acme", "invoiced": {"EUR": 300, "USD": 40}, "paid": {"EUR": 100, "USD": 40},
@@ -295,13 +277,13 @@ def test_reports_require_a_token(client, path):
 
 
 def test_a_write_through_the_api_shows_in_the_next_report(client, auth, other_auth, user, db):
-    invoice = issued(client, auth, make_client(client, auth, currency="EUR"), 100, "2025-01-01")
+    invoice = issued(client, auth, make_client(client, auth, currency="EUR")["_id"], 100, "2025-01-01")
     window = {"from": "2025-01-01", "to": "2025-01-31"}
     assert report(client, auth, "revenue", **window)["total"] == {}
     token = db.data_versions.find_one({"_id": ObjectId(user["id"])})["token"]
-    issued(client, other_auth, make_client(client, other_auth), 5, "2025-01-01")  # another user's write
+    issued(client, other_auth, make_client(client, other_auth)["_id"], 5, "2025-01-01")  # another user's write
     assert db.data_versions.find_one({"_id": ObjectId(user["id"])})["token"] == token
-    paid(client, auth, invoice, 12.5, "2025-01-02")
+    make_payment(client, auth, invoice, 12.5, date="2025-01-02")
     assert db.data_versions.find_one({"_id": ObjectId(user["id"])})["token"] != token
     assert report(client, auth, "revenue", **window)["total"] == {"EUR": 12.5}
 
@@ -332,7 +314,7 @@ def test_a_write_during_a_cache_build_makes_the_next_request_rebuild(client, aut
 
 
 def test_cli_mark_overdue_bumps_every_users_version(app, client, auth, other_auth, db):
-    issued(client, auth, make_client(client, auth), 10, "2025-01-01", "2025-01-02")
+    issued(client, auth, make_client(client, auth)["_id"], 10, "2025-01-01", "2025-01-02")
     report(client, auth, "aging")
     report(client, other_auth, "aging")
     before = {doc["_id"]: doc["token"] for doc in db.data_versions.find()}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.resume_samples import CLIENT_RESUME, full_resume
 
 

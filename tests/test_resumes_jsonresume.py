@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from tests.conftest import assert_error_shape
+from tests.factories import assert_error_shape
 from tests.resume_samples import full_resume
 
 # A full JSON Resume v1.0.0 document (the shape of the schema's own sample), with every field

@@ -12,8 +12,8 @@ import pytest
 from flask_jwt_extended import create_access_token
 
 from orbix.dev_redis import free_port
-
-from .conftest import PASSWORD, make_app, register_user
+from tests.conftest import make_app
+from tests.factories import PASSWORD, register_user
 
 
 @pytest.fixture

@@ -1,35 +1,20 @@
 """Time tracking through HTTP against the real database."""
 
-import csv
-import io
 import threading
 
-from tests.conftest import assert_error_shape
+from tests.documents import csv_rows
+from tests.factories import assert_error_shape, make_client, make_project, make_time_entry
 
 BASE = "/api/time-tracking"
 
 
-def project(client, auth, **fields):
-    body = {"name": "Site", **fields}
-    response = client.post("/api/projects", json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def entry(client, auth, **fields):
-    body = {"description": "Work", "start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:30:00Z", **fields}
-    response = client.post(BASE, json=body, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def test_finished_entry_has_server_computed_duration_and_ignores_input_duration(client, auth):
-    created = entry(client, auth, duration=5, user_id="6b0849783ef581af828dd253")
+    created = make_time_entry(client, auth, duration=5, user_id="6b0849783ef581af828dd253")
     assert created["duration"] == 5400 and created["is_billable"] is True and created["end_time"].endswith("+00:00")
 
 
 def test_second_running_timer_is_409_naming_the_running_entry(client, auth):
-    first = entry(client, auth, end_time=None)
+    first = make_time_entry(client, auth, end_time=None)
     second = client.post(BASE, json={"description": "x", "start_time": "2025-03-01T11:00:00Z"}, headers=auth)
     body = assert_error_shape(second, 409)
     assert first["_id"] in body["message"]
@@ -56,7 +41,7 @@ def test_concurrent_starts_exactly_one_wins(app, auth):
 
 
 def test_stop_rules(client, auth):
-    running = entry(client, auth, end_time=None)
+    running = make_time_entry(client, auth, end_time=None)
     assert client.get(f"{BASE}/current", headers=auth).get_json()["_id"] == running["_id"]
     early = client.post(f"{BASE}/{running['_id']}/stop", json={"end_time": "2025-03-01T08:00:00Z"}, headers=auth)
     assert "end_time" in assert_error_shape(early, 422)["errors"]["json"]
@@ -65,11 +50,11 @@ def test_stop_rules(client, auth):
     assert_error_shape(client.post(f"{BASE}/{running['_id']}/stop", json={}, headers=auth), 409)
     current = client.get(f"{BASE}/current", headers=auth)
     assert current.status_code == 200 and current.get_json() is None
-    assert entry(client, auth, end_time=None)["end_time"] is None  # the slot is free again
+    assert make_time_entry(client, auth, end_time=None)["end_time"] is None  # the slot is free again
 
 
 def test_update_recomputes_duration_and_null_clears_rate(client, auth):
-    created = entry(client, auth, hourly_rate=50)
+    created = make_time_entry(client, auth, hourly_rate=50)
     updated = client.put(f"{BASE}/{created['_id']}", json={"start_time": "2025-03-01T10:00:00Z", "hourly_rate": None}, headers=auth).get_json()
     assert updated["duration"] == 1800 and updated["hourly_rate"] is None
     bad = client.patch(f"{BASE}/{created['_id']}", json={"end_time": "2025-03-01T09:00:00Z"}, headers=auth)
@@ -77,12 +62,12 @@ def test_update_recomputes_duration_and_null_clears_rate(client, auth):
 
 
 def test_project_id_must_be_own_and_client_is_denormalised(client, auth, other_auth):
-    theirs = project(client, other_auth)
+    theirs = make_project(client, other_auth)
     refused = client.post(BASE, json={"start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:00:00Z", "project_id": theirs["_id"]}, headers=auth)
     assert "project_id" in assert_error_shape(refused, 422)["errors"]["json"]
-    acme = client.post("/api/clients", json={"name": "Acme", "email": "a@acme.io"}, headers=auth).get_json()
-    mine = project(client, auth, client_id=acme["_id"])
-    created = entry(client, auth, project_id=mine["_id"])
+    acme = make_client(client, auth)
+    mine = make_project(client, auth, client_id=acme["_id"])
+    created = make_time_entry(client, auth, project_id=mine["_id"])
     assert created["client_id"] == acme["_id"]
     assert [e["_id"] for e in client.get(f"{BASE}?client_id={acme['_id']}", headers=auth).get_json()] == [created["_id"]]
     moved = client.patch(f"{BASE}/{created['_id']}", json={"project_id": None}, headers=auth).get_json()
@@ -90,7 +75,7 @@ def test_project_id_must_be_own_and_client_is_denormalised(client, auth, other_a
 
 
 def test_other_users_entries_are_404(client, auth, other_auth):
-    created = entry(client, auth)
+    created = make_time_entry(client, auth)
     for call in (client.get, client.put, client.delete):
         assert_error_shape(call(f"{BASE}/{created['_id']}", json={}, headers=other_auth), 404)
     assert client.get(BASE, headers=other_auth).get_json() == []
@@ -98,7 +83,7 @@ def test_other_users_entries_are_404(client, auth, other_auth):
 
 
 def test_invoiced_entry_is_locked_until_released(client, auth, db):
-    created = entry(client, auth)
+    created = make_time_entry(client, auth)
     from bson import ObjectId
 
     invoice_id = ObjectId()
@@ -111,8 +96,8 @@ def test_invoiced_entry_is_locked_until_released(client, auth, db):
 
 
 def test_range_edges_include_an_entry_starting_at_to_midnight(client, auth):
-    edge = entry(client, auth, start_time="2025-03-02T00:00:00Z", end_time="2025-03-02T01:00:00Z")
-    entry(client, auth, start_time="2025-03-03T00:00:00Z", end_time="2025-03-03T01:00:00Z")
+    edge = make_time_entry(client, auth, start_time="2025-03-02T00:00:00Z", end_time="2025-03-02T01:00:00Z")
+    make_time_entry(client, auth, start_time="2025-03-03T00:00:00Z", end_time="2025-03-03T01:00:00Z")
     by_date = client.get(f"{BASE}?from=2025-03-02&to=2025-03-02", headers=auth).get_json()
     assert [e["_id"] for e in by_date] == [edge["_id"]]
     by_instant = client.get(f"{BASE}?to=2025-03-02T00:00:00Z", headers=auth).get_json()
@@ -127,12 +112,12 @@ def test_bad_filters_are_422_naming_the_field(client, auth):
 
 
 def test_effective_rate_falls_back_entry_project_client_user(client, auth):
-    acme = client.post("/api/clients", json={"name": "Acme", "email": "a@acme.io", "default_hourly_rate": 80, "currency": "EUR"}, headers=auth).get_json()
-    rated = project(client, auth, client_id=acme["_id"], hourly_rate=100)
-    unrated = project(client, auth, name="Other", client_id=acme["_id"])
-    own = entry(client, auth, project_id=rated["_id"], hourly_rate=120)
-    from_project = entry(client, auth, project_id=rated["_id"])
-    from_client = entry(client, auth, project_id=unrated["_id"])
+    acme = make_client(client, auth, default_hourly_rate=80, currency="EUR")
+    rated = make_project(client, auth, client_id=acme["_id"], hourly_rate=100)
+    unrated = make_project(client, auth, name="Other", client_id=acme["_id"])
+    own = make_time_entry(client, auth, project_id=rated["_id"], hourly_rate=120)
+    from_project = make_time_entry(client, auth, project_id=rated["_id"])
+    from_client = make_time_entry(client, auth, project_id=unrated["_id"])
     listed = {e["_id"]: e for e in client.get(BASE, headers=auth).get_json()}
     assert (listed[own["_id"]]["rate_source"], listed[own["_id"]]["amount"]) == ("entry", 180)
     assert (listed[from_project["_id"]]["rate_source"], listed[from_project["_id"]]["amount"]) == ("project", 150)
@@ -145,9 +130,9 @@ def test_summary_of_entries_spanning_decades_is_fast_and_exact(client, auth):
     import time
 
     for index in range(40):
-        entry(client, auth, hourly_rate=10, is_billable=index % 2 == 0,
+        make_time_entry(client, auth, hourly_rate=10, is_billable=index % 2 == 0,
               start_time="2000-01-01T12:00:00Z", end_time="2026-01-01T12:00:00Z")
-    entry(client, auth, start_time="2010-06-01T23:30:00Z", end_time="2010-06-02T00:30:00Z")
+    make_time_entry(client, auth, start_time="2010-06-01T23:30:00Z", end_time="2010-06-02T00:30:00Z")
     started = time.monotonic()
     summary = client.get(f"{BASE}/summary?tz=Europe/Berlin", headers=auth).get_json()
     assert time.monotonic() - started < 10
@@ -169,9 +154,9 @@ def test_entry_times_outside_1970_to_2100_are_422(client, auth):
 
 
 def test_summary_totals_equal_the_listed_entries_and_split_days(client, auth):
-    entry(client, auth, hourly_rate=60.5, start_time="2025-03-01T23:00:00Z", end_time="2025-03-02T01:00:00Z")
-    entry(client, auth, hourly_rate=33.33, description="x", start_time="2025-03-02T09:00:00Z", end_time="2025-03-02T09:20:00Z")
-    entry(client, auth, is_billable=False, start_time="2025-03-02T10:00:00Z", end_time="2025-03-02T11:00:00Z")
+    make_time_entry(client, auth, hourly_rate=60.5, start_time="2025-03-01T23:00:00Z", end_time="2025-03-02T01:00:00Z")
+    make_time_entry(client, auth, hourly_rate=33.33, description="x", start_time="2025-03-02T09:00:00Z", end_time="2025-03-02T09:20:00Z")
+    make_time_entry(client, auth, is_billable=False, start_time="2025-03-02T10:00:00Z", end_time="2025-03-02T11:00:00Z")
     listed = client.get(BASE, headers=auth).get_json()
     summary = client.get(f"{BASE}/summary", headers=auth).get_json()
     assert summary["total_seconds"] == sum(e["duration"] for e in listed) == 3 * 3600 + 1200
@@ -183,11 +168,10 @@ def test_summary_totals_equal_the_listed_entries_and_split_days(client, auth):
 
 
 def test_csv_export_escapes_and_neutralises_formulas(client, auth):
-    entry(client, auth, description='=SUM(A1) "quoted", with comma\nand newline', hourly_rate=10)
+    make_time_entry(client, auth, description='=SUM(A1) "quoted", with comma\nand newline', hourly_rate=10)
     response = client.get(f"{BASE}/export.csv", headers=auth)
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = csv_rows(response)
     assert 'attachment; filename="time-entries-' in response.headers["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced"]
     assert rows[1][6] == '\'=SUM(A1) "quoted", with comma\nand newline'
     assert rows[1][3] == "1.50" and rows[1][9] == "15.00" and rows[1][10] == "false"
