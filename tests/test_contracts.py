@@ -1,52 +1,9 @@
 """Contracts: CRUD as the existing client uses it, lifecycle, ownership, validation, PDF."""
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
-from tests.factories import assert_error_shape
-
-CONTENT = "SERVICES AGREEMENT\n\n1. Scope\n\nBuild the thing."
-
-
-def make_client(client, headers, name="Acme Ltd", **extra):
-    response = client.post("/api/clients", json={"name": name, "email": "ops@acme.io", **extra}, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["_id"]
-
-
-def make_contract(client, headers, client_id=None, **fields):
-    body = {
-        "client_id": client_id or make_client(client, headers),
-        "title": "Website build",
-        "content": CONTENT,
-        "start_date": "2026-03-01T00:00:00.000Z",
-        "end_date": None,
-        "value": 4800.5,
-        "currency": "EUR",
-        **fields,
-    }
-    response = client.post("/api/contracts", json=body, headers=headers)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def set_status(client, headers, contract_id, status):
-    return client.put(f"/api/contracts/{contract_id}", json={"status": status}, headers=headers)
-
-
-def send(client, headers, contract_id, **body):
-    response = client.post(f"/api/contracts/{contract_id}/send", json=body, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def pdf_text(response):
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/pdf"
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-
+from tests.documents import pdf_text
+from tests.factories import CONTRACT_CONTENT, assert_error_shape, make_client, make_contract, set_contract_status
 
 # ---- CRUD as the existing web client uses it ---------------------------------------------
 
@@ -55,13 +12,13 @@ def test_create_with_raw_content_as_existing_client_sends_it(client, auth):
     assert created["status"] == "draft"
     assert created["value"] == 4800.5 and created["currency"] == "EUR"
     assert created["start_date"] == "2026-03-01" and created["end_date"] is None
-    assert created["content"] == CONTENT and created["template"] is None
+    assert created["content"] == CONTRACT_CONTENT and created["template"] is None
     assert created["user_id"] != "6b0849783ef581af828dd253"
     assert created["created_at"].endswith("+00:00")
 
 
 def test_list_returns_bare_array_oldest_first_with_client_fields(client, auth):
-    client_id = make_client(client, auth)
+    client_id = make_client(client, auth)["_id"]
     first = make_contract(client, auth, client_id, title="First")
     second = make_contract(client, auth, client_id, title="Second", value=None)
     listed = client.get("/api/contracts", headers=auth)
@@ -74,11 +31,11 @@ def test_list_returns_bare_array_oldest_first_with_client_fields(client, auth):
 
 
 def test_list_filters_by_status_client_and_title(client, auth):
-    acme, other = make_client(client, auth), make_client(client, auth, name="Other")
+    acme, other = make_client(client, auth)["_id"], make_client(client, auth, name="Other")["_id"]
     kept = make_contract(client, auth, acme, title="Design retainer")
     make_contract(client, auth, other, title="Design sprint")
     cancelled = make_contract(client, auth, acme, title="Audit")
-    set_status(client, auth, cancelled["_id"], "cancelled")
+    set_contract_status(client, auth, cancelled["_id"], "cancelled")
     ids = lambda query: [c["_id"] for c in client.get(f"/api/contracts?{query}", headers=auth).get_json()]  # noqa: E731
     assert ids(f"client_id={acme}&status=draft") == [kept["_id"]]
     assert ids("q=RETAINER") == [kept["_id"]]
@@ -140,13 +97,13 @@ def test_client_with_contracts_cannot_be_deleted(client, auth):
     ("content", 42),
 ])
 def test_bad_field_is_422_naming_it(client, auth, field, value):
-    body = {"client_id": make_client(client, auth), "title": "T", "content": "C", "start_date": "2026-03-01", field: value}
+    body = {"client_id": make_client(client, auth)["_id"], "title": "T", "content": "C", "start_date": "2026-03-01", field: value}
     error = assert_error_shape(client.post("/api/contracts", json=body, headers=auth), 422)
     assert field in error["errors"]["json"], error
 
 
 def test_missing_content_and_template_is_422(client, auth):
-    error = assert_error_shape(client.post("/api/contracts", json={"client_id": make_client(client, auth), "title": "T"}, headers=auth), 422)
+    error = assert_error_shape(client.post("/api/contracts", json={"client_id": make_client(client, auth)["_id"], "title": "T"}, headers=auth), 422)
     assert "content" in error["errors"]["json"]
 
 
@@ -164,7 +121,7 @@ def test_malformed_body_is_4xx_json(client, auth, raw):
 
 def test_unknown_status_in_update_is_422(client, auth):
     created = make_contract(client, auth)
-    error = assert_error_shape(set_status(client, auth, created["_id"], "archived"), 422)
+    error = assert_error_shape(set_contract_status(client, auth, created["_id"], "archived"), 422)
     assert "status" in error["errors"]["json"]
 
 
@@ -187,7 +144,7 @@ def test_malformed_contract_id_is_404(client, auth):
 
 
 def test_other_users_client_in_body_is_422(client, auth, other_auth):
-    foreign = make_client(client, other_auth)
+    foreign = make_client(client, other_auth)["_id"]
     error = assert_error_shape(client.post("/api/contracts", json={"client_id": foreign, "title": "T", "content": "C"}, headers=auth), 422)
     assert "client_id" in error["errors"]["json"]
     mine = make_contract(client, auth)
@@ -210,7 +167,7 @@ def test_requires_token(client):
 def test_allowed_moves_from_draft(client, auth, path):
     created = make_contract(client, auth)
     for status in path:
-        response = set_status(client, auth, created["_id"], status)
+        response = set_contract_status(client, auth, created["_id"], status)
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["status"] == status
 
@@ -227,40 +184,40 @@ def test_allowed_moves_from_draft(client, auth, path):
 def test_illegal_moves_are_409(client, auth, path, illegal):
     created = make_contract(client, auth)
     for status in path:
-        assert set_status(client, auth, created["_id"], status).status_code == 200
-    body = assert_error_shape(set_status(client, auth, created["_id"], illegal), 409)
+        assert set_contract_status(client, auth, created["_id"], status).status_code == 200
+    body = assert_error_shape(set_contract_status(client, auth, created["_id"], illegal), 409)
     assert illegal in body["message"]
 
 
 @pytest.mark.parametrize("status", ["sent", "signed"])
 def test_sent_and_signed_need_their_own_step(client, auth, status):
     created = make_contract(client, auth)
-    body = assert_error_shape(set_status(client, auth, created["_id"], status), 409)
+    body = assert_error_shape(set_contract_status(client, auth, created["_id"], status), 409)
     assert "only through" in body["message"]
 
 
 def test_same_status_is_a_no_op(client, auth):
     created = make_contract(client, auth)
-    response = set_status(client, auth, created["_id"], "draft")
+    response = set_contract_status(client, auth, created["_id"], "draft")
     assert response.status_code == 200 and response.get_json()["updated_at"] == created["updated_at"]
 
 
 def test_content_changes_only_while_draft(client, auth):
     created = make_contract(client, auth)
-    set_status(client, auth, created["_id"], "active")
+    set_contract_status(client, auth, created["_id"], "active")
     body = assert_error_shape(client.put(f"/api/contracts/{created['_id']}", json={"content": "New text"}, headers=auth), 409)
     assert "draft" in body["message"]
-    assert client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["content"] == CONTENT
+    assert client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["content"] == CONTRACT_CONTENT
 
 
 @pytest.mark.parametrize("path", [["active"], ["active", "completed"]])
 def test_only_draft_or_cancelled_can_be_deleted(client, auth, path):
     created = make_contract(client, auth)
     for status in path:
-        set_status(client, auth, created["_id"], status)
+        set_contract_status(client, auth, created["_id"], status)
     assert_error_shape(client.delete(f"/api/contracts/{created['_id']}", headers=auth), 409)
     cancelled = make_contract(client, auth)
-    set_status(client, auth, cancelled["_id"], "cancelled")
+    set_contract_status(client, auth, cancelled["_id"], "cancelled")
     assert client.delete(f"/api/contracts/{cancelled['_id']}", headers=auth).status_code == 200
 
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.factories import assert_error_shape
-from tests.test_contracts import make_client
+from tests.factories import CONTRACT_TEMPLATE, assert_error_shape, make_client, make_contract, make_contract_template
 
 BUILTIN_KEYS = ["freelance_services", "employment", "partnership", "service_agreement", "nda"]
 SAMPLES = {"text": "Sample text", "longtext": "Line one\nLine two", "date": "2026-04-15", "money": 2500.75,
@@ -71,7 +70,7 @@ def test_missing_variables_are_all_named(client, auth):
 
 def test_defaults_come_from_profile_and_client(client, auth):
     client.patch("/api/auth/me", json={"business_name": "Lovelace Studio", "default_currency": "GBP"}, headers=auth)
-    client_id = make_client(client, auth, name="Grace Hopper", company="Navy Labs", address="1 Harbour Rd")
+    client_id = make_client(client, auth, name="Grace Hopper", company="Navy Labs", address="1 Harbour Rd")["_id"]
     body = render(client, auth, template="freelance_services", client_id=client_id, value=1000, start_date="2026-05-01",
                   variables={"scope": "Compilers"}).get_json()
     content = body["content"]
@@ -122,7 +121,7 @@ def test_variable_values_are_inserted_literally(client, auth, payload):
 
 
 def test_create_from_template_renders_server_side(client, auth):
-    client_id = make_client(client, auth)
+    client_id = make_client(client, auth)["_id"]
     response = client.post("/api/contracts", json={
         "client_id": client_id, "template": "nda", "currency": "EUR",
         "variables": {"purpose": "{{ 7*7 }} evaluate a partnership", "effective_date": "2026-06-01"},
@@ -135,20 +134,20 @@ def test_create_from_template_renders_server_side(client, auth):
 
 
 def test_create_from_template_with_missing_variable_is_422_and_saves_nothing(client, auth):
-    client_id = make_client(client, auth)
+    client_id = make_client(client, auth)["_id"]
     error = assert_error_shape(client.post("/api/contracts", json={"client_id": client_id, "template": "nda", "variables": {}}, headers=auth), 422)
     assert "purpose" in error["errors"]["json"]["variables"]
     assert client.get("/api/contracts", headers=auth).get_json() == []
 
 
 def test_content_and_template_together_is_422(client, auth):
-    body = {"client_id": make_client(client, auth), "title": "T", "content": "C", "template": "nda", "variables": {}}
+    body = {"client_id": make_client(client, auth)["_id"], "title": "T", "content": "C", "template": "nda", "variables": {}}
     error = assert_error_shape(client.post("/api/contracts", json=body, headers=auth), 422)
     assert "content" in error["errors"]["json"]
 
 
 def test_draft_rerenders_when_variables_change(client, auth):
-    client_id = make_client(client, auth)
+    client_id = make_client(client, auth)["_id"]
     created = client.post("/api/contracts", json={"client_id": client_id, "template": "nda", "variables": {"purpose": "first talks"}}, headers=auth).get_json()
     response = client.patch(f"/api/contracts/{created['_id']}", json={"variables": {"purpose": "second talks"}}, headers=auth)
     assert response.status_code == 200, response.get_json()
@@ -156,8 +155,6 @@ def test_draft_rerenders_when_variables_change(client, auth):
 
 
 def test_raw_content_contract_cannot_take_variables(client, auth):
-    from tests.test_contracts import make_contract
-
     created = make_contract(client, auth)
     error = assert_error_shape(client.patch(f"/api/contracts/{created['_id']}", json={"variables": {"a": "b"}}, headers=auth), 422)
     assert "template" in error["errors"]["json"]
@@ -165,23 +162,16 @@ def test_raw_content_contract_cannot_take_variables(client, auth):
 
 # ---- user templates -----------------------------------------------------------------------
 
-def create_template(client, auth, **fields):
-    body = {"title": "Retainer", "description": "Monthly retainer",
-            "body": "RETAINER\n\n1. {{ party_a_name }} helps {{ party_b_name }} with {{ topic }} for {{ monthly_fee }}.",
-            "variables": [{"name": "party_a_name", "label": "You"}, {"name": "party_b_name", "label": "Client"},
-                          {"name": "topic", "label": "Topic", "required": False, "default": "general matters"},
-                          {"name": "monthly_fee", "label": "Monthly fee", "type": "money"}],
-            **fields}
-    return client.post("/api/contracts/templates", json=body, headers=auth)
+def post_template(client, auth, **fields):
+    """The response to creating the retainer of CONTRACT_TEMPLATE with ``fields`` changed."""
+    return client.post("/api/contracts/templates", json={**CONTRACT_TEMPLATE, **fields}, headers=auth)
 
 
 def test_user_template_crud_and_render(client, auth):
-    created = create_template(client, auth)
-    assert created.status_code == 201, created.get_json()
-    template = created.get_json()
+    template = make_contract_template(client, auth)
     assert template["builtin"] is False and template["key"] == template["_id"]
     assert [t["key"] for t in client.get("/api/contracts/templates", headers=auth).get_json()][-1] == template["key"]
-    client_id = make_client(client, auth)
+    client_id = make_client(client, auth)["_id"]
     content = render(client, auth, template=template["key"], client_id=client_id, currency="USD",
                      variables={"monthly_fee": 900}).get_json()["content"]
     assert content == "RETAINER\n\n1. Ada Lovelace helps Acme Ltd with general matters for $900.00."
@@ -202,7 +192,7 @@ def test_user_template_without_declared_variables_declares_placeholders(client, 
 
 
 def test_user_template_with_undeclared_placeholder_is_422(client, auth):
-    error = assert_error_shape(create_template(client, auth, body="{{ party_a_name }} and {{ surprise }}"), 422)
+    error = assert_error_shape(post_template(client, auth, body="{{ party_a_name }} and {{ surprise }}"), 422)
     assert "surprise" in error["message"] and "body" in error["errors"]["json"]
 
 
@@ -213,7 +203,7 @@ def test_user_template_with_undeclared_placeholder_is_422(client, auth):
     "nope",
 ])
 def test_user_template_bad_variables_are_422(client, auth, variables):
-    error = assert_error_shape(create_template(client, auth, body="{{ x }}", variables=variables), 422)
+    error = assert_error_shape(post_template(client, auth, body="{{ x }}", variables=variables), 422)
     assert "variables" in error["errors"]["json"]
 
 
@@ -224,7 +214,7 @@ def test_builtin_templates_are_read_only(client, auth):
 
 
 def test_other_users_template_is_invisible(client, auth, other_auth):
-    template = create_template(client, auth).get_json()
+    template = make_contract_template(client, auth)
     assert_error_shape(client.get(f"/api/contracts/templates/{template['_id']}", headers=other_auth), 404)
     assert_error_shape(client.patch(f"/api/contracts/templates/{template['_id']}", json={"title": "x"}, headers=other_auth), 404)
     assert_error_shape(client.delete(f"/api/contracts/templates/{template['_id']}", headers=other_auth), 404)
