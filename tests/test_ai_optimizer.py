@@ -3,30 +3,8 @@
 import pytest
 
 from orbix.ai import optimizer
-from tests.factories import assert_error_shape
-from tests.resume_samples import full_resume
-
-JOB = """Senior Backend Engineer
-We are looking for a backend engineer with 5+ years of experience in Python and Django.
-You will design REST APIs, work with PostgreSQL and Redis, and deploy with Docker and Kubernetes on AWS.
-Experience with Node.js is a plus. You will build REST APIs for our customers.
-Strong communication skills required."""
-
-MATCHING = """Jane Doe
-jane@example.com | +1 555 123 4567 | linkedin.com/in/jane
-Summary
-Backend engineer building Python services for customers.
-Experience
-Senior Engineer | Acme | 2019 - Present
-- Built REST API services in Python/Django serving 2M users
-- Reduced PostgreSQL query latency by 40% using Redis caching
-- Led the migration to Docker and Kubernetes on AWS, cutting costs by $50k
-- Developed NodeJS microservices and designed their deployment
-Education
-BSc Computer Science
-Skills
-Python, Django, PostgreSQL, Redis, Docker, Kubernetes, AWS, communication
-"""
+from tests.factories import assert_error_shape, make_resume
+from tests.resume_samples import JOB, MATCHING
 
 UNRELATED = """John Smith
 Experience
@@ -107,7 +85,7 @@ def test_same_input_gives_the_same_output(client, auth):
 
 
 def test_stored_resume_can_be_optimized_by_id_and_by_legacy_body(client, auth, other_auth):
-    resume = client.post("/api/resumes", json=full_resume(), headers=auth).get_json()
+    resume = make_resume(client, auth)
     job = "Kubernetes and Python engineer who knows Terraform and Terraform modules"
     by_id = client.post(f"/api/resumes/{resume['_id']}/optimize", json={"job_description": job}, headers=auth)
     assert by_id.status_code == 200

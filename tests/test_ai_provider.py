@@ -7,7 +7,7 @@ from orbix.ai.routes import generate, optimize_resume
 from orbix.resumes import routes as resume_routes
 from tests.ai_stub_server import StubServer
 from tests.factories import assert_error_shape
-from tests.test_ai_optimizer import JOB, MATCHING
+from tests.resume_samples import JOB, MATCHING
 
 
 @pytest.fixture

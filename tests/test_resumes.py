@@ -2,18 +2,12 @@
 
 import pytest
 
-from tests.factories import assert_error_shape
+from tests.factories import assert_error_shape, make_resume
 from tests.resume_samples import CLIENT_RESUME, full_resume
 
 
-def create(client, auth, body=None):
-    response = client.post("/api/resumes", json=body or full_resume(), headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def test_create_returns_the_whole_resume_with_server_fields(client, auth):
-    body = create(client, auth, full_resume(user_id="6b0849783ef581af828dd253", _id="6b0849783ef581af828dd253"))
+    body = make_resume(client, auth, full_resume(user_id="6b0849783ef581af828dd253", _id="6b0849783ef581af828dd253"))
     assert len(body["_id"]) == 24 and body["user_id"] != "6b0849783ef581af828dd253"
     assert body["experience"][0]["achievements"] == ["Cut p99 latency by 45%", "Led migration of 40 services to Kubernetes"]
     assert body["certifications"][0]["credential_id"] == "LF-123"
@@ -22,7 +16,7 @@ def test_create_returns_the_whole_resume_with_server_fields(client, auth):
 
 
 def test_existing_client_body_with_nulls_empty_strings_and_free_text_dates_is_accepted(client, auth):
-    body = create(client, auth, CLIENT_RESUME)
+    body = make_resume(client, auth, CLIENT_RESUME)
     assert body["experience"][0]["start_date"] == "Jan 2020" and body["experience"][0]["end_date"] == "Present"
     assert body["personal_info"]["phone"] is None and body["personal_info"]["email"] == ""
     assert body["skills"] == ["Mathematics"]
@@ -30,7 +24,7 @@ def test_existing_client_body_with_nulls_empty_strings_and_free_text_dates_is_ac
 
 
 def test_template_defaults_to_modern_and_title_has_a_default(client, auth):
-    body = create(client, auth, {"personal_info": {"full_name": "Ada"}, "template": None, "skills": None})
+    body = make_resume(client, auth, {"personal_info": {"full_name": "Ada"}, "template": None, "skills": None})
     assert body["template"] == "modern" and body["title"] == "Untitled resume" and body["skills"] == []
 
 
@@ -66,8 +60,8 @@ def test_body_that_is_not_an_object_is_422(client, auth):
 
 
 def test_list_shows_the_client_fields_oldest_first(client, auth):
-    first = create(client, auth)
-    second = create(client, auth, CLIENT_RESUME)
+    first = make_resume(client, auth)
+    second = make_resume(client, auth, CLIENT_RESUME)
     listed = client.get("/api/resumes", headers=auth)
     assert listed.status_code == 200
     items = listed.get_json()
@@ -80,7 +74,7 @@ def test_list_shows_the_client_fields_oldest_first(client, auth):
 
 
 def test_patch_changes_only_the_fields_sent_and_null_template_resets(client, auth):
-    resume = create(client, auth)
+    resume = make_resume(client, auth)
     response = client.patch(f"/api/resumes/{resume['_id']}", json={"summary": "New", "template": "executive"}, headers=auth)
     assert response.status_code == 200
     body = response.get_json()
@@ -91,13 +85,13 @@ def test_patch_changes_only_the_fields_sent_and_null_template_resets(client, aut
 
 
 def test_patch_with_partial_personal_info_needs_the_full_name(client, auth):
-    resume = create(client, auth)
+    resume = make_resume(client, auth)
     response = client.patch(f"/api/resumes/{resume['_id']}", json={"personal_info": {"email": "x@y.z"}}, headers=auth)
     assert "full_name" in assert_error_shape(response, 422)["errors"]["json"]["personal_info"]
 
 
 def test_duplicate_makes_an_independent_copy(client, auth):
-    resume = create(client, auth)
+    resume = make_resume(client, auth)
     response = client.post(f"/api/resumes/{resume['_id']}/duplicate", headers=auth)
     assert response.status_code == 201
     copy = response.get_json()
@@ -108,7 +102,7 @@ def test_duplicate_makes_an_independent_copy(client, auth):
 
 
 def test_delete_returns_a_json_message_then_404(client, auth):
-    resume = create(client, auth)
+    resume = make_resume(client, auth)
     response = client.delete(f"/api/resumes/{resume['_id']}", headers=auth)
     assert response.status_code == 200 and response.get_json() == {"message": "Resume deleted"}
     assert_error_shape(client.get(f"/api/resumes/{resume['_id']}", headers=auth), 404)
@@ -129,7 +123,7 @@ def test_delete_returns_a_json_message_then_404(client, auth):
     ],
 )
 def test_another_users_resume_is_404_everywhere(client, auth, other_auth, method, suffix, body):
-    resume = create(client, auth)
+    resume = make_resume(client, auth)
     response = getattr(client, method)(f"/api/resumes/{resume['_id']}{suffix}", json=body, headers=other_auth)
     assert_error_shape(response, 404)
     assert client.get(f"/api/resumes/{resume['_id']}", headers=auth).get_json()["title"] == resume["title"]

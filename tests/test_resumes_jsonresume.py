@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from tests.factories import assert_error_shape
+from tests.factories import assert_error_shape, import_json_resume, make_resume
 from tests.resume_samples import full_resume
 
 # A full JSON Resume v1.0.0 document (the shape of the schema's own sample), with every field
@@ -57,12 +57,6 @@ SAMPLE = {
 }
 
 
-def import_doc(client, auth, doc):
-    response = client.post("/api/resumes/import", json=doc, headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
 def export(client, auth, resume_id):
     response = client.get(f"/api/resumes/{resume_id}/json-resume", headers=auth)
     assert response.status_code == 200
@@ -70,7 +64,7 @@ def export(client, auth, resume_id):
 
 
 def test_import_maps_every_shared_field(client, auth):
-    resume = import_doc(client, auth, SAMPLE)
+    resume = import_json_resume(client, auth, SAMPLE)
     info = resume["personal_info"]
     assert info == {
         "full_name": "Richard Hendriks", "email": "richard.hendriks@mail.com", "phone": "(912) 555-4321",
@@ -93,7 +87,7 @@ def test_import_maps_every_shared_field(client, auth):
 
 
 def test_json_resume_round_trip_keeps_shared_fields(client, auth):
-    exported = export(client, auth, import_doc(client, auth, SAMPLE)["_id"])
+    exported = export(client, auth, import_json_resume(client, auth, SAMPLE)["_id"])
     basics = exported["basics"]
     for key in ("name", "email", "phone", "url", "summary"):
         assert basics[key] == SAMPLE["basics"][key]
@@ -123,9 +117,9 @@ def blank_as_none(value):
 
 
 def test_orbix_resume_round_trip_through_json_resume_is_lossless(client, auth):
-    original = client.post("/api/resumes", json=full_resume(template="creative"), headers=auth).get_json()
+    original = make_resume(client, auth, full_resume(template="creative"))
     assert original["experience"][0]["end_date"] == ""
-    again = import_doc(client, auth, export(client, auth, original["_id"]))
+    again = import_json_resume(client, auth, export(client, auth, original["_id"]))
     strip = ("_id", "created_at", "updated_at")
     assert blank_as_none({k: v for k, v in again.items() if k not in strip}) == \
         blank_as_none({k: v for k, v in original.items() if k not in strip})
@@ -135,7 +129,7 @@ def test_export_turns_typed_dates_into_iso_and_present_into_an_open_end(client, 
     body = full_resume()
     body["experience"][0].update(start_date="Jan 2020", end_date="Present")
     body["experience"][1].update(start_date="03/2016", end_date="Summer 2019")
-    resume = client.post("/api/resumes", json=body, headers=auth).get_json()
+    resume = make_resume(client, auth, body)
     work = export(client, auth, resume["_id"])["work"]
     assert work[0]["startDate"] == "2020-01" and "endDate" not in work[0]
     assert work[1]["startDate"] == "2016-03" and work[1]["endDate"] == "Summer 2019"

@@ -1,31 +1,18 @@
 """PDF and HTML rendering: every design shows the resume, links work, text is escaped."""
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
+from tests.documents import pdf_reader, reader_text
+from tests.factories import make_resume
 from tests.resume_samples import full_resume
 
 TEMPLATES = ("modern", "classic", "creative", "minimal", "executive")
 
 
-def create(client, auth, body=None):
-    response = client.post("/api/resumes", json=body or full_resume(), headers=auth)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()["_id"]
-
-
 def pdf(client, auth, resume_id, template):
-    response = client.get(f"/api/resumes/{resume_id}/pdf?template={template}", headers=auth)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.mimetype == "application/pdf"
-    return PdfReader(io.BytesIO(response.data))
-
-
-def text_of(reader):
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return pdf_reader(client.get(f"/api/resumes/{resume_id}/pdf?template={template}", headers=auth))
 
 
 def link_targets(reader):
@@ -40,9 +27,9 @@ def link_targets(reader):
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_every_template_renders_name_job_title_and_skill_with_links(client, auth, template):
-    resume_id = create(client, auth)
+    resume_id = make_resume(client, auth)["_id"]
     reader = pdf(client, auth, resume_id, template)
-    text = " ".join(text_of(reader).split())
+    text = " ".join(reader_text(reader).split())
     assert "Zoë Müller-Łukasiewicz".replace(" ", "") in text.replace(" ", "").replace("\n", "")
     assert "Staff Software Engineer" in text
     assert "Kubernetes" in text and "PostgreSQL" in text
@@ -50,7 +37,7 @@ def test_every_template_renders_name_job_title_and_skill_with_links(client, auth
 
 
 def test_templates_are_distinct_designs(client, auth):
-    resume_id = create(client, auth)
+    resume_id = make_resume(client, auth)["_id"]
     fonts = {}
     for template in TEMPLATES:
         reader = pdf(client, auth, resume_id, template)
@@ -63,9 +50,9 @@ def test_templates_are_distinct_designs(client, auth):
 
 
 def test_default_template_is_the_resumes_own(client, auth):
-    resume_id = create(client, auth, full_resume(template="classic"))
+    resume_id = make_resume(client, auth, full_resume(template="classic"))["_id"]
     response = client.get(f"/api/resumes/{resume_id}/pdf", headers=auth)
-    fonts = PdfReader(io.BytesIO(response.data)).pages[0]["/Resources"]["/Font"].values()
+    fonts = pdf_reader(response).pages[0]["/Resources"]["/Font"].values()
     assert any("Serif" in str(f.get_object()["/BaseFont"]) for f in fonts)
     assert 'filename="Backend_engineer_resume.pdf"' in response.headers["Content-Disposition"]
 
@@ -75,15 +62,15 @@ def test_long_resume_flows_onto_several_pages(client, auth, template):
     jobs = [{"position": f"Engineer {i}", "company": "Co", "start_date": "2001", "end_date": "2002",
              "description": "Did things. " * 40, "achievements": [f"Shipped feature {j}" for j in range(8)]}
             for i in range(14)]
-    resume_id = create(client, auth, full_resume(experience=jobs, skills=[f"Skill{i}" for i in range(120)]))
+    resume_id = make_resume(client, auth, full_resume(experience=jobs, skills=[f"Skill{i}" for i in range(120)]))["_id"]
     reader = pdf(client, auth, resume_id, template)
     assert len(reader.pages) >= 3
-    text = text_of(reader)
+    text = reader_text(reader)
     assert "Engineer 13" in text and "Skill119" in text
 
 
 def test_unknown_template_is_422(client, auth):
-    resume_id = create(client, auth)
+    resume_id = make_resume(client, auth)["_id"]
     response = client.get(f"/api/resumes/{resume_id}/pdf?template=fancy", headers=auth)
     assert response.status_code == 422 and "template" in response.get_json()["errors"]["query"]
 
@@ -95,7 +82,7 @@ HOSTILE = "<script>alert('x')</script>"
 def test_html_escapes_user_text_and_refuses_script_links(client, auth, template):
     body = full_resume(summary=f"Hi {HOSTILE}", skills=["<img src=x onerror=alert(1)>", "Go"])
     body["personal_info"].update(full_name=f"Eve {HOSTILE}", website="javascript:alert(1)", github="github.com/eve")
-    resume_id = create(client, auth, body)
+    resume_id = make_resume(client, auth, body)["_id"]
     response = client.get(f"/api/resumes/{resume_id}/html?template={template}", headers=auth)
     assert response.status_code == 200 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)
@@ -112,7 +99,7 @@ def test_html_escapes_user_text_and_refuses_script_links(client, auth, template)
 def test_download_of_a_non_latin_title_has_a_header_http_can_carry(client, auth, template):
     # gunicorn refuses header values outside Latin-1 and answered its own HTML 500: the file
     # name is an ASCII fallback plus the real name, percent-encoded, in filename* (RFC 6266).
-    resume_id = create(client, auth, {**full_resume(), "title": "Résumé 履歴書 \U0001f680"})
+    resume_id = make_resume(client, auth, {**full_resume(), "title": "Résumé 履歴書 \U0001f680"})["_id"]
     response = client.get(f"/api/resumes/{resume_id}/pdf?template={template}&download=true", headers=auth)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     disposition = response.headers["Content-Disposition"]
@@ -130,10 +117,10 @@ def test_zero_width_and_combining_runs_render_quickly_in_every_template(client, 
     body["summary"] = "\u200b" * 5000
     body["experience"][0]["description"] = "\u0301" * 5000
     body["projects"] = [{"name": "\ufeff" * 200, "description": "a" + "\u200d" * 4999, "highlights": ["\u00ad" * 1000]}]
-    resume_id = create(client, auth, body)
+    resume_id = make_resume(client, auth, body)["_id"]
     started = time.monotonic()
     for template in TEMPLATES:
-        assert "Zoë Müller-Łukasiewicz" in text_of(pdf(client, auth, resume_id, template))
+        assert "Zoë Müller-Łukasiewicz" in reader_text(pdf(client, auth, resume_id, template))
     assert time.monotonic() - started < 30
 
 
