@@ -1,6 +1,6 @@
 """Contracts and projects: defaults (scope, value, dates), ownership, the project filter."""
 
-from tests.factories import assert_error_shape, make_client, make_project
+from tests.factories import assert_error_shape, make_client, make_contract, make_project
 
 MARKETING_SITE = {"name": "Marketing site", "hourly_rate": 90, "budget": 7200, "start_date": "2026-05-04",
                   "end_date": "2026-07-31", "description": "Design and build the marketing site"}
@@ -48,8 +48,7 @@ def test_project_of_another_client_is_422(client, auth):
 def test_list_filters_by_project(client, auth):
     client_id = make_client(client, auth)["_id"]
     project = make_project(client, auth, client_id=client_id, **MARKETING_SITE)
-    base = {"client_id": client_id, "title": "T", "content": "C"}
-    linked = client.post("/api/contracts", json={**base, "project_id": project["_id"]}, headers=auth).get_json()
-    client.post("/api/contracts", json=base, headers=auth)
+    linked = make_contract(client, auth, client_id, project_id=project["_id"])
+    make_contract(client, auth, client_id)
     listed = client.get(f"/api/contracts?project_id={project['_id']}", headers=auth).get_json()
     assert [c["_id"] for c in listed] == [linked["_id"]]

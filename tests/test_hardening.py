@@ -8,7 +8,7 @@ import uuid
 from orbix.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
 from tests.conftest import TEST_DB_NAME, make_app
-from tests.factories import PASSWORD, assert_error_shape
+from tests.factories import PASSWORD, assert_error_shape, make_client, register_user
 
 
 def _limited_app(mongo_uri, redis_uri, **limits):
@@ -167,9 +167,8 @@ def test_database_outage_is_fast_503_and_recovers_without_restart(redis_uri, tmp
 
             apply_migrations(get_client()[TEST_DB_NAME])
         client = app.test_client()
-        user = client.post("/api/auth/register", json={"name": "O", "email": "outage@example.com", "password": PASSWORD}).get_json()
-        headers = {"Authorization": f"Bearer {user['token']}"}
-        assert client.post("/api/clients", json={"name": "Kept", "email": "k@k.example"}, headers=headers).status_code == 201
+        headers = register_user(client, email="outage@example.com")["headers"]
+        make_client(client, headers, name="Kept")
 
         database.stop()
         started = time.monotonic()
@@ -192,8 +191,8 @@ def test_database_outage_is_fast_503_and_recovers_without_restart(redis_uri, tmp
 
 
 def test_account_export_contains_everything_the_user_owns(client, user, other_auth):
-    client.post("/api/clients", json={"name": "Mine", "email": "m@m.example"}, headers=user["headers"])
-    client.post("/api/clients", json={"name": "Theirs", "email": "t@t.example"}, headers=other_auth)
+    make_client(client, user["headers"], name="Mine")
+    make_client(client, other_auth, name="Theirs")
     body = client.get("/api/auth/me/export", headers=user["headers"]).get_json()
     assert body["user"]["email"] == user["email"]
     assert "password_hash" not in json.dumps(body)
@@ -201,8 +200,8 @@ def test_account_export_contains_everything_the_user_owns(client, user, other_au
 
 
 def test_account_deletion_needs_the_password_and_removes_everything(client, user, other_auth, db):
-    client.post("/api/clients", json={"name": "Mine", "email": "m@m.example"}, headers=user["headers"])
-    client.post("/api/clients", json={"name": "Theirs", "email": "t@t.example"}, headers=other_auth)
+    make_client(client, user["headers"], name="Mine")
+    make_client(client, other_auth, name="Theirs")
     assert_error_shape(client.delete("/api/auth/me", json={"password": "wrong-password"}, headers=user["headers"]), 422)
     response = client.delete("/api/auth/me", json={"password": PASSWORD}, headers=user["headers"])
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from orbix import config as config_module
 from orbix.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
 from tests.conftest import make_app
-from tests.factories import assert_error_shape
+from tests.factories import assert_error_shape, make_contract_template, make_project, make_resume
 
 
 def test_health_is_json(client):
@@ -107,7 +107,7 @@ def test_documented_schemas_allow_the_nulls_real_responses_carry(client, auth):
     # rate_source, client_id and hourly_rate are all null; a project without budgets has null
     # remaining_budget/remaining_hours. The fuzzer (make fuzz) found these documented as non-null.
     spec = client.get("/openapi.json").get_json()
-    project = client.post("/api/projects", json={"name": "No budget"}, headers=auth).get_json()
+    project = make_project(client, auth, name="No budget")
     entry = client.post("/api/time-tracking", json={"start_time": "2026-01-05T09:00:00Z", "project_id": project["_id"]}, headers=auth)
     assert entry.status_code == 201
     body = entry.get_json()
@@ -187,12 +187,12 @@ def test_development_generates_one_secret_per_data_directory(monkeypatch, tmp_pa
 
 def test_partial_updates_still_validate_nested_items(client, auth):
     """PUT/PATCH make top-level fields optional, never the fields of a nested item that is sent."""
-    template = client.post("/api/contracts/templates", json={"title": "T", "body": "Hello {{ x }}"}, headers=auth).get_json()
+    template = make_contract_template(client, auth)
     response = client.put(f"/api/contracts/templates/{template['_id']}",
                           json={"variables": [{"label": "No name", "type": "text"}]}, headers=auth)
     body = assert_error_shape(response, 422)
     assert "name" in body["errors"]["json"]["variables"]["0"]
-    resume = client.post("/api/resumes", json={"title": "CV", "personal_info": {"full_name": "Ada"}}, headers=auth).get_json()
+    resume = make_resume(client, auth, {"title": "CV", "personal_info": {"full_name": "Ada"}})
     partial_info = client.patch(f"/api/resumes/{resume['_id']}", json={"personal_info": {"email": "a@b.co"}}, headers=auth)
     assert_error_shape(partial_info, 422)
 
