@@ -7,7 +7,7 @@ from bson import ObjectId
 from orbix.reports.periods import month_start
 from tests.documents import csv_rows
 from tests.factories import assert_error_shape, make_client, make_payment
-from tests.reports.test_reports import add_entry, add_project, app, issued  # noqa: F401 - app overrides conftest's
+from tests.reports.records import add_entry, add_project, issued
 
 UTC = timezone.utc
 

@@ -1,9 +1,7 @@
 """Reports: revenue, hours, aging and clients, with hand-computed figures.
 
-Time tracking and projects are being built in parallel, so time entries and projects
-are inserted through the ``db`` fixture in the agreed storage model (as in
-test_invoices_from_time), always before the first report of a test; clients,
-invoices and payments go through the API.
+Time entries and projects are written straight into the database (tests/reports/records.py),
+always before the first report of a test; clients, invoices and payments go through the API.
 """
 
 from datetime import date, datetime, timedelta, timezone
@@ -11,47 +9,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from bson import ObjectId
 
-from orbix.common import money
 from orbix.reports import freshness, snapshot
-from orbix.reports.freshness import init_data_versions
-from tests.conftest import make_app
 from tests.documents import csv_rows
-from tests.factories import assert_error_shape, make_client, make_invoice, make_payment
+from tests.factories import assert_error_shape, make_client, make_payment
+from tests.reports.records import add_entry, add_project, issued
 
 UTC = timezone.utc
-
-
-@pytest.fixture(scope="module")
-def app(app, mongo_uri, redis_uri):
-    """An app with the data-version hook (a no-op once orbix/app.py calls it)."""
-    reports_app = make_app(mongo_uri, redis_uri)
-    init_data_versions(reports_app)
-    return reports_app
-
-
-def add_entry(db, user, start, hours, client_id=None, project_id=None, rate=None, billable=True, running=False, invoiced=False):
-    seconds = round(hours * 3600)
-    doc = {
-        "user_id": ObjectId(user["id"]), "description": "Work", "project_id": project_id and ObjectId(project_id),
-        "client_id": client_id and ObjectId(client_id), "start_time": start,
-        "end_time": None if running else start + timedelta(seconds=seconds), "duration": 0 if running else seconds,
-        "is_billable": billable, "hourly_rate": money.rate_to_store(rate), "tags": [],
-        "invoice_id": ObjectId() if invoiced else None, "invoiced_at": None, "created_at": start, "updated_at": start,
-    }
-    return str(db.time_entries.insert_one(doc).inserted_id)
-
-
-def add_project(db, user, client_id, name, rate=None, status="active"):
-    return str(db.projects.insert_one({
-        "user_id": ObjectId(user["id"]), "name": name, "client_id": ObjectId(client_id), "status": status,
-        "hourly_rate": money.rate_to_store(rate), "budget": None, "currency": None, "archived": False,
-    }).inserted_id)
-
-
-def issued(client, auth, client_id, amount, day, due=None, status="sent", **fields):
-    """An invoice of ``amount`` dated ``day``, moved to ``status``."""
-    items = [{"description": "Work", "quantity": 1, "rate": amount}]
-    return make_invoice(client, auth, client_id, status=status, items=items, date=day, due_date=due or day, **fields)
 
 
 def report(client, auth, name, **query):
