@@ -15,7 +15,7 @@ def test_migrations_are_recorded_and_a_second_run_changes_nothing(db):
     assert {doc["_id"] for doc in db.migrations.find()} == before
 
 
-def test_database_outage_is_fast_503_and_recovers_without_restart(redis_uri, tmp_path):
+def test_a_database_outage_is_503_and_the_app_recovers_without_restart(redis_uri, tmp_path):
     database = EmbeddedDatabase(data_dir=tmp_path / "db")
     uri = database.start()
     try:
@@ -24,15 +24,17 @@ def test_database_outage_is_fast_503_and_recovers_without_restart(redis_uri, tmp
             from orbix.db import get_client
 
             apply_migrations(get_client()[TEST_DB_NAME])
+            options = get_client().options
+        # Every wait on an absent server is bounded by MONGO_TIMEOUT_MS, not the driver's
+        # defaults (30 s to select a server, 20 s to connect): that is what makes the 503 quick.
+        assert options.server_selection_timeout == options.pool_options.connect_timeout == 1.0
         client = app.test_client()
         headers = register_user(client, email="outage@example.com")["headers"]
         make_client(client, headers, name="Kept")
 
         database.stop()
-        started = time.monotonic()
-        down = client.get("/api/clients", headers=headers)
-        assert time.monotonic() - started < 3
-        assert_error_shape(down, 503)
+        down = assert_error_shape(client.get("/api/clients", headers=headers), 503)
+        assert "unavailable" in down["message"]
         assert_error_shape(client.get("/ready"), 503)
 
         restarted = EmbeddedDatabase(data_dir=tmp_path / "db", listen=database.address)
