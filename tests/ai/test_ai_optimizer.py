@@ -22,7 +22,7 @@ def optimize(client, auth, resume, job=JOB):
     return response.get_json()
 
 
-def test_client_shape_and_explained_score(client, auth):
+def test_score_is_the_weighted_sum_of_its_explained_parts(client, auth):
     body = optimize(client, auth, MATCHING)
     assert set(body) >= {"score", "suggestions", "missing_keywords", "strengths", "breakdown"}
     assert 0 <= body["score"] <= 100 and all(isinstance(s, str) for s in body["suggestions"] + body["strengths"])

@@ -33,7 +33,7 @@ def test_other_users_clients_are_invisible(client, auth, other_auth):
     assert client.get(BASE, headers=other_auth).get_json() == []
 
 
-def test_list_search_archive_and_sort(client, auth):
+def test_list_matches_text_and_archived_and_sorts_only_by_allowed_fields(client, auth):
     acme = make_client(client, auth)
     beta = make_client(client, auth, name="Beta", email="b@beta.io", company="Widgets")
     old = make_client(client, auth, name="Old", email="o@o.io", archived=True)
@@ -81,7 +81,7 @@ def test_pages_of_a_long_list_keep_order_and_bound_the_total(client, auth, db):
     assert names == [] and "next_page" not in meta
 
 
-def test_delete_referenced_client_is_409_and_archive_works(client, auth):
+def test_a_client_with_projects_cannot_be_deleted_but_can_be_archived(client, auth):
     acme = make_client(client, auth)
     make_project(client, auth, client_id=acme["_id"])
     refused = assert_error_shape(client.delete(f"{BASE}/{acme['_id']}", headers=auth), 409)

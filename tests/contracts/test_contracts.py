@@ -56,7 +56,7 @@ def test_get_returns_fields_the_client_reads(client, auth):
         assert got[field] == created[field]
 
 
-def test_edit_draft_terms_and_clear_value(client, auth):
+def test_a_drafts_terms_can_be_edited_and_its_value_cleared(client, auth):
     created = make_contract(client, auth)
     response = client.patch(f"/api/contracts/{created['_id']}", json={"title": "Renamed", "value": None, "currency": "JPY"}, headers=auth)
     assert response.status_code == 200, response.get_json()
@@ -164,7 +164,7 @@ def test_requires_token(client):
     ["active", "terminated"],
     ["cancelled"],
 ])
-def test_allowed_moves_from_draft(client, auth, path):
+def test_allowed_status_moves_from_draft_succeed(client, auth, path):
     created = make_contract(client, auth)
     for status in path:
         response = set_contract_status(client, auth, created["_id"], status)

@@ -70,7 +70,7 @@ def test_public_view_shows_title_parties_text_and_hash_without_auth(client, auth
     assert "user_id" not in body and "signing" not in body
 
 
-def test_sign_end_to_end(client, auth):
+def test_signing_records_the_signer_and_locks_the_text(client, auth):
     created = make_contract(client, auth)
     link = send_contract(client, auth, created["_id"])
     response = sign(client, link)

@@ -167,7 +167,7 @@ def post_template(client, auth, **fields):
     return client.post("/api/contracts/templates", json={**CONTRACT_TEMPLATE, **fields}, headers=auth)
 
 
-def test_user_template_crud_and_render(client, auth):
+def test_user_template_renders_with_its_defaults_until_deleted(client, auth):
     template = make_contract_template(client, auth)
     assert template["builtin"] is False and template["key"] == template["_id"]
     assert [t["key"] for t in client.get("/api/contracts/templates", headers=auth).get_json()][-1] == template["key"]

@@ -48,7 +48,7 @@ def test_jpy_has_no_minor_unit(client, auth):
     assert body["currency"] == "JPY" and body["items"][0]["amount"] == 500 and body["total"] == 500
 
 
-def test_kes_invoice_with_tax_rate(client, auth):
+def test_tax_rate_is_a_percentage_of_the_subtotal(client, auth):
     body = make_invoice(client, auth, currency="KES", items=[{"description": "Ushauri", "quantity": 3, "rate": 1250.5}], tax_rate=16)
     assert body["subtotal"] == 3751.5 and body["tax"] == 600.24 and body["tax_rate"] == 16 and body["total"] == 4351.74
 
@@ -189,7 +189,7 @@ def test_fifty_concurrent_creates_get_fifty_gapless_numbers(app, client, auth):
 
 # --- lifecycle -----------------------------------------------------------------
 
-def test_draft_to_sent_to_paid_with_put(client, auth):
+def test_marking_a_sent_invoice_paid_records_a_payment_of_the_balance(client, auth):
     invoice = make_invoice(client, auth, status="sent")
     assert invoice["status"] == "sent" and invoice["sent_at"]
     paid = put(client, auth, invoice, status="paid").get_json()
@@ -267,7 +267,7 @@ def test_mark_overdue_cli_persists_the_status(app, client, auth, db):
 
 # --- payments ------------------------------------------------------------------
 
-def test_partial_then_full_payment_and_reversal(client, auth, db):
+def test_payments_make_an_invoice_partial_then_paid_and_a_reversal_undoes_one(client, auth, db):
     invoice = make_invoice(client, auth, status="sent")
     partial = pay(client, auth, invoice, 30.5, date="2025-03-01", method="bank_transfer", note="first")
     assert partial.status_code == 201, partial.get_json()
@@ -297,7 +297,7 @@ def test_bad_payments_are_422(client, auth, body):
     assert_error_shape(client.post(f"/api/invoices/{invoice['_id']}/payments", json=body, headers=auth), 422)
 
 
-def test_no_payments_on_drafts_and_no_void_with_payments(client, auth):
+def test_payments_need_a_sent_invoice_and_then_forbid_voiding(client, auth):
     assert_error_shape(pay(client, auth, make_invoice(client, auth), 10), 409)
     invoice = make_invoice(client, auth, status="sent")
     pay(client, auth, invoice, 10)
@@ -322,7 +322,7 @@ def test_concurrent_payments_never_overpay(app, client, auth):
 
 # --- lists, CSV and PDF --------------------------------------------------------
 
-def test_list_shape_order_filters_and_search(client, auth):
+def test_list_is_a_summary_oldest_first_filtered_by_client_dates_and_text(client, auth):
     a = make_client(client, auth)["_id"]
     b = make_client(client, auth, name="Beta")["_id"]
     first = make_invoice(client, auth, client_id=a, date="2025-01-05", due_date="2025-02-05", notes="Website redesign")
@@ -353,7 +353,7 @@ def test_csv_export_filters_and_escapes(client, auth):
     assert len(csv_rows(client.get("/api/invoices/export.csv?overdue=true", headers=auth))) == 2
 
 
-def test_pdf_has_number_total_unicode_and_draft_watermark(client, auth):
+def test_pdf_shows_the_invoice_in_unicode_with_a_draft_or_void_mark(client, auth):
     client.patch("/api/auth/me", json={"business_name": "Zoë Café Ltd", "payment_details": "IBAN DE89 3704 0044 0532 0130 00"}, headers=auth)
     client_id = make_client(client, auth, name="Wanjiru Njoroge — Ushirika", currency="EUR")["_id"]
     invoice = make_invoice(client, auth, client_id=client_id, items=[{"description": "Crème brûlée consulting", "quantity": 2, "rate": 617.25}], payment_terms="Net 30")

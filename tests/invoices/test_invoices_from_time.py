@@ -71,7 +71,7 @@ def test_amount_follows_the_billing_rule_per_entry(client, auth):
     assert body["items"][0]["amount"] == 27.78 and body["items"][0]["quantity"] == 0.2778
 
 
-def test_grouping_per_project_and_per_rate(client, auth):
+def test_lines_group_entries_per_project_and_rate_or_per_rate(client, auth):
     client_id = make_client(client, auth, default_hourly_rate=50)["_id"]
     web = make_project(client, auth, client_id=client_id, name="Website")["_id"]
     for n, hours in enumerate((1, 2)):
@@ -95,7 +95,7 @@ def test_entry_ids_and_date_range_select_entries(client, auth):
     assert ranged["time_entry_ids"] == [may]
 
 
-def test_project_selection_and_mismatched_client(client, auth):
+def test_billing_a_project_takes_its_entries_only_and_refuses_another_client(client, auth):
     client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
     web = make_project(client, auth, client_id=client_id)["_id"]
     inside = make_time_entry(client, auth, project_id=web, start_time=START, hours=1)["_id"]

@@ -42,7 +42,7 @@ def test_limits_are_shared_between_app_instances_through_redis(mongo_uri, redis_
     assert first.post("/api/auth/login", json=body).status_code == 429
 
 
-def test_global_per_user_limit(mongo_uri, redis_uri, user):
+def test_a_users_requests_share_one_default_limit_that_spares_the_probes(mongo_uri, redis_uri, user):
     app = _limited_app(mongo_uri, redis_uri, RATELIMIT_DEFAULT="3/minute")
     client = app.test_client()
     statuses = [client.get("/api/clients", headers=user["headers"]).status_code for _ in range(4)]

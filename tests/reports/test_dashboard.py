@@ -12,7 +12,7 @@ from tests.reports.records import add_entry, add_project, issued
 UTC = timezone.utc
 
 
-def test_dashboard_counts_amounts_and_time(client, auth, user, other_auth, db):
+def test_dashboard_counts_and_sums_the_users_records_relative_to_today(client, auth, user, other_auth, db):
     today = datetime.now(UTC).date()
     eur = make_client(client, auth, currency="EUR", default_hourly_rate=60)["_id"]
     usd = make_client(client, auth, currency="USD", default_hourly_rate=100)["_id"]

@@ -40,7 +40,7 @@ def test_concurrent_starts_exactly_one_wins(app, auth):
     assert len(listed) == 1
 
 
-def test_stop_rules(client, auth):
+def test_a_timer_stops_once_at_an_end_after_its_start_and_frees_the_slot(client, auth):
     running = make_time_entry(client, auth, end_time=None)
     assert client.get(f"{BASE}/current", headers=auth).get_json()["_id"] == running["_id"]
     early = client.post(f"{BASE}/{running['_id']}/stop", json={"end_time": "2025-03-01T08:00:00Z"}, headers=auth)
