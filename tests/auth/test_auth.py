@@ -1,10 +1,10 @@
 """Accounts and tokens through the HTTP API."""
 
-import threading
 from datetime import timedelta
 
 from flask_jwt_extended import create_access_token
 
+from tests.concurrency import at_once
 from tests.factories import PASSWORD, assert_error_shape
 
 
@@ -26,20 +26,9 @@ def test_register_duplicate_email_is_409(client, make_user):
 
 
 def test_concurrent_registrations_with_one_email_give_one_201_and_one_409(app):
-    statuses = []
-    barrier = threading.Barrier(2)
-
-    def register():
-        local = app.test_client()
-        barrier.wait()
-        statuses.append(local.post("/api/auth/register", json={"name": "R", "email": "race@example.com", "password": PASSWORD}).status_code)
-
-    threads = [threading.Thread(target=register) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [201, 409]
+    body = {"name": "R", "email": "race@example.com", "password": PASSWORD}
+    responses = at_once(app, *[lambda http: http.post("/api/auth/register", json=body)] * 2)
+    assert sorted(r.status_code for r in responses) == [201, 409]
 
 
 def test_register_validation_names_fields(client):

@@ -1,11 +1,11 @@
 """Signing links: send, public view, sign, reuse, expiry, withdrawal, concurrency, PDF record."""
 
 import hashlib
-import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.concurrency import at_once
 from tests.documents import pdf_text
 from tests.factories import CONTRACT_CONTENT, assert_error_shape, make_contract, send_contract, set_contract_status
 
@@ -187,20 +187,8 @@ def test_bad_expiry_is_422(client, auth, days):
 
 def test_concurrent_signs_exactly_one_wins(client, auth, app):
     link = send_contract(client, auth, make_contract(client, auth)["_id"])
-    barrier = threading.Barrier(6)
-    codes = []
-
-    def attempt():
-        own = app.test_client()
-        barrier.wait()
-        codes.append(sign(own, link).status_code)
-
-    threads = [threading.Thread(target=attempt) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(codes) == [200] + [404] * 5
+    responses = at_once(app, *[lambda http: sign(http, link)] * 6)
+    assert sorted(r.status_code for r in responses) == [200] + [404] * 5
 
 
 def _race_sign_and_cancel(client, auth, app):
@@ -208,22 +196,9 @@ def _race_sign_and_cancel(client, auth, app):
     the final status."""
     created = make_contract(client, auth)
     link = send_contract(client, auth, created["_id"])
-    barrier = threading.Barrier(6)
-    signs, cancels = [], []
-
-    def attempt(action, codes):
-        own = app.test_client()
-        barrier.wait()
-        codes.append(action(own).status_code)
-
-    actions = [(lambda c: sign(c, link), signs)] * 3
-    actions += [(lambda c: set_contract_status(c, auth, created["_id"], "cancelled"), cancels)] * 3
-    threads = [threading.Thread(target=attempt, args=action) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return signs, cancels, client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["status"]
+    codes = [r.status_code for r in at_once(app, *[lambda http: sign(http, link)] * 3,
+                                            *[lambda http: set_contract_status(http, auth, created["_id"], "cancelled")] * 3)]
+    return codes[:3], codes[3:], client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["status"]
 
 
 def test_signing_and_cancelling_at_once_never_both_succeed(client, auth, app):

@@ -1,12 +1,12 @@
 """Invoices through HTTP: money, numbering, lifecycle, payments, lists, PDF and CSV."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from bson import ObjectId
 
 from orbix.invoices import numbering
+from tests.concurrency import at_once
 from tests.documents import csv_rows, pdf_reader, pdf_text
 from tests.factories import INVOICE_ITEM as ITEM
 from tests.factories import assert_error_shape, make_client, make_invoice
@@ -171,19 +171,10 @@ def test_a_failed_insert_hands_its_number_back(client, auth, monkeypatch):
 
 
 def test_fifty_concurrent_creates_get_fifty_gapless_numbers(app, client, auth):
-    client_id = make_client(client, auth)["_id"]
-    numbers, failures = [], []
-
-    def create():
-        response = app.test_client().post("/api/invoices", json={"client_id": client_id, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth)
-        (numbers if response.status_code == 201 else failures).append(response.get_json().get("invoice_number", response.get_json()))
-
-    threads = [threading.Thread(target=create) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    body = {"client_id": make_client(client, auth)["_id"], "items": [ITEM], "due_date": TODAY.isoformat()}
+    responses = at_once(app, *[lambda http: http.post("/api/invoices", json=body, headers=auth)] * 50)
+    assert [r.get_json() for r in responses if r.status_code != 201] == []
+    numbers = [r.get_json()["invoice_number"] for r in responses]
     assert sorted(numbers) == [f"INV-{n:05d}" for n in range(1, 51)]
 
 
@@ -306,17 +297,8 @@ def test_payments_need_a_sent_invoice_and_then_forbid_voiding(client, auth):
 
 def test_concurrent_payments_never_overpay(app, client, auth):
     invoice = make_invoice(client, auth, status="sent")
-    codes = []
-
-    def attempt():
-        codes.append(app.test_client().post(f"/api/invoices/{invoice['_id']}/payments", json={"amount": 60}, headers=auth).status_code)
-
-    threads = [threading.Thread(target=attempt) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(codes) == [201, 422, 422, 422, 422, 422]
+    responses = at_once(app, *[lambda http: pay(http, auth, invoice, 60)] * 6)
+    assert sorted(r.status_code for r in responses) == [201, 422, 422, 422, 422, 422]
     assert client.get(f"/api/invoices/{invoice['_id']}", headers=auth).get_json()["amount_paid"] == 60
 
 

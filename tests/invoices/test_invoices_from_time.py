@@ -6,11 +6,11 @@ an entry billed at the client's rate sits in a project without a rate of its own
 The ``db`` fixture is used only to read stored state.
 """
 
-import threading
 from datetime import datetime, timedelta, timezone
 
 from bson import ObjectId
 
+from tests.concurrency import at_once
 from tests.factories import assert_error_shape, make_client, make_project, make_time_entry, set_invoice_status
 
 ENTRIES = "/api/time-tracking"
@@ -176,19 +176,7 @@ def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, db):
     client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
     web = make_project(client, auth, client_id=client_id)["_id"]
     ids = [make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"] for n in range(20)]
-    results = []
-    barrier = threading.Barrier(8)
-
-    def attempt():
-        http = app.test_client()
-        barrier.wait()
-        results.append(http.post("/api/invoices/from-time", json={"client_id": client_id, "due_date": "2025-06-30", "date": "2025-06-01"}, headers=auth))
-
-    threads = [threading.Thread(target=attempt) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(app, *[lambda http: bill(http, auth, client_id=client_id)] * 8)
     created = [r.get_json() for r in results if r.status_code == 201]
     assert created and all(r.status_code in (201, 409, 422) for r in results)
     billed = [entry_id for invoice in created for entry_id in invoice["time_entry_ids"]]

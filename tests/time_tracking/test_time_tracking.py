@@ -1,7 +1,6 @@
 """Time tracking through HTTP against the real database."""
 
-import threading
-
+from tests.concurrency import at_once
 from tests.documents import csv_rows
 from tests.factories import assert_error_shape, make_client, make_project, make_time_entry
 
@@ -22,20 +21,8 @@ def test_second_running_timer_is_409_naming_the_running_entry(client, auth):
 
 
 def test_concurrent_starts_exactly_one_wins(app, auth):
-    codes = []
-    barrier = threading.Barrier(6)
-
-    def start():
-        http = app.test_client()
-        barrier.wait()
-        codes.append(http.post(BASE, json={"start_time": "2025-03-01T09:00:00Z"}, headers=auth).status_code)
-
-    threads = [threading.Thread(target=start) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(codes) == [201, 409, 409, 409, 409, 409]
+    responses = at_once(app, *[lambda http: http.post(BASE, json={"start_time": "2025-03-01T09:00:00Z"}, headers=auth)] * 6)
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409, 409]
     listed = app.test_client().get(f"{BASE}?running=true", headers=auth).get_json()
     assert len(listed) == 1
 
