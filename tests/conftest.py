@@ -1,7 +1,6 @@
 """Fixtures: a real database (MONGO_URI, else the embedded FerretDB in memory), one
 app for the session, empty collections before every test, and registered users."""
 
-import itertools
 import os
 
 import pytest
@@ -14,10 +13,9 @@ from orbix.db import get_db  # noqa: E402
 from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
 from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
+from tests.factories import register_user  # noqa: E402
 
 TEST_DB_NAME = "orbix_test"
-PASSWORD = "correct horse battery"
-_emails = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -92,20 +90,6 @@ def client(app):
     return app.test_client()
 
 
-def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
-    email = email or f"user{next(_emails)}@example.com"
-    response = client.post("/api/auth/register", json={"name": name, "email": email, "password": password})
-    assert response.status_code == 201, response.get_json()
-    body = response.get_json()
-    return {
-        "id": body["user"]["id"],
-        "email": email,
-        "token": body["token"],
-        "refresh_token": body["refresh_token"],
-        "headers": {"Authorization": f"Bearer {body['token']}"},
-    }
-
-
 @pytest.fixture
 def make_user(client):
     """Register a fresh user; returns {id, email, token, refresh_token, headers}."""
@@ -131,13 +115,3 @@ def auth(user):
 def other_auth(make_user):
     """Authorization headers of a second, unrelated user."""
     return make_user(name="Mallory Other")["headers"]
-
-
-def assert_error_shape(response, status):
-    """Every error has the one shape: code, status, message and error (twins)."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert body["code"] == status
-    assert isinstance(body["message"], str) and body["message"]
-    assert body["error"] == body["message"]
-    return body

@@ -1,4 +1,4 @@
-"""Resume bodies shared by the resume and optimizer tests."""
+"""Resumes and a job ad shared by the resume, optimizer and AI provider tests."""
 
 import copy
 
@@ -66,3 +66,27 @@ def full_resume(**changes):
     body = copy.deepcopy(FULL_RESUME)
     body.update(changes)
     return body
+
+
+# A job ad, and a plain-text resume that matches it, for the optimizer.
+JOB = """Senior Backend Engineer
+We are looking for a backend engineer with 5+ years of experience in Python and Django.
+You will design REST APIs, work with PostgreSQL and Redis, and deploy with Docker and Kubernetes on AWS.
+Experience with Node.js is a plus. You will build REST APIs for our customers.
+Strong communication skills required."""
+
+MATCHING = """Jane Doe
+jane@example.com | +1 555 123 4567 | linkedin.com/in/jane
+Summary
+Backend engineer building Python services for customers.
+Experience
+Senior Engineer | Acme | 2019 - Present
+- Built REST API services in Python/Django serving 2M users
+- Reduced PostgreSQL query latency by 40% using Redis caching
+- Led the migration to Docker and Kubernetes on AWS, cutting costs by $50k
+- Developed NodeJS microservices and designed their deployment
+Education
+BSc Computer Science
+Skills
+Python, Django, PostgreSQL, Redis, Docker, Kubernetes, AWS, communication
+"""

@@ -1,0 +1,150 @@
+"""Test data made through the HTTP API, the way a client of Orbix makes it.
+
+Each factory sends one request, asserts the status that request must answer (201 for a
+creation) with the response text in the message, and returns the JSON body. Tests that
+check the request itself (its validation, its refusals) send it themselves.
+"""
+
+import itertools
+from datetime import date, datetime, timedelta
+
+from tests.resume_samples import full_resume
+
+PASSWORD = "correct horse battery"
+_emails = itertools.count(1)
+
+
+def expect(response, status=201):
+    """The JSON body of ``response`` after asserting its status."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def assert_error_shape(response, status):
+    """Every error has the one shape: code, status, message and error (twins)."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["code"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    assert body["error"] == body["message"]
+    return body
+
+
+# ---- accounts -------------------------------------------------------------------------------
+
+def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
+    """A new account: {id, email, token, refresh_token, headers}."""
+    email = email or f"user{next(_emails)}@example.com"
+    body = expect(client.post("/api/auth/register", json={"name": name, "email": email, "password": password}))
+    return {
+        "id": body["user"]["id"],
+        "email": email,
+        "token": body["token"],
+        "refresh_token": body["refresh_token"],
+        "headers": {"Authorization": f"Bearer {body['token']}"},
+    }
+
+
+# ---- clients, projects, time entries --------------------------------------------------------
+
+def make_client(client, headers, **fields):
+    return expect(client.post("/api/clients", json={"name": "Acme Ltd", "email": "billing@acme.io", **fields}, headers=headers))
+
+
+def make_project(client, headers, **fields):
+    return expect(client.post("/api/projects", json={"name": "Site", **fields}, headers=headers))
+
+
+def _iso(moment):
+    return moment.isoformat() if isinstance(moment, datetime) else moment
+
+
+def make_time_entry(client, headers, hours=None, **fields):
+    """A stopped entry (09:00-10:30 on 2025-03-01 unless told); ``hours`` sets the end from
+    the start, ``end_time=None`` makes a running timer."""
+    body = {"description": "Work", "start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:30:00Z", **fields}
+    if hours is not None:
+        body["end_time"] = datetime.fromisoformat(_iso(body["start_time"])) + timedelta(seconds=round(hours * 3600))
+    body = {key: _iso(value) for key, value in body.items()}
+    return expect(client.post("/api/time-tracking", json=body, headers=headers))
+
+
+# ---- invoices ---------------------------------------------------------------------------------
+
+INVOICE_ITEM = {"description": "Design work", "quantity": 2, "rate": 50, "amount": 999999}
+
+
+def set_invoice_status(client, headers, invoice, status):
+    """The response to moving ``invoice`` to ``status`` (the test judges it)."""
+    return client.put(f"/api/invoices/{invoice['_id']}", json={"status": status}, headers=headers)
+
+
+def make_invoice(client, headers, client_id=None, status="draft", **fields):
+    """An invoice of INVOICE_ITEM due in 30 days (for a new client unless told), moved on
+    to ``status``."""
+    body = {"client_id": client_id or make_client(client, headers)["_id"], "items": [INVOICE_ITEM],
+            "due_date": (date.today() + timedelta(days=30)).isoformat(), **fields}
+    invoice = expect(client.post("/api/invoices", json=body, headers=headers))
+    if status != "draft":
+        invoice = expect(set_invoice_status(client, headers, invoice, status), 200)
+    return invoice
+
+
+def make_payment(client, headers, invoice, amount, **fields):
+    """A payment on ``invoice``; returns the invoice as it stands after it."""
+    return expect(client.post(f"/api/invoices/{invoice['_id']}/payments", json={"amount": amount, **fields}, headers=headers))
+
+
+# ---- contracts --------------------------------------------------------------------------------
+
+CONTRACT_CONTENT = "SERVICES AGREEMENT\n\n1. Scope\n\nBuild the thing."
+
+CONTRACT_TEMPLATE = {
+    "title": "Retainer", "description": "Monthly retainer",
+    "body": "RETAINER\n\n1. {{ party_a_name }} helps {{ party_b_name }} with {{ topic }} for {{ monthly_fee }}.",
+    "variables": [{"name": "party_a_name", "label": "You"}, {"name": "party_b_name", "label": "Client"},
+                  {"name": "topic", "label": "Topic", "required": False, "default": "general matters"},
+                  {"name": "monthly_fee", "label": "Monthly fee", "type": "money"}],
+}
+
+
+def make_contract(client, headers, client_id=None, **fields):
+    """A draft contract of CONTRACT_CONTENT (for a new client unless told)."""
+    body = {
+        "client_id": client_id or make_client(client, headers)["_id"],
+        "title": "Website build",
+        "content": CONTRACT_CONTENT,
+        "start_date": "2026-03-01T00:00:00.000Z",
+        "end_date": None,
+        "value": 4800.5,
+        "currency": "EUR",
+        **fields,
+    }
+    return expect(client.post("/api/contracts", json=body, headers=headers))
+
+
+def set_contract_status(client, headers, contract_id, status):
+    """The response to moving a contract to ``status`` (the test judges it)."""
+    return client.put(f"/api/contracts/{contract_id}", json={"status": status}, headers=headers)
+
+
+def send_contract(client, headers, contract_id, **body):
+    """Sends a contract for signature; returns the signing link."""
+    return expect(client.post(f"/api/contracts/{contract_id}/send", json=body, headers=headers), 200)
+
+
+def make_contract_template(client, headers, **fields):
+    """A user template (the retainer of CONTRACT_TEMPLATE unless told)."""
+    return expect(client.post("/api/contracts/templates", json={**CONTRACT_TEMPLATE, **fields}, headers=headers))
+
+
+# ---- resumes ----------------------------------------------------------------------------------
+
+def make_resume(client, headers, body=None):
+    """A resume of ``body`` (the full sample resume unless told)."""
+    return expect(client.post("/api/resumes", json=body or full_resume(), headers=headers))
+
+
+def import_json_resume(client, headers, document):
+    """A resume imported from a JSON Resume document."""
+    return expect(client.post("/api/resumes/import", json=document, headers=headers))
