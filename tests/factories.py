@@ -48,7 +48,9 @@ def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
 # ---- clients, projects, time entries --------------------------------------------------------
 
 def make_client(client, headers, **fields):
-    return expect(client.post("/api/clients", json={"name": "Acme Ltd", "email": "billing@acme.io", **fields}, headers=headers))
+    return expect(
+        client.post("/api/clients", json={"name": "Acme Ltd", "email": "billing@acme.io", **fields}, headers=headers)
+    )
 
 
 def make_project(client, headers, **fields):
@@ -82,8 +84,12 @@ def set_invoice_status(client, headers, invoice, status):
 def make_invoice(client, headers, client_id=None, status="draft", **fields):
     """An invoice of INVOICE_ITEM due in 30 days (for a new client unless told), moved on
     to ``status``."""
-    body = {"client_id": client_id or make_client(client, headers)["_id"], "items": [INVOICE_ITEM],
-            "due_date": (date.today() + timedelta(days=30)).isoformat(), **fields}
+    body = {
+        "client_id": client_id or make_client(client, headers)["_id"],
+        "items": [INVOICE_ITEM],
+        "due_date": (date.today() + timedelta(days=30)).isoformat(),
+        **fields,
+    }
     invoice = expect(client.post("/api/invoices", json=body, headers=headers))
     if status != "draft":
         invoice = expect(set_invoice_status(client, headers, invoice, status), 200)
@@ -92,7 +98,9 @@ def make_invoice(client, headers, client_id=None, status="draft", **fields):
 
 def make_payment(client, headers, invoice, amount, **fields):
     """A payment on ``invoice``; returns the invoice as it stands after it."""
-    return expect(client.post(f"/api/invoices/{invoice['_id']}/payments", json={"amount": amount, **fields}, headers=headers))
+    return expect(
+        client.post(f"/api/invoices/{invoice['_id']}/payments", json={"amount": amount, **fields}, headers=headers)
+    )
 
 
 # ---- contracts --------------------------------------------------------------------------------
@@ -100,11 +108,15 @@ def make_payment(client, headers, invoice, amount, **fields):
 CONTRACT_CONTENT = "SERVICES AGREEMENT\n\n1. Scope\n\nBuild the thing."
 
 CONTRACT_TEMPLATE = {
-    "title": "Retainer", "description": "Monthly retainer",
+    "title": "Retainer",
+    "description": "Monthly retainer",
     "body": "RETAINER\n\n1. {{ party_a_name }} helps {{ party_b_name }} with {{ topic }} for {{ monthly_fee }}.",
-    "variables": [{"name": "party_a_name", "label": "You"}, {"name": "party_b_name", "label": "Client"},
-                  {"name": "topic", "label": "Topic", "required": False, "default": "general matters"},
-                  {"name": "monthly_fee", "label": "Monthly fee", "type": "money"}],
+    "variables": [
+        {"name": "party_a_name", "label": "You"},
+        {"name": "party_b_name", "label": "Client"},
+        {"name": "topic", "label": "Topic", "required": False, "default": "general matters"},
+        {"name": "monthly_fee", "label": "Monthly fee", "type": "money"},
+    ],
 }
 
 
@@ -139,6 +151,7 @@ def make_contract_template(client, headers, **fields):
 
 
 # ---- resumes ----------------------------------------------------------------------------------
+
 
 def make_resume(client, headers, body=None):
     """A resume of ``body`` (the full sample resume unless told)."""

@@ -13,7 +13,9 @@ Education
 High school
 """
 
-PARTIAL = MATCHING.replace("Redis caching", "caching").replace(", Redis", "").replace(" on AWS", "").replace(", AWS", "")
+PARTIAL = (
+    MATCHING.replace("Redis caching", "caching").replace(", Redis", "").replace(" on AWS", "").replace(", AWS", "")
+)
 
 
 def optimize(client, auth, resume, job=JOB):
@@ -27,10 +29,13 @@ def test_score_is_the_weighted_sum_of_its_explained_parts(client, auth):
     assert set(body) >= {"score", "suggestions", "missing_keywords", "strengths", "breakdown"}
     assert 0 <= body["score"] <= 100 and all(isinstance(s, str) for s in body["suggestions"] + body["strengths"])
     parts = body["breakdown"]
-    expected = round(parts["keywords"]["weight"] * parts["keywords"]["score"] + parts["ats"]["weight"] * parts["ats"]["score"])
+    expected = round(
+        parts["keywords"]["weight"] * parts["keywords"]["score"] + parts["ats"]["weight"] * parts["ats"]["score"]
+    )
     assert body["score"] == expected
-    assert sum(c["points"] for c in parts["ats"]["checks"]) * 100 // sum(c["max_points"] for c in parts["ats"]["checks"]) \
-        in (parts["ats"]["score"], parts["ats"]["score"] - 1)
+    assert sum(c["points"] for c in parts["ats"]["checks"]) * 100 // sum(
+        c["max_points"] for c in parts["ats"]["checks"]
+    ) in (parts["ats"]["score"], parts["ats"]["score"] - 1)
 
 
 def test_matching_resume_scores_higher_than_partial_and_unrelated(client, auth):
@@ -55,10 +60,18 @@ def test_stop_words_and_filler_are_never_key_terms():
     assert not terms & {"the", "with", "we", "are", "experience", "year", "strong", "required", "5", "plus", "looking"}
 
 
-@pytest.mark.parametrize(("job_word", "resume_word"), [
-    ("Node.js", "nodejs"), ("Node.js", "NodeJS"), ("APIs", "API"), ("PostgreSQL", "postgresql"),
-    ("CI/CD", "CICD"), ("Libraries", "library"), ("React.", "react"),
-])
+@pytest.mark.parametrize(
+    ("job_word", "resume_word"),
+    [
+        ("Node.js", "nodejs"),
+        ("Node.js", "NodeJS"),
+        ("APIs", "API"),
+        ("PostgreSQL", "postgresql"),
+        ("CI/CD", "CICD"),
+        ("Libraries", "library"),
+        ("React.", "react"),
+    ],
+)
 def test_normalisation_matches_case_plurals_and_punctuation(job_word, resume_word):
     result = optimizer.analyse(f"Skills: {resume_word}", f"Must know {job_word} and {job_word}")
     assert result["missing_keywords"] == [], result
@@ -91,19 +104,26 @@ def test_stored_resume_can_be_optimized_by_id_and_by_legacy_body(client, auth, o
     assert by_id.status_code == 200
     assert "terraform" in [k.lower() for k in by_id.get_json()["missing_keywords"]]
     assert "Kubernetes" in by_id.get_json()["matched_keywords"]
-    legacy = client.post("/api/resumes/optimize", json={"resume_id": resume["_id"], "job_description": job}, headers=auth)
+    legacy = client.post(
+        "/api/resumes/optimize", json={"resume_id": resume["_id"], "job_description": job}, headers=auth
+    )
     assert legacy.get_json() == by_id.get_json()
-    theirs = client.post("/api/resumes/optimize", json={"resume_id": resume["_id"], "job_description": job}, headers=other_auth)
+    theirs = client.post(
+        "/api/resumes/optimize", json={"resume_id": resume["_id"], "job_description": job}, headers=other_auth
+    )
     assert "resume_id" in assert_error_shape(theirs, 422)["errors"]["json"]
 
 
-@pytest.mark.parametrize("body", [
-    {"job_description": "x"},
-    {"resume": "", "job_description": "x"},
-    {"resume": "x" * 20_001},
-    {"resume": "ok", "job_description": "x" * 20_001},
-    {"resume": 5},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"job_description": "x"},
+        {"resume": "", "job_description": "x"},
+        {"resume": "x" * 20_001},
+        {"resume": "ok", "job_description": "x" * 20_001},
+        {"resume": 5},
+    ],
+)
 def test_bad_optimizer_input_is_422(client, auth, body):
     assert_error_shape(client.post("/api/ai/optimize-resume", json=body, headers=auth), 422)
 
@@ -111,5 +131,9 @@ def test_bad_optimizer_input_is_422(client, auth, body):
 def test_optimizer_calls_are_recorded_as_usage(client, auth, other_auth):
     optimize(client, auth, MATCHING)
     records = client.get("/api/ai/usage", headers=auth).get_json()
-    assert len(records) == 1 and records[0]["task"] == "optimize" and records[0]["chars_in"] == len(MATCHING.strip()) + len(JOB)
+    assert (
+        len(records) == 1
+        and records[0]["task"] == "optimize"
+        and records[0]["chars_in"] == len(MATCHING.strip()) + len(JOB)
+    )
     assert client.get("/api/ai/usage", headers=other_auth).get_json() == []

@@ -38,17 +38,35 @@ def test_generate_returns_the_providers_content_and_records_usage(client, auth, 
     assert "me write good" in sent["json"]["messages"][1]["content"]
     usage = client.get("/api/ai/usage", headers=auth).get_json()
     assert len(usage) == 1
-    assert {k: usage[0][k] for k in ("task", "status", "chars_in", "chars_out", "prompt_tokens", "total_tokens", "model")} == \
-        {"task": "improve", "status": "ok", "chars_in": 13, "chars_out": 13, "prompt_tokens": 11, "total_tokens": 18,
-         "model": "stub-model"}
+    assert {
+        k: usage[0][k] for k in ("task", "status", "chars_in", "chars_out", "prompt_tokens", "total_tokens", "model")
+    } == {
+        "task": "improve",
+        "status": "ok",
+        "chars_in": 13,
+        "chars_out": 13,
+        "prompt_tokens": 11,
+        "total_tokens": 18,
+        "model": "stub-model",
+    }
     assert usage[0]["latency_ms"] >= 0
     summary = client.get("/api/ai/usage/summary", headers=auth).get_json()
-    assert summary == {"calls": 1, "errors": 0, "chars_in": 13, "chars_out": 13, "total_tokens": 18, "by_task": {"improve": 1}}
+    assert summary == {
+        "calls": 1,
+        "errors": 0,
+        "chars_in": 13,
+        "chars_out": 13,
+        "total_tokens": 18,
+        "by_task": {"improve": 1},
+    }
 
 
 def test_templates_send_their_context(client, auth, stub):
-    response = client.post("/api/ai/generate", headers=auth, json={
-        "task": "cover_letter", "context": {"role": "Data Engineer", "company": "Initech", "name": "Ada"}})
+    response = client.post(
+        "/api/ai/generate",
+        headers=auth,
+        json={"task": "cover_letter", "context": {"role": "Data Engineer", "company": "Initech", "name": "Ada"}},
+    )
     assert response.status_code == 200
     prompt = stub.requests[0]["json"]["messages"][1]["content"]
     assert "cover letter" in prompt and "Initech" in prompt and "Data Engineer" in prompt
@@ -81,7 +99,9 @@ def test_slow_provider_times_out_with_504(client, auth, stub):
     assert "in time" in body["message"] and len(stub.requests) == 1
 
 
-@pytest.mark.parametrize("raw", [b"not json", b'{"choices": []}', b'{"choices": [{"message": {"content": ""}}]}', b"[1]"])
+@pytest.mark.parametrize(
+    "raw", [b"not json", b'{"choices": []}', b'{"choices": [{"message": {"content": ""}}]}', b"[1]"]
+)
 def test_malformed_reply_is_502(client, auth, stub, raw):
     stub.script = [("raw", raw)]
     assert_error_shape(generate_call(client, auth), 502)
@@ -109,7 +129,10 @@ def test_optimizer_adds_provider_suggestions_but_keeps_its_own_score(client, aut
     body = response.get_json()
     assert body["score"] == expected["score"] and body["breakdown"] == expected["breakdown"]
     assert body["ai"]["status"] == "used"
-    assert body["suggestions"] == expected["suggestions"] + ["AI: Lead with your Kubernetes work", "AI: Add a link to your GitHub"]
+    assert body["suggestions"] == expected["suggestions"] + [
+        "AI: Lead with your Kubernetes work",
+        "AI: Add a link to your GitHub",
+    ]
     assert "resume" in stub.requests[0]["json"]["messages"][0]["content"].lower()
 
 
@@ -122,15 +145,18 @@ def test_optimizer_survives_a_failing_provider(client, auth, stub):
     assert not any(s.startswith("AI:") for s in body["suggestions"])
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"task": "poem", "input": "x"}, "task"),
-    ({"task": "improve", "tone": "angry", "input": "x"}, "tone"),
-    ({"task": "improve"}, "input"),
-    ({"task": "grammar", "input": "   "}, "input"),
-    ({"task": "write"}, "input"),
-    ({"task": "improve", "input": "x" * 20_001}, "input"),
-    ({"task": "bio", "context": {"details": "x" * 5001}}, "context"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"task": "poem", "input": "x"}, "task"),
+        ({"task": "improve", "tone": "angry", "input": "x"}, "tone"),
+        ({"task": "improve"}, "input"),
+        ({"task": "grammar", "input": "   "}, "input"),
+        ({"task": "write"}, "input"),
+        ({"task": "improve", "input": "x" * 20_001}, "input"),
+        ({"task": "bio", "context": {"details": "x" * 5001}}, "context"),
+    ],
+)
 def test_bad_generate_input_is_422_naming_the_field(client, auth, stub, body, field):
     response = client.post("/api/ai/generate", json=body, headers=auth)
     assert field in assert_error_shape(response, 422)["errors"]["json"]

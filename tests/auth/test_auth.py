@@ -9,7 +9,9 @@ from tests.factories import PASSWORD, assert_error_shape
 
 
 def test_register_returns_user_and_tokens_with_normalised_email(client):
-    response = client.post("/api/auth/register", json={"name": " Ada ", "email": "  Ada@Example.COM ", "password": PASSWORD})
+    response = client.post(
+        "/api/auth/register", json={"name": " Ada ", "email": "  Ada@Example.COM ", "password": PASSWORD}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["user"]["email"] == "ada@example.com"
@@ -51,8 +53,12 @@ def test_login_success_and_same_401_for_unknown_email_and_wrong_password(client,
     good = client.post("/api/auth/login", json={"email": "LOGIN@example.com", "password": PASSWORD})
     assert good.status_code == 200
     assert good.get_json()["user"]["email"] == "login@example.com"
-    wrong = assert_error_shape(client.post("/api/auth/login", json={"email": "login@example.com", "password": "nope-nope"}), 401)
-    unknown = assert_error_shape(client.post("/api/auth/login", json={"email": "ghost@example.com", "password": "nope-nope"}), 401)
+    wrong = assert_error_shape(
+        client.post("/api/auth/login", json={"email": "login@example.com", "password": "nope-nope"}), 401
+    )
+    unknown = assert_error_shape(
+        client.post("/api/auth/login", json={"email": "ghost@example.com", "password": "nope-nope"}), 401
+    )
     assert wrong["message"] == unknown["message"]
 
 
@@ -63,7 +69,10 @@ def test_password_over_72_bytes_is_401_at_login_not_500(client, make_user):
     for email in ("long-login@example.com", "ghost-long@example.com"):
         response = client.post("/api/auth/login", json={"email": email, "password": "é" * 37})
         assert_error_shape(response, 401)
-    assert client.post("/api/auth/login", json={"email": "long-login@example.com", "password": "é" * 36}).status_code == 200
+    assert (
+        client.post("/api/auth/login", json={"email": "long-login@example.com", "password": "é" * 36}).status_code
+        == 200
+    )
 
 
 def test_me_returns_profile(client, user):
@@ -75,8 +84,12 @@ def test_me_returns_profile(client, user):
 def test_patch_me_updates_name_avatar_and_settings(client, auth):
     response = client.patch(
         "/api/auth/me",
-        json={"name": "Ada L.", "avatar": "https://cdn.example.com/a.png", "business_name": "Ada Studio",
-              "settings": {"default_currency": "eur", "default_hourly_rate": 95.5, "invoice_prefix": "ADA-"}},
+        json={
+            "name": "Ada L.",
+            "avatar": "https://cdn.example.com/a.png",
+            "business_name": "Ada Studio",
+            "settings": {"default_currency": "eur", "default_hourly_rate": 95.5, "invoice_prefix": "ADA-"},
+        },
         headers=auth,
     )
     assert response.status_code == 200, response.get_json()
@@ -91,7 +104,9 @@ def test_patch_me_updates_name_avatar_and_settings(client, auth):
 
 
 def test_patch_me_rejects_bad_settings(client, auth):
-    response = client.patch("/api/auth/me", json={"settings": {"default_currency": "XXX1", "timezone": "Mars/Olympus"}}, headers=auth)
+    response = client.patch(
+        "/api/auth/me", json={"settings": {"default_currency": "XXX1", "timezone": "Mars/Olympus"}}, headers=auth
+    )
     body = assert_error_shape(response, 422)
     assert set(body["errors"]["json"]["settings"]) == {"default_currency", "timezone"}
 
@@ -116,7 +131,9 @@ def test_logout_revokes_access_and_refresh_tokens(client, user):
     response = client.post("/api/auth/logout", json={"refresh_token": user["refresh_token"]}, headers=user["headers"])
     assert response.status_code == 200 and response.get_json()["message"]
     assert_error_shape(client.get("/api/auth/me", headers=user["headers"]), 401)
-    assert_error_shape(client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user['refresh_token']}"}), 401)
+    assert_error_shape(
+        client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user['refresh_token']}"}), 401
+    )
 
 
 def test_revocation_is_stored_in_the_database(client, user, db):
@@ -131,18 +148,30 @@ def test_logout_with_someone_elses_refresh_token_is_422(client, user, make_user)
 
 
 def test_password_change_revokes_earlier_tokens(client, user):
-    response = client.post("/api/auth/me/password", json={"current_password": PASSWORD, "new_password": "new password 123"}, headers=user["headers"])
+    response = client.post(
+        "/api/auth/me/password",
+        json={"current_password": PASSWORD, "new_password": "new password 123"},
+        headers=user["headers"],
+    )
     assert response.status_code == 200
     fresh = response.get_json()["token"]
     assert_error_shape(client.get("/api/auth/me", headers=user["headers"]), 401)
-    assert_error_shape(client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user['refresh_token']}"}), 401)
+    assert_error_shape(
+        client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {user['refresh_token']}"}), 401
+    )
     assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
-    assert client.post("/api/auth/login", json={"email": user["email"], "password": "new password 123"}).status_code == 200
+    assert (
+        client.post("/api/auth/login", json={"email": user["email"], "password": "new password 123"}).status_code == 200
+    )
     assert client.post("/api/auth/login", json={"email": user["email"], "password": PASSWORD}).status_code == 401
 
 
 def test_password_change_with_wrong_current_password_is_422(client, user):
-    response = client.post("/api/auth/me/password", json={"current_password": "wrong-wrong", "new_password": "new password 123"}, headers=user["headers"])
+    response = client.post(
+        "/api/auth/me/password",
+        json={"current_password": "wrong-wrong", "new_password": "new password 123"},
+        headers=user["headers"],
+    )
     body = assert_error_shape(response, 422)
     assert "current_password" in body["errors"]["json"]
 

@@ -11,18 +11,32 @@ BASE = "/api/clients"
 
 
 def test_crud_roundtrip_ignores_extras_and_server_fields(client, auth):
-    body = make_client(client, auth, phone=None, status="x", default_hourly_rate=85.5, user_id="6b0849783ef581af828dd253", created_at="2000-01-01T00:00:00Z")
+    body = make_client(
+        client,
+        auth,
+        phone=None,
+        status="x",
+        default_hourly_rate=85.5,
+        user_id="6b0849783ef581af828dd253",
+        created_at="2000-01-01T00:00:00Z",
+    )
     assert body["default_hourly_rate"] == 85.5 and body["user_id"] != "6b0849783ef581af828dd253"
     assert not body["created_at"].startswith("2000") and "status" not in body
     assert [c["_id"] for c in client.get(f"{BASE}/", headers=auth).get_json()] == [body["_id"]]
-    patched = client.patch(f"{BASE}/{body['_id']}", json={"default_hourly_rate": None, "name": "Acme Holdings"}, headers=auth).get_json()
+    patched = client.patch(
+        f"{BASE}/{body['_id']}", json={"default_hourly_rate": None, "name": "Acme Holdings"}, headers=auth
+    ).get_json()
     assert patched["default_hourly_rate"] is None and patched["name"] == "Acme Holdings"
     assert client.delete(f"{BASE}/{body['_id']}", headers=auth).get_json() == {"message": "Client deleted"}
 
 
 def test_validation_names_the_field(client, auth):
-    for body, field in (({"email": "a@b.io"}, "name"), ({"name": "x", "email": "nope"}, "email"),
-                        ({"name": "x" * 201, "email": "a@b.io"}, "name"), ({"name": "x", "email": "a@b.io", "currency": "XXX1"}, "currency")):
+    for body, field in (
+        ({"email": "a@b.io"}, "name"),
+        ({"name": "x", "email": "nope"}, "email"),
+        ({"name": "x" * 201, "email": "a@b.io"}, "name"),
+        ({"name": "x", "email": "a@b.io", "currency": "XXX1"}, "currency"),
+    ):
         assert field in assert_error_shape(client.post(BASE, json=body, headers=auth), 422)["errors"]["json"]
 
 
@@ -50,7 +64,9 @@ def test_pagination_header_is_exact_and_unpaged_list_is_whole(client, auth):
         make_client(client, auth, name=f"C{i}")
     page = client.get(f"{BASE}?page=2&page_size=2", headers=auth)
     assert [c["name"] for c in page.get_json()] == ["C2", "C3"]
-    assert page.headers["X-Pagination"] == '{"page": 2, "first_page": 1, "total": 5, "total_pages": 3, "last_page": 3, "previous_page": 1, "next_page": 3}'
+    assert page.headers["X-Pagination"] == (
+        '{"page": 2, "first_page": 1, "total": 5, "total_pages": 3, "last_page": 3, "previous_page": 1, "next_page": 3}'
+    )
     whole = client.get(BASE, headers=auth)
     assert len(whole.get_json()) == 5 and "X-Pagination" not in whole.headers
 
@@ -60,10 +76,17 @@ def test_pages_of_a_long_list_keep_order_and_bound_the_total(client, auth, db):
     pages inside and beyond that window keep creation order either way."""
     first = make_client(client, auth, name="C0000")
     template = db.clients.find_one({"_id": ObjectId(first["_id"])})
-    db.clients.insert_many([
-        {**template, "_id": ObjectId(), "name": f"C{i:04}", "created_at": template["created_at"] + timedelta(seconds=i)}
-        for i in range(1, 1005)
-    ])
+    db.clients.insert_many(
+        [
+            {
+                **template,
+                "_id": ObjectId(),
+                "name": f"C{i:04}",
+                "created_at": template["created_at"] + timedelta(seconds=i),
+            }
+            for i in range(1, 1005)
+        ]
+    )
 
     def page(number):
         response = client.get(f"{BASE}?page={number}&page_size=100", headers=auth)

@@ -58,7 +58,9 @@ def test_get_returns_fields_the_client_reads(client, auth):
 
 def test_a_drafts_terms_can_be_edited_and_its_value_cleared(client, auth):
     created = make_contract(client, auth)
-    response = client.patch(f"/api/contracts/{created['_id']}", json={"title": "Renamed", "value": None, "currency": "JPY"}, headers=auth)
+    response = client.patch(
+        f"/api/contracts/{created['_id']}", json={"title": "Renamed", "value": None, "currency": "JPY"}, headers=auth
+    )
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["title"] == "Renamed" and body["value"] is None and body["currency"] == "JPY"
@@ -84,26 +86,39 @@ def test_client_with_contracts_cannot_be_deleted(client, auth):
 
 # ---- validation ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("field, value", [
-    ("client_id", "not-an-id"),
-    ("title", ""),
-    ("title", "x" * 201),
-    ("value", -1),
-    ("value", "lots"),
-    ("value", True),
-    ("currency", "XYZ"),
-    ("start_date", "yesterday"),
-    ("end_date", "2026-02-01"),
-    ("content", 42),
-])
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("client_id", "not-an-id"),
+        ("title", ""),
+        ("title", "x" * 201),
+        ("value", -1),
+        ("value", "lots"),
+        ("value", True),
+        ("currency", "XYZ"),
+        ("start_date", "yesterday"),
+        ("end_date", "2026-02-01"),
+        ("content", 42),
+    ],
+)
 def test_bad_field_is_422_naming_it(client, auth, field, value):
-    body = {"client_id": make_client(client, auth)["_id"], "title": "T", "content": "C", "start_date": "2026-03-01", field: value}
+    body = {
+        "client_id": make_client(client, auth)["_id"],
+        "title": "T",
+        "content": "C",
+        "start_date": "2026-03-01",
+        field: value,
+    }
     error = assert_error_shape(client.post("/api/contracts", json=body, headers=auth), 422)
     assert field in error["errors"]["json"], error
 
 
 def test_missing_content_and_template_is_422(client, auth):
-    error = assert_error_shape(client.post("/api/contracts", json={"client_id": make_client(client, auth)["_id"], "title": "T"}, headers=auth), 422)
+    error = assert_error_shape(
+        client.post("/api/contracts", json={"client_id": make_client(client, auth)["_id"], "title": "T"}, headers=auth),
+        422,
+    )
     assert "content" in error["errors"]["json"]
 
 
@@ -127,6 +142,7 @@ def test_unknown_status_in_update_is_422(client, auth):
 
 # ---- ownership ----------------------------------------------------------------------------
 
+
 def test_other_users_contract_is_404_everywhere(client, auth, other_auth):
     created = make_contract(client, auth)
     path = f"/api/contracts/{created['_id']}"
@@ -145,10 +161,14 @@ def test_malformed_contract_id_is_404(client, auth):
 
 def test_other_users_client_in_body_is_422(client, auth, other_auth):
     foreign = make_client(client, other_auth)["_id"]
-    error = assert_error_shape(client.post("/api/contracts", json={"client_id": foreign, "title": "T", "content": "C"}, headers=auth), 422)
+    error = assert_error_shape(
+        client.post("/api/contracts", json={"client_id": foreign, "title": "T", "content": "C"}, headers=auth), 422
+    )
     assert "client_id" in error["errors"]["json"]
     mine = make_contract(client, auth)
-    error = assert_error_shape(client.patch(f"/api/contracts/{mine['_id']}", json={"client_id": foreign}, headers=auth), 422)
+    error = assert_error_shape(
+        client.patch(f"/api/contracts/{mine['_id']}", json={"client_id": foreign}, headers=auth), 422
+    )
     assert "client_id" in error["errors"]["json"]
 
 
@@ -159,11 +179,15 @@ def test_requires_token(client):
 
 # ---- lifecycle ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    ["active", "completed"],
-    ["active", "terminated"],
-    ["cancelled"],
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ["active", "completed"],
+        ["active", "terminated"],
+        ["cancelled"],
+    ],
+)
 def test_allowed_status_moves_from_draft_succeed(client, auth, path):
     created = make_contract(client, auth)
     for status in path:
@@ -172,15 +196,18 @@ def test_allowed_status_moves_from_draft_succeed(client, auth, path):
         assert response.get_json()["status"] == status
 
 
-@pytest.mark.parametrize("path, illegal", [
-    (["active"], "draft"),
-    (["active"], "cancelled"),
-    (["active", "completed"], "active"),
-    (["cancelled"], "draft"),
-    (["active", "terminated"], "completed"),
-    ([], "completed"),
-    ([], "terminated"),
-])
+@pytest.mark.parametrize(
+    "path, illegal",
+    [
+        (["active"], "draft"),
+        (["active"], "cancelled"),
+        (["active", "completed"], "active"),
+        (["cancelled"], "draft"),
+        (["active", "terminated"], "completed"),
+        ([], "completed"),
+        ([], "terminated"),
+    ],
+)
 def test_illegal_moves_are_409(client, auth, path, illegal):
     created = make_contract(client, auth)
     for status in path:
@@ -205,7 +232,9 @@ def test_same_status_is_a_no_op(client, auth):
 def test_content_changes_only_while_draft(client, auth):
     created = make_contract(client, auth)
     set_contract_status(client, auth, created["_id"], "active")
-    body = assert_error_shape(client.put(f"/api/contracts/{created['_id']}", json={"content": "New text"}, headers=auth), 409)
+    body = assert_error_shape(
+        client.put(f"/api/contracts/{created['_id']}", json={"content": "New text"}, headers=auth), 409
+    )
     assert "draft" in body["message"]
     assert client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["content"] == CONTRACT_CONTENT
 
@@ -223,8 +252,11 @@ def test_only_draft_or_cancelled_can_be_deleted(client, auth, path):
 
 # ---- PDF ----------------------------------------------------------------------------------
 
+
 def test_pdf_of_draft_has_title_parties_and_text(client, auth):
-    created = make_contract(client, auth, title="Zürich café contract — €", content="1. Scope\n\nÜber naïve 日本 text " + "word " * 2000)
+    created = make_contract(
+        client, auth, title="Zürich café contract — €", content="1. Scope\n\nÜber naïve 日本 text " + "word " * 2000
+    )
     text = pdf_text(client.get(f"/api/contracts/{created['_id']}/pdf", headers=auth))
     assert "Zürich café contract" in text
     assert "Acme Ltd" in text and "Über naïve" in text

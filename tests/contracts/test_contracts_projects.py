@@ -9,9 +9,16 @@ MARKETING_SITE = {"name": "Marketing site", "hourly_rate": 90, "budget": 7200, "
 def test_template_defaults_come_from_the_project(client, auth):
     client_id = make_client(client, auth)["_id"]
     project = make_project(client, auth, client_id=client_id, **MARKETING_SITE)
-    response = client.post("/api/contracts", json={"client_id": client_id, "project_id": project["_id"],
-                                                   "template": "freelance_services", "currency": project.get("currency", "USD")},
-                           headers=auth)
+    response = client.post(
+        "/api/contracts",
+        json={
+            "client_id": client_id,
+            "project_id": project["_id"],
+            "template": "freelance_services",
+            "currency": project.get("currency", "USD"),
+        },
+        headers=auth,
+    )
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["project_id"] == project["_id"]
@@ -23,10 +30,18 @@ def test_template_defaults_come_from_the_project(client, auth):
 def test_given_terms_win_over_project_defaults(client, auth):
     client_id = make_client(client, auth)["_id"]
     project = make_project(client, auth, client_id=client_id, **MARKETING_SITE)
-    body = client.post("/api/contracts/render", json={
-        "template": "freelance_services", "client_id": client_id, "project_id": project["_id"], "value": 500,
-        "start_date": "2026-06-01", "variables": {"scope": "Only the landing page"},
-    }, headers=auth).get_json()
+    body = client.post(
+        "/api/contracts/render",
+        json={
+            "template": "freelance_services",
+            "client_id": client_id,
+            "project_id": project["_id"],
+            "value": 500,
+            "start_date": "2026-06-01",
+            "variables": {"scope": "Only the landing page"},
+        },
+        headers=auth,
+    ).get_json()
     assert "Only the landing page" in body["content"] and "1 June 2026" in body["content"]
     assert body["variables"]["fee"] == "500.00"
 
@@ -40,7 +55,12 @@ def test_other_users_project_is_422(client, auth, other_auth):
 
 def test_project_of_another_client_is_422(client, auth):
     project = make_project(client, auth, client_id=make_client(client, auth, name="First")["_id"], **MARKETING_SITE)
-    body = {"client_id": make_client(client, auth, name="Second")["_id"], "project_id": project["_id"], "title": "T", "content": "C"}
+    body = {
+        "client_id": make_client(client, auth, name="Second")["_id"],
+        "project_id": project["_id"],
+        "title": "T",
+        "content": "C",
+    }
     error = assert_error_shape(client.post("/api/contracts", json=body, headers=auth), 422)
     assert "project_id" in error["errors"]["json"]
 

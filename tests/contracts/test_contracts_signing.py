@@ -33,7 +33,10 @@ def test_send_returns_single_use_link_and_freezes_text(client, auth, app):
     expires = datetime.fromisoformat(link["expires_at"])
     assert timedelta(days=13, hours=23) < expires - datetime.now(timezone.utc) <= timedelta(days=14)
     contract = client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()
-    assert contract["status"] == "sent" and contract["content_sha256"] == hashlib.sha256(CONTRACT_CONTENT.encode()).hexdigest()
+    assert (
+        contract["status"] == "sent"
+        and contract["content_sha256"] == hashlib.sha256(CONTRACT_CONTENT.encode()).hexdigest()
+    )
     assert_error_shape(client.patch(f"/api/contracts/{created['_id']}", json={"content": "Sneaky"}, headers=auth), 409)
 
 
@@ -80,7 +83,9 @@ def test_signing_records_the_signer_and_locks_the_text(client, auth):
     contract = client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()
     assert contract["status"] == "signed" and contract["signed_at"] == signed["signed_at"]
     assert contract["signed_by"]["ip"] == "127.0.0.1" and contract["signed_by"]["user_agent"] == "pytest-browser"
-    assert contract["content_sha256"] == signed["content_sha256"] == hashlib.sha256(CONTRACT_CONTENT.encode()).hexdigest()
+    assert (
+        contract["content_sha256"] == signed["content_sha256"] == hashlib.sha256(CONTRACT_CONTENT.encode()).hexdigest()
+    )
     assert contract.get("signing_expires_at") is None
     assert_error_shape(client.patch(f"/api/contracts/{created['_id']}", json={"content": "Changed"}, headers=auth), 409)
     assert_error_shape(client.delete(f"/api/contracts/{created['_id']}", headers=auth), 409)
@@ -158,13 +163,16 @@ def test_signed_contract_cannot_be_sent_again(client, auth):
     assert_error_shape(client.post(f"/api/contracts/{created['_id']}/send", json={}, headers=auth), 409)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"agree": False}, "agree"),
-    ({"agree": None}, "agree"),
-    ({"agree": "yes please"}, "agree"),
-    ({"name": ""}, "name"),
-    ({"email": "not-an-email"}, "email"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"agree": False}, "agree"),
+        ({"agree": None}, "agree"),
+        ({"agree": "yes please"}, "agree"),
+        ({"name": ""}, "name"),
+        ({"email": "not-an-email"}, "email"),
+    ],
+)
 def test_bad_signature_input_is_422_and_keeps_link(client, auth, body, field):
     link = send_contract(client, auth, make_contract(client, auth)["_id"])
     error = assert_error_shape(sign(client, link, **body), 422)
@@ -196,8 +204,14 @@ def _race_sign_and_cancel(client, auth, app):
     the final status."""
     created = make_contract(client, auth)
     link = send_contract(client, auth, created["_id"])
-    codes = [r.status_code for r in at_once(app, *[lambda http: sign(http, link)] * 3,
-                                            *[lambda http: set_contract_status(http, auth, created["_id"], "cancelled")] * 3)]
+    codes = [
+        r.status_code
+        for r in at_once(
+            app,
+            *[lambda http: sign(http, link)] * 3,
+            *[lambda http: set_contract_status(http, auth, created["_id"], "cancelled")] * 3,
+        )
+    ]
     return codes[:3], codes[3:], client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["status"]
 
 

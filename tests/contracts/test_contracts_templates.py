@@ -135,32 +135,50 @@ def test_create_from_template_renders_server_side(client, auth):
 
 def test_create_from_template_with_missing_variable_is_422_and_saves_nothing(client, auth):
     client_id = make_client(client, auth)["_id"]
-    error = assert_error_shape(client.post("/api/contracts", json={"client_id": client_id, "template": "nda", "variables": {}}, headers=auth), 422)
+    error = assert_error_shape(
+        client.post("/api/contracts", json={"client_id": client_id, "template": "nda", "variables": {}}, headers=auth),
+        422,
+    )
     assert "purpose" in error["errors"]["json"]["variables"]
     assert client.get("/api/contracts", headers=auth).get_json() == []
 
 
 def test_content_and_template_together_is_422(client, auth):
-    body = {"client_id": make_client(client, auth)["_id"], "title": "T", "content": "C", "template": "nda", "variables": {}}
+    body = {
+        "client_id": make_client(client, auth)["_id"],
+        "title": "T",
+        "content": "C",
+        "template": "nda",
+        "variables": {},
+    }
     error = assert_error_shape(client.post("/api/contracts", json=body, headers=auth), 422)
     assert "content" in error["errors"]["json"]
 
 
 def test_draft_rerenders_when_variables_change(client, auth):
     client_id = make_client(client, auth)["_id"]
-    created = client.post("/api/contracts", json={"client_id": client_id, "template": "nda", "variables": {"purpose": "first talks"}}, headers=auth).get_json()
-    response = client.patch(f"/api/contracts/{created['_id']}", json={"variables": {"purpose": "second talks"}}, headers=auth)
+    created = client.post(
+        "/api/contracts",
+        json={"client_id": client_id, "template": "nda", "variables": {"purpose": "first talks"}},
+        headers=auth,
+    ).get_json()
+    response = client.patch(
+        f"/api/contracts/{created['_id']}", json={"variables": {"purpose": "second talks"}}, headers=auth
+    )
     assert response.status_code == 200, response.get_json()
     assert "second talks" in response.get_json()["content"] and "first talks" not in response.get_json()["content"]
 
 
 def test_raw_content_contract_cannot_take_variables(client, auth):
     created = make_contract(client, auth)
-    error = assert_error_shape(client.patch(f"/api/contracts/{created['_id']}", json={"variables": {"a": "b"}}, headers=auth), 422)
+    error = assert_error_shape(
+        client.patch(f"/api/contracts/{created['_id']}", json={"variables": {"a": "b"}}, headers=auth), 422
+    )
     assert "template" in error["errors"]["json"]
 
 
 # ---- user templates -----------------------------------------------------------------------
+
 
 def post_template(client, auth, **fields):
     """The response to creating the retainer of CONTRACT_TEMPLATE with ``fields`` changed."""
@@ -172,8 +190,9 @@ def test_user_template_renders_with_its_defaults_until_deleted(client, auth):
     assert template["builtin"] is False and template["key"] == template["_id"]
     assert [t["key"] for t in client.get("/api/contracts/templates", headers=auth).get_json()][-1] == template["key"]
     client_id = make_client(client, auth)["_id"]
-    content = render(client, auth, template=template["key"], client_id=client_id, currency="USD",
-                     variables={"monthly_fee": 900}).get_json()["content"]
+    content = render(
+        client, auth, template=template["key"], client_id=client_id, currency="USD", variables={"monthly_fee": 900}
+    ).get_json()["content"]
     assert content == "RETAINER\n\n1. Ada Lovelace helps Acme Ltd with general matters for $900.00."
     updated = client.put(f"/api/contracts/templates/{template['_id']}", json={"title": "Retainer v2"}, headers=auth)
     assert updated.status_code == 200 and updated.get_json()["title"] == "Retainer v2"
@@ -183,7 +202,11 @@ def test_user_template_renders_with_its_defaults_until_deleted(client, auth):
 
 
 def test_user_template_without_declared_variables_declares_placeholders(client, auth):
-    response = client.post("/api/contracts/templates", json={"title": "Hi", "body": "Hello {{ who }}, {{who}} again. {{ 7*7 }} stays."}, headers=auth)
+    response = client.post(
+        "/api/contracts/templates",
+        json={"title": "Hi", "body": "Hello {{ who }}, {{who}} again. {{ 7*7 }} stays."},
+        headers=auth,
+    )
     assert response.status_code == 201, response.get_json()
     template = response.get_json()
     assert [(v["name"], v["required"], v["type"]) for v in template["variables"]] == [("who", True, "text")]
@@ -196,12 +219,15 @@ def test_user_template_with_undeclared_placeholder_is_422(client, auth):
     assert "surprise" in error["message"] and "body" in error["errors"]["json"]
 
 
-@pytest.mark.parametrize("variables", [
-    [{"name": "Bad-Name"}],
-    [{"name": "x", "type": "script"}],
-    [{"name": "x"}, {"name": "x"}],
-    "nope",
-])
+@pytest.mark.parametrize(
+    "variables",
+    [
+        [{"name": "Bad-Name"}],
+        [{"name": "x", "type": "script"}],
+        [{"name": "x"}, {"name": "x"}],
+        "nope",
+    ],
+)
 def test_user_template_bad_variables_are_422(client, auth, variables):
     error = assert_error_shape(post_template(client, auth, body="{{ x }}", variables=variables), 422)
     assert "variables" in error["errors"]["json"]
@@ -216,7 +242,9 @@ def test_builtin_templates_are_read_only(client, auth):
 def test_other_users_template_is_invisible(client, auth, other_auth):
     template = make_contract_template(client, auth)
     assert_error_shape(client.get(f"/api/contracts/templates/{template['_id']}", headers=other_auth), 404)
-    assert_error_shape(client.patch(f"/api/contracts/templates/{template['_id']}", json={"title": "x"}, headers=other_auth), 404)
+    assert_error_shape(
+        client.patch(f"/api/contracts/templates/{template['_id']}", json={"title": "x"}, headers=other_auth), 404
+    )
     assert_error_shape(client.delete(f"/api/contracts/templates/{template['_id']}", headers=other_auth), 404)
     error = assert_error_shape(render(client, other_auth, template=template["_id"], variables={}), 422)
     assert "template" in error["errors"]["json"]

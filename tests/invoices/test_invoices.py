@@ -49,12 +49,16 @@ def test_jpy_has_no_minor_unit(client, auth):
 
 
 def test_tax_rate_is_a_percentage_of_the_subtotal(client, auth):
-    body = make_invoice(client, auth, currency="KES", items=[{"description": "Ushauri", "quantity": 3, "rate": 1250.5}], tax_rate=16)
+    body = make_invoice(
+        client, auth, currency="KES", items=[{"description": "Ushauri", "quantity": 3, "rate": 1250.5}], tax_rate=16
+    )
     assert body["subtotal"] == 3751.5 and body["tax"] == 600.24 and body["tax_rate"] == 16 and body["total"] == 4351.74
 
 
 def test_discount_rate_then_tax_rate_on_discounted_subtotal(client, auth):
-    body = make_invoice(client, auth, items=[{"description": "x", "quantity": 1, "rate": 200}], discount_rate=10, tax_rate=5)
+    body = make_invoice(
+        client, auth, items=[{"description": "x", "quantity": 1, "rate": 200}], discount_rate=10, tax_rate=5
+    )
     assert (body["discount"], body["discount_rate"], body["tax"], body["total"]) == (20, 10, 9, 189)
 
 
@@ -108,7 +112,9 @@ def test_due_date_from_payment_terms_and_backdated_issue_date(client, auth):
 
 def test_another_users_client_in_body_is_422(client, auth, other_auth):
     theirs = make_client(client, other_auth)["_id"]
-    response = client.post("/api/invoices", json={"client_id": theirs, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth)
+    response = client.post(
+        "/api/invoices", json={"client_id": theirs, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth
+    )
     assert_error_shape(response, 422)
 
 
@@ -133,6 +139,7 @@ def test_requires_a_token(client):
 
 
 # --- numbering -----------------------------------------------------------------
+
 
 def test_numbers_are_sequential_per_user_with_the_users_prefix(client, auth, other_auth):
     assert make_invoice(client, auth)["invoice_number"] == "INV-00001"
@@ -164,7 +171,9 @@ def test_a_failed_insert_hands_its_number_back(client, auth, monkeypatch):
             raise RuntimeError("disk full")
 
     monkeypatch.setattr(numbering, "collection", lambda name: Failing(real(name)) if name == "invoices" else real(name))
-    response = client.post("/api/invoices", json={"client_id": client_id, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth)
+    response = client.post(
+        "/api/invoices", json={"client_id": client_id, "items": [ITEM], "due_date": TODAY.isoformat()}, headers=auth
+    )
     assert_error_shape(response, 500)
     monkeypatch.setattr(numbering, "collection", real)
     assert make_invoice(client, auth, client_id=client_id)["invoice_number"] == "INV-00002"
@@ -180,6 +189,7 @@ def test_fifty_concurrent_creates_get_fifty_gapless_numbers(app, client, auth):
 
 # --- lifecycle -----------------------------------------------------------------
 
+
 def test_marking_a_sent_invoice_paid_records_a_payment_of_the_balance(client, auth):
     invoice = make_invoice(client, auth, status="sent")
     assert invoice["status"] == "sent" and invoice["sent_at"]
@@ -188,7 +198,18 @@ def test_marking_a_sent_invoice_paid_records_a_payment_of_the_balance(client, au
     assert len(paid["payments"]) == 1
 
 
-@pytest.mark.parametrize(("path", "target"), [([], "paid"), ([], "overdue"), (["sent", "paid"], "void"), (["sent", "paid"], "sent"), (["void"], "sent"), (["sent"], "partial"), (["sent"], "draft")])
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ([], "paid"),
+        ([], "overdue"),
+        (["sent", "paid"], "void"),
+        (["sent", "paid"], "sent"),
+        (["void"], "sent"),
+        (["sent"], "partial"),
+        (["sent"], "draft"),
+    ],
+)
 def test_illegal_moves_are_409_naming_both_states(client, auth, path, target):
     invoice = make_invoice(client, auth)
     for status in path:
@@ -204,7 +225,9 @@ def test_unknown_status_is_422(client, auth):
 
 def test_editing_a_draft_recomputes_and_sent_invoices_are_locked(client, auth):
     invoice = make_invoice(client, auth, tax_rate=10)
-    edited = put(client, auth, invoice, items=[{"description": "More", "quantity": 3, "rate": 100}], notes="Thanks").get_json()
+    edited = put(
+        client, auth, invoice, items=[{"description": "More", "quantity": 3, "rate": 100}], notes="Thanks"
+    ).get_json()
     assert (edited["subtotal"], edited["tax"], edited["total"], edited["notes"]) == (300, 30, 330, "Thanks")
     edited = client.patch(f"/api/invoices/{invoice['_id']}", json={"tax": 5}, headers=auth).get_json()
     assert (edited["tax"], edited["tax_rate"], edited["total"]) == (5, None, 305)
@@ -258,6 +281,7 @@ def test_mark_overdue_cli_persists_the_status(app, client, auth, db):
 
 # --- payments ------------------------------------------------------------------
 
+
 def test_payments_make_an_invoice_partial_then_paid_and_a_reversal_undoes_one(client, auth, db):
     invoice = make_invoice(client, auth, status="sent")
     partial = pay(client, auth, invoice, 30.5, date="2025-03-01", method="bank_transfer", note="first")
@@ -282,7 +306,17 @@ def test_overpayment_is_422(client, auth):
     assert "amount" in error["errors"]["json"]
 
 
-@pytest.mark.parametrize("body", [{"amount": 0}, {"amount": -5}, {"amount": "x"}, {}, {"amount": 1, "method": "barter"}, {"amount": 1, "date": "yesterday"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"amount": 0},
+        {"amount": -5},
+        {"amount": "x"},
+        {},
+        {"amount": 1, "method": "barter"},
+        {"amount": 1, "date": "yesterday"},
+    ],
+)
 def test_bad_payments_are_422(client, auth, body):
     invoice = make_invoice(client, auth, status="sent")
     assert_error_shape(client.post(f"/api/invoices/{invoice['_id']}/payments", json=body, headers=auth), 422)
@@ -304,6 +338,7 @@ def test_concurrent_payments_never_overpay(app, client, auth):
 
 # --- lists, CSV and PDF --------------------------------------------------------
 
+
 def test_list_is_a_summary_oldest_first_filtered_by_client_dates_and_text(client, auth):
     a = make_client(client, auth)["_id"]
     b = make_client(client, auth, name="Beta")["_id"]
@@ -314,10 +349,15 @@ def test_list_is_a_summary_oldest_first_filtered_by_client_dates_and_text(client
     assert {"_id", "invoice_number", "total", "currency", "due_date", "status"} <= set(listed[0])
     assert "items" not in listed[0]
     assert [i["_id"] for i in client.get(f"/api/invoices?client_id={b}", headers=auth).get_json()] == [second["_id"]]
-    assert [i["_id"] for i in client.get("/api/invoices?from=2025-02-01&to=2025-03-05", headers=auth).get_json()] == [second["_id"]]
+    assert [i["_id"] for i in client.get("/api/invoices?from=2025-02-01&to=2025-03-05", headers=auth).get_json()] == [
+        second["_id"]
+    ]
     assert [i["_id"] for i in client.get("/api/invoices?q=REDESIGN", headers=auth).get_json()] == [first["_id"]]
     assert [i["_id"] for i in client.get("/api/invoices?q=.*", headers=auth).get_json()] == []
-    assert [i["_id"] for i in client.get("/api/invoices?sort=-invoice_number", headers=auth).get_json()] == [second["_id"], first["_id"]]
+    assert [i["_id"] for i in client.get("/api/invoices?sort=-invoice_number", headers=auth).get_json()] == [
+        second["_id"],
+        first["_id"],
+    ]
     paged = client.get("/api/invoices?page=1&page_size=1", headers=auth)
     assert len(paged.get_json()) == 1 and '"total": 2' in paged.headers["X-Pagination"]
     assert_error_shape(client.get("/api/invoices?status=lost", headers=auth), 422)
@@ -336,11 +376,30 @@ def test_csv_export_filters_and_escapes(client, auth):
 
 
 def test_pdf_shows_the_invoice_in_unicode_with_a_draft_or_void_mark(client, auth):
-    client.patch("/api/auth/me", json={"business_name": "Zoë Café Ltd", "payment_details": "IBAN DE89 3704 0044 0532 0130 00"}, headers=auth)
+    client.patch(
+        "/api/auth/me",
+        json={"business_name": "Zoë Café Ltd", "payment_details": "IBAN DE89 3704 0044 0532 0130 00"},
+        headers=auth,
+    )
     client_id = make_client(client, auth, name="Wanjiru Njoroge — Ushirika", currency="EUR")["_id"]
-    invoice = make_invoice(client, auth, client_id=client_id, items=[{"description": "Crème brûlée consulting", "quantity": 2, "rate": 617.25}], payment_terms="Net 30")
+    invoice = make_invoice(
+        client,
+        auth,
+        client_id=client_id,
+        items=[{"description": "Crème brûlée consulting", "quantity": 2, "rate": 617.25}],
+        payment_terms="Net 30",
+    )
     text = pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
-    for expected in ("INV-00001", "€1,234.50", "Zoë Café Ltd", "Wanjiru Njoroge — Ushirika", "Crème brûlée", "DRAFT", "Net 30", "IBAN DE89"):
+    for expected in (
+        "INV-00001",
+        "€1,234.50",
+        "Zoë Café Ltd",
+        "Wanjiru Njoroge — Ushirika",
+        "Crème brûlée",
+        "DRAFT",
+        "Net 30",
+        "IBAN DE89",
+    ):
         assert expected in text, expected
     put(client, auth, invoice, status="sent")
     assert "DRAFT" not in pdf_text(client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth))
@@ -349,7 +408,9 @@ def test_pdf_shows_the_invoice_in_unicode_with_a_draft_or_void_mark(client, auth
 
 
 def test_pdf_with_many_lines_spans_pages(client, auth):
-    items = [{"description": f"Task {n} " + "with a long description " * 4, "quantity": 1, "rate": 1} for n in range(60)]
+    items = [
+        {"description": f"Task {n} " + "with a long description " * 4, "quantity": 1, "rate": 1} for n in range(60)
+    ]
     invoice = make_invoice(client, auth, items=items)
     response = client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth)
     assert len(pdf_reader(response).pages) > 1

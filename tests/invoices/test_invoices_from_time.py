@@ -18,7 +18,9 @@ START = datetime(2025, 5, 5, 9, 0, tzinfo=timezone.utc)
 
 
 def bill(client, auth, **body):
-    return client.post("/api/invoices/from-time", json={"due_date": "2025-06-30", "date": "2025-06-01", **body}, headers=auth)
+    return client.post(
+        "/api/invoices/from-time", json={"due_date": "2025-06-30", "date": "2025-06-01", **body}, headers=auth
+    )
 
 
 def invoice_ids(db, ids):
@@ -29,13 +31,21 @@ def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client
     client_id = make_client(client, auth, default_hourly_rate=80, currency="EUR")["_id"]
     web = make_project(client, auth, client_id=client_id, name="Website", hourly_rate=100)["_id"]
     support = make_project(client, auth, client_id=client_id, name="Support")["_id"]  # no rate: the client's applies
-    own_rate = make_time_entry(client, auth, project_id=web, start_time=START, hours=1.5, hourly_rate=120)["_id"]  # the entry's rate beats the project's
-    project_rate = make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=2), hours=0.25)["_id"]
-    client_rate = make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=3), hours=2)["_id"]
+    own_rate = make_time_entry(client, auth, project_id=web, start_time=START, hours=1.5, hourly_rate=120)[
+        "_id"
+    ]  # the entry's rate beats the project's
+    project_rate = make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=2), hours=0.25)[
+        "_id"
+    ]
+    client_rate = make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=3), hours=2)[
+        "_id"
+    ]
     other_client = make_client(client, auth)["_id"]
     elsewhere = make_project(client, auth, client_id=other_client, name="Elsewhere", hourly_rate=70)["_id"]
     skipped = [
-        make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=4), hours=1, is_billable=False)["_id"],
+        make_time_entry(
+            client, auth, project_id=support, start_time=START + timedelta(hours=4), hours=1, is_billable=False
+        )["_id"],
         make_time_entry(client, auth, project_id=support, start_time=START + timedelta(hours=5), end_time=None)["_id"],
         make_time_entry(client, auth, project_id=elsewhere, start_time=START + timedelta(hours=6), hours=1)["_id"],
     ]
@@ -43,7 +53,11 @@ def test_bills_unbilled_billable_stopped_entries_at_their_effective_rates(client
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["status"] == "draft" and body["currency"] == "EUR"
-    assert [(i["quantity"], i["rate"], i["amount"]) for i in body["items"]] == [(1.5, 120, 180), (0.25, 100, 25), (2, 80, 160)]
+    assert [(i["quantity"], i["rate"], i["amount"]) for i in body["items"]] == [
+        (1.5, 120, 180),
+        (0.25, 100, 25),
+        (2, 80, 160),
+    ]
     assert (body["subtotal"], body["tax"], body["total"]) == (365, 36.5, 401.5)
     billed = [own_rate, project_rate, client_rate]
     assert sorted(body["time_entry_ids"]) == sorted(billed)
@@ -66,7 +80,9 @@ def test_users_default_rate_is_the_last_fallback(client, auth):
 def test_amount_follows_the_billing_rule_per_entry(client, auth):
     client_id = make_client(client, auth)["_id"]
     web = make_project(client, auth, client_id=client_id)["_id"]
-    make_time_entry(client, auth, project_id=web, start_time=START, hours=1000 / 3600, hourly_rate=100)  # 1000 s at 100/h = 27.777... -> 27.78
+    make_time_entry(
+        client, auth, project_id=web, start_time=START, hours=1000 / 3600, hourly_rate=100
+    )  # 1000 s at 100/h = 27.777... -> 27.78
     body = bill(client, auth, client_id=client_id).get_json()
     assert body["items"][0]["amount"] == 27.78 and body["items"][0]["quantity"] == 0.2778
 
@@ -78,10 +94,16 @@ def test_lines_group_entries_per_project_and_rate_or_per_rate(client, auth):
         make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=3 * n), hours=hours)
     make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=6), hours=1, hourly_rate=90)
     by_project = bill(client, auth, client_id=client_id, grouping="project").get_json()
-    assert [(i["description"], i["quantity"], i["amount"]) for i in by_project["items"]] == [("Website at $50.00/h", 3, 150), ("Website at $90.00/h", 1, 90)]
+    assert [(i["description"], i["quantity"], i["amount"]) for i in by_project["items"]] == [
+        ("Website at $50.00/h", 3, 150),
+        ("Website at $90.00/h", 1, 90),
+    ]
     set_invoice_status(client, auth, by_project, "void")  # releases the entries
     by_rate = bill(client, auth, client_id=client_id, grouping="rate").get_json()
-    assert [(i["description"], i["amount"]) for i in by_rate["items"]] == [("Time at $50.00/h", 150), ("Time at $90.00/h", 90)]
+    assert [(i["description"], i["amount"]) for i in by_rate["items"]] == [
+        ("Time at $50.00/h", 150),
+        ("Time at $90.00/h", 90),
+    ]
 
 
 def test_entry_ids_and_date_range_select_entries(client, auth):
@@ -113,13 +135,27 @@ def test_bad_requests_are_422_naming_the_field(client, auth, other_auth, db, mak
     error = assert_error_shape(bill(client, auth, client_id=client_id), 422)
     assert no_rate in error["message"] and "entry_ids" in error["errors"]["json"]
     assert "client_id" in assert_error_shape(bill(client, auth), 422)["errors"]["json"]
-    assert "client_id" in assert_error_shape(bill(client, auth, client_id=make_client(client, other_auth)["_id"]), 422)["errors"]["json"]
-    assert "grouping" in assert_error_shape(bill(client, auth, client_id=client_id, grouping="day"), 422)["errors"]["json"]
-    assert "entry_ids" in assert_error_shape(bill(client, auth, client_id=client_id, entry_ids=[no_rate], **{"from": "2025-01-01"}), 422)["errors"]["json"]
+    assert (
+        "client_id"
+        in assert_error_shape(bill(client, auth, client_id=make_client(client, other_auth)["_id"]), 422)["errors"][
+            "json"
+        ]
+    )
+    assert (
+        "grouping" in assert_error_shape(bill(client, auth, client_id=client_id, grouping="day"), 422)["errors"]["json"]
+    )
+    assert (
+        "entry_ids"
+        in assert_error_shape(
+            bill(client, auth, client_id=client_id, entry_ids=[no_rate], **{"from": "2025-01-01"}), 422
+        )["errors"]["json"]
+    )
     stranger = make_user()
     their_client = make_client(client, stranger["headers"])["_id"]
     their_project = make_project(client, stranger["headers"], client_id=their_client)["_id"]
-    theirs = make_time_entry(client, stranger["headers"], project_id=their_project, start_time=START, hours=1, hourly_rate=10)["_id"]
+    theirs = make_time_entry(
+        client, stranger["headers"], project_id=their_project, start_time=START, hours=1, hourly_rate=10
+    )["_id"]
     error = assert_error_shape(bill(client, auth, client_id=client_id, entry_ids=[theirs]), 422)
     assert theirs in error["message"]
     assert invoice_ids(db, [theirs, no_rate]) == [None, None]
@@ -128,7 +164,10 @@ def test_bad_requests_are_422_naming_the_field(client, auth, other_auth, db, mak
 def test_deleting_or_voiding_releases_entries(client, auth, db):
     client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
     web = make_project(client, auth, client_id=client_id)["_id"]
-    ids = [make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"] for n in (0, 2)]
+    ids = [
+        make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"]
+        for n in (0, 2)
+    ]
     draft = bill(client, auth, client_id=client_id).get_json()
     assert client.delete(f"/api/invoices/{draft['_id']}", headers=auth).status_code == 200
     assert invoice_ids(db, ids) == [None, None]
@@ -175,7 +214,10 @@ def test_entries_are_released_when_the_invoice_cannot_be_written(client, auth, d
 def test_concurrent_billing_never_bills_an_entry_twice(app, client, auth, db):
     client_id = make_client(client, auth, default_hourly_rate=10)["_id"]
     web = make_project(client, auth, client_id=client_id)["_id"]
-    ids = [make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"] for n in range(20)]
+    ids = [
+        make_time_entry(client, auth, project_id=web, start_time=START + timedelta(hours=n), hours=1)["_id"]
+        for n in range(20)
+    ]
     results = at_once(app, *[lambda http: bill(http, auth, client_id=client_id)] * 8)
     created = [r.get_json() for r in results if r.status_code == 201]
     assert created and all(r.status_code in (201, 409, 422) for r in results)
@@ -191,9 +233,13 @@ def test_tracked_time_is_billed_locked_and_unlocked_by_voiding(client, auth):
     client_id = make_client(client, auth, default_hourly_rate=60)["_id"]
     build = make_project(client, auth, client_id=client_id, name="Build")["_id"]
     timer = make_time_entry(client, auth, project_id=build, start_time=START, end_time=None, description="Timer")["_id"]
-    stopped = client.post(f"{ENTRIES}/{timer}/stop", json={"end_time": (START + timedelta(minutes=90)).isoformat()}, headers=auth)
+    stopped = client.post(
+        f"{ENTRIES}/{timer}/stop", json={"end_time": (START + timedelta(minutes=90)).isoformat()}, headers=auth
+    )
     assert stopped.status_code == 200 and stopped.get_json()["duration"] == 5400
-    logged = make_time_entry(client, auth, project_id=build, start_time=START + timedelta(hours=2), hours=0.5, description="Logged")["_id"]
+    logged = make_time_entry(
+        client, auth, project_id=build, start_time=START + timedelta(hours=2), hours=0.5, description="Logged"
+    )["_id"]
 
     invoice = bill(client, auth, client_id=client_id)
     assert invoice.status_code == 201, invoice.get_json()
@@ -202,7 +248,12 @@ def test_tracked_time_is_billed_locked_and_unlocked_by_voiding(client, auth):
     for entry_id in (timer, logged):
         shown = client.get(f"{ENTRIES}/{entry_id}", headers=auth).get_json()
         assert shown["invoice_id"] == invoice["_id"] and shown["invoiced_at"] is not None
-        assert invoice["_id"] in assert_error_shape(client.put(f"{ENTRIES}/{entry_id}", json={"description": "Changed"}, headers=auth), 409)["message"]
+        assert (
+            invoice["_id"]
+            in assert_error_shape(
+                client.put(f"{ENTRIES}/{entry_id}", json={"description": "Changed"}, headers=auth), 409
+            )["message"]
+        )
         assert_error_shape(client.patch(f"{ENTRIES}/{entry_id}", json={"hourly_rate": 1}, headers=auth), 409)
         assert_error_shape(client.delete(f"{ENTRIES}/{entry_id}", headers=auth), 409)
     invoiced = client.get(f"{ENTRIES}?invoiced=true", headers=auth).get_json()
@@ -221,6 +272,10 @@ def test_tracked_time_is_billed_locked_and_unlocked_by_voiding(client, auth):
     again = bill(client, auth, client_id=client_id)
     assert again.status_code == 201, again.get_json()
     again = again.get_json()
-    assert again["_id"] != invoice["_id"] and sorted(again["time_entry_ids"]) == sorted([timer, logged]) and again["total"] == 120
+    assert (
+        again["_id"] != invoice["_id"]
+        and sorted(again["time_entry_ids"]) == sorted([timer, logged])
+        and again["total"] == 120
+    )
     assert client.get(f"{ENTRIES}/{logged}", headers=auth).get_json()["invoice_id"] == again["_id"]
     assert_error_shape(client.delete(f"{ENTRIES}/{timer}", headers=auth), 409)

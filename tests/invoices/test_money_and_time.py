@@ -18,7 +18,9 @@ def test_dashboard_and_reports_default_to_the_users_timezone(client, auth):
 def test_time_entry_lists_read_bare_dates_in_the_users_timezone(client, auth):
     _set_timezone(client, auth, "Europe/Paris")
     # 23:30 UTC on 27 Nov is 00:30 on 28 Nov in Paris
-    make_time_entry(client, auth, start_time="2026-11-27T23:30:00Z", end_time="2026-11-28T00:30:00Z", description="late")
+    make_time_entry(
+        client, auth, start_time="2026-11-27T23:30:00Z", end_time="2026-11-28T00:30:00Z", description="late"
+    )
     on_28th = client.get("/api/time-tracking?from=2026-11-28&to=2026-11-28", headers=auth).get_json()
     assert [e["description"] for e in on_28th] == ["late"]
     assert client.get("/api/time-tracking?from=2026-11-27&to=2026-11-27", headers=auth).get_json() == []
@@ -82,7 +84,9 @@ def test_paid_at_is_the_date_of_the_payment_that_settled_the_invoice(client, aut
 
 def test_invoice_list_filters_by_project(client, auth):
     client_id, project_id = _usd_time(client, auth)
-    billed = client.post("/api/invoices/from-time", json={"project_id": project_id, "payment_terms": "Net 30"}, headers=auth).get_json()
+    billed = client.post(
+        "/api/invoices/from-time", json={"project_id": project_id, "payment_terms": "Net 30"}, headers=auth
+    ).get_json()
     make_invoice(client, auth, client_id)
     listed = client.get(f"/api/invoices?project_id={project_id}", headers=auth).get_json()
     assert [i["_id"] for i in listed] == [billed["_id"]]

@@ -57,7 +57,11 @@ def test_purge_expired_removes_only_expired_revocations_and_idempotency_records(
     client.post("/api/auth/logout", headers=user["headers"])
     client.post("/api/auth/logout", headers=other["headers"])
     writer = make_user()  # a revoked token's request is refused before any idempotency record
-    client.post("/api/clients", json={"name": "A", "email": "a@a.example"}, headers={**writer["headers"], "Idempotency-Key": "k1"})
+    client.post(
+        "/api/clients",
+        json={"name": "A", "email": "a@a.example"},
+        headers={**writer["headers"], "Idempotency-Key": "k1"},
+    )
     past = datetime.now(timezone.utc) - timedelta(seconds=1)
     db.revoked_tokens.update_one({"user_id": user["id"]}, {"$set": {"expires_at": past}})
     db.idempotency_keys.update_many({}, {"$set": {"expires_at": past}})

@@ -9,9 +9,13 @@ from tests.factories import make_project
 def test_openapi_document_validates_and_lists_every_route(client, app):
     spec = client.get("/openapi.json").get_json()
     validate(spec)
-    documented = {(path, method.upper()) for path, ops in spec["paths"].items() for method in ops if method != "parameters"}
+    documented = {
+        (path, method.upper()) for path, ops in spec["paths"].items() for method in ops if method != "parameters"
+    }
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("static", "swagger_assets.swagger_asset", "metrics.metrics") or rule.endpoint.startswith("api-docs."):
+        if rule.endpoint in ("static", "swagger_assets.swagger_asset", "metrics.metrics") or rule.endpoint.startswith(
+            "api-docs."
+        ):
             continue
         path = rule.rule.replace("<", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
@@ -42,29 +46,54 @@ def test_documented_schemas_allow_the_nulls_real_responses_carry(client, auth):
     # remaining_budget/remaining_hours. The fuzzer (make fuzz) found these documented as non-null.
     spec = client.get("/openapi.json").get_json()
     project = make_project(client, auth, name="No budget")
-    entry = client.post("/api/time-tracking", json={"start_time": "2026-01-05T09:00:00Z", "project_id": project["_id"]}, headers=auth)
+    entry = client.post(
+        "/api/time-tracking", json={"start_time": "2026-01-05T09:00:00Z", "project_id": project["_id"]}, headers=auth
+    )
     assert entry.status_code == 201
     body = entry.get_json()
     assert body["invoiced_at"] is None and body["effective_rate"] is None and body["rate_source"] is None
     checks = [
         (_documented(spec, "/api/time-tracking/", "post", 201), body),
-        (_documented(spec, "/api/time-tracking/{entry_id}", "get", 200), client.get(f"/api/time-tracking/{body['_id']}", headers=auth).get_json()),
-        (_documented(spec, "/api/time-tracking/current", "get", 200), client.get("/api/time-tracking/current", headers=auth).get_json()),
-        (_documented(spec, "/api/projects/{project_id}", "get", 200), client.get(f"/api/projects/{project['_id']}", headers=auth).get_json()),
+        (
+            _documented(spec, "/api/time-tracking/{entry_id}", "get", 200),
+            client.get(f"/api/time-tracking/{body['_id']}", headers=auth).get_json(),
+        ),
+        (
+            _documented(spec, "/api/time-tracking/current", "get", 200),
+            client.get("/api/time-tracking/current", headers=auth).get_json(),
+        ),
+        (
+            _documented(spec, "/api/projects/{project_id}", "get", 200),
+            client.get(f"/api/projects/{project['_id']}", headers=auth).get_json(),
+        ),
     ]
     client.post(f"/api/time-tracking/{body['_id']}/stop", json={}, headers=auth)
-    checks.append((_documented(spec, "/api/time-tracking/current", "get", 200), client.get("/api/time-tracking/current", headers=auth).get_json()))
+    checks.append(
+        (
+            _documented(spec, "/api/time-tracking/current", "get", 200),
+            client.get("/api/time-tracking/current", headers=auth).get_json(),
+        )
+    )
     for validator, document in checks:
         assert list(validator.iter_errors(document)) == []
 
 
-@pytest.mark.parametrize(("path", "content_type"), [
-    ("/api/dashboard", "text/csv"), ("/api/reports/revenue", "text/csv"), ("/api/reports/hours", "text/csv"),
-    ("/api/reports/aging", "text/csv"), ("/api/reports/clients", "text/csv"), ("/api/time-tracking/export.csv", "text/csv"),
-    ("/api/invoices/export.csv", "text/csv"), ("/api/invoices/{invoice_id}/pdf", "application/pdf"),
-    ("/api/contracts/{contract_id}/pdf", "application/pdf"), ("/api/resumes/{resume_id}/pdf", "application/pdf"),
-    ("/api/resumes/{resume_id}/html", "text/html"),
-])
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/dashboard", "text/csv"),
+        ("/api/reports/revenue", "text/csv"),
+        ("/api/reports/hours", "text/csv"),
+        ("/api/reports/aging", "text/csv"),
+        ("/api/reports/clients", "text/csv"),
+        ("/api/time-tracking/export.csv", "text/csv"),
+        ("/api/invoices/export.csv", "text/csv"),
+        ("/api/invoices/{invoice_id}/pdf", "application/pdf"),
+        ("/api/contracts/{contract_id}/pdf", "application/pdf"),
+        ("/api/resumes/{resume_id}/pdf", "application/pdf"),
+        ("/api/resumes/{resume_id}/html", "text/html"),
+    ],
+)
 def test_non_json_bodies_are_documented_with_their_content_type(client, path, content_type):
     spec = client.get("/openapi.json").get_json()
     assert content_type in spec["paths"][path]["get"]["responses"]["200"]["content"]

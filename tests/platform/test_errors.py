@@ -38,7 +38,9 @@ def test_partial_updates_still_validate_nested_items(client, auth):
     body = assert_error_shape(response, 422)
     assert "name" in body["errors"]["json"]["variables"]["0"]
     resume = make_resume(client, auth, {"title": "CV", "personal_info": {"full_name": "Ada"}})
-    partial_info = client.patch(f"/api/resumes/{resume['_id']}", json={"personal_info": {"email": "a@b.co"}}, headers=auth)
+    partial_info = client.patch(
+        f"/api/resumes/{resume['_id']}", json={"personal_info": {"email": "a@b.co"}}, headers=auth
+    )
     assert_error_shape(partial_info, 422)
 
 

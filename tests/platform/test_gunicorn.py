@@ -39,7 +39,9 @@ def test_preloaded_workers_serve_and_share_sessions(server):
     """Every worker answers (each forked from the preloaded app), and a logout through one
     worker ends the token in all of them at once."""
     base, _ = server
-    account = call(base, "POST", "/api/auth/register", {"name": "Live", "email": "live@example.com", "password": PASSWORD})
+    account = call(
+        base, "POST", "/api/auth/register", {"name": "Live", "email": "live@example.com", "password": PASSWORD}
+    )
     token = account["token"]
     for _ in range(40):  # spread over the workers, filling each one's session cache
         assert call(base, "GET", "/api/auth/me", token=token)["email"] == "live@example.com"
@@ -57,8 +59,11 @@ def test_metrics_add_up_the_requests_of_every_worker(server):
     request = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read().decode()
-    counted = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith("orbix_http_requests_total{") and 'endpoint="/health"' in line]
+    counted = [
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("orbix_http_requests_total{") and 'endpoint="/health"' in line
+    ]
     assert counted and sum(counted) >= 60
 
 

@@ -19,7 +19,9 @@ def test_access_log_is_json_with_request_fields(mongo_uri, redis_uri, user, caps
     app = make_app(mongo_uri, redis_uri, ACCESS_LOG=True)
     app.test_client().get("/api/clients", headers={**user["headers"], "X-Request-ID": "trace-abcdef12"})
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
-    record = next(line for line in lines if line.get("request_id") == "trace-abcdef12" and line.get("path") == "/api/clients")
+    record = next(
+        line for line in lines if line.get("request_id") == "trace-abcdef12" and line.get("path") == "/api/clients"
+    )
     assert record["method"] == "GET" and record["status"] == 200
     assert record["user_id"] == user["id"]
     assert record["duration_ms"] >= 0

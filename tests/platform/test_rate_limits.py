@@ -27,8 +27,12 @@ def test_login_is_rate_limited_per_email_with_retry_after(mongo_uri, redis_uri, 
 def test_register_is_rate_limited_per_ip(mongo_uri, redis_uri):
     app = _limited_app(mongo_uri, redis_uri, RATELIMIT_AUTH="2/minute")
     client = app.test_client()
-    statuses = [client.post("/api/auth/register", json={"name": "N", "email": f"ip{i}@example.com", "password": PASSWORD}).status_code
-                for i in range(3)]
+    statuses = [
+        client.post(
+            "/api/auth/register", json={"name": "N", "email": f"ip{i}@example.com", "password": PASSWORD}
+        ).status_code
+        for i in range(3)
+    ]
     assert statuses == [201, 201, 429]
 
 
@@ -53,8 +57,17 @@ def test_a_users_requests_share_one_default_limit_that_spares_the_probes(mongo_u
 def test_ai_calls_share_one_per_user_limit(mongo_uri, redis_uri, user):
     app = _limited_app(mongo_uri, redis_uri, RATELIMIT_AI="2/minute")
     client = app.test_client()
-    body = {"resume": "Jane Doe\njane@example.com\nExperience: built Python APIs", "job_description": "Python developer"}
-    statuses = [client.post("/api/ai/optimize-resume", json=body, headers=user["headers"]).status_code for _ in range(2)]
-    statuses.append(client.post("/api/resumes/optimize", json={"resume_id": "0" * 24, "job_description": "x"}, headers=user["headers"]).status_code)
+    body = {
+        "resume": "Jane Doe\njane@example.com\nExperience: built Python APIs",
+        "job_description": "Python developer",
+    }
+    statuses = [
+        client.post("/api/ai/optimize-resume", json=body, headers=user["headers"]).status_code for _ in range(2)
+    ]
+    statuses.append(
+        client.post(
+            "/api/resumes/optimize", json={"resume_id": "0" * 24, "job_description": "x"}, headers=user["headers"]
+        ).status_code
+    )
     assert statuses == [200, 200, 429]
     assert client.get("/api/ai/usage", headers=user["headers"]).status_code == 200  # reading usage is not an AI call

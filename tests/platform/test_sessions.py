@@ -111,7 +111,9 @@ def test_without_redis_every_request_reads_the_database(mongo_uri, app):
 
 def test_a_verified_token_is_refused_once_it_expires(app, client, user):
     with app.app_context():
-        token = create_access_token(identity=user["id"], additional_claims={"ver": 0}, expires_delta=timedelta(seconds=2))
+        token = create_access_token(
+            identity=user["id"], additional_claims={"ver": 0}, expires_delta=timedelta(seconds=2)
+        )
     headers = {"Authorization": f"Bearer {token}"}
     _warm(client, headers)
     time.sleep(2.2)
@@ -120,9 +122,13 @@ def test_a_verified_token_is_refused_once_it_expires(app, client, user):
     assert response.get_json()["message"] == "Token has expired"
 
 
-def test_a_token_verified_by_one_app_is_not_trusted_by_an_app_with_another_secret(app, client, user, mongo_uri, redis_uri):
+def test_a_token_verified_by_one_app_is_not_trusted_by_an_app_with_another_secret(
+    app, client, user, mongo_uri, redis_uri
+):
     _warm(client, user["headers"])
-    other = make_app(mongo_uri, redis_uri, JWT_SECRET_KEY="a-completely-different-secret-of-enough-length").test_client()
+    other = make_app(
+        mongo_uri, redis_uri, JWT_SECRET_KEY="a-completely-different-secret-of-enough-length"
+    ).test_client()
     response = other.get("/api/auth/me", headers=user["headers"])
     assert response.status_code == 401
     assert "Signature verification failed" in response.get_json()["message"]

@@ -7,8 +7,16 @@ BASE = "/api/projects"
 
 def test_create_defaults_currency_from_client_and_ignores_server_fields(client, auth):
     acme = make_client(client, auth, currency="eur")
-    created = make_project(client, auth, client_id=acme["_id"], budget=1000.005, hourly_rate=90, start_date="2025-01-01",
-                   user_id="6b0849783ef581af828dd253", _id="6b0849783ef581af828dd253")
+    created = make_project(
+        client,
+        auth,
+        client_id=acme["_id"],
+        budget=1000.005,
+        hourly_rate=90,
+        start_date="2025-01-01",
+        user_id="6b0849783ef581af828dd253",
+        _id="6b0849783ef581af828dd253",
+    )
     assert created["status"] == "active" and created["archived"] is False
     assert (created["currency"], created["budget"], created["hourly_rate"]) == ("EUR", 1000.01, 90)
     assert created["start_date"] == "2025-01-01" and created["user_id"] != "6b0849783ef581af828dd253"
@@ -16,9 +24,14 @@ def test_create_defaults_currency_from_client_and_ignores_server_fields(client, 
 
 
 def test_validation_names_the_field(client, auth):
-    for body, field in (({"name": ""}, "name"), ({"name": "x", "status": "lost"}, "status"),
-                        ({"name": "x", "budget": -1}, "budget"), ({"name": "x", "start_date": "2025-02-01", "end_date": "2025-01-01"}, "end_date"),
-                        ({"name": "x", "client_id": "nope"}, "client_id"), ({"name": "x", "hourly_rate": "abc"}, "hourly_rate")):
+    for body, field in (
+        ({"name": ""}, "name"),
+        ({"name": "x", "status": "lost"}, "status"),
+        ({"name": "x", "budget": -1}, "budget"),
+        ({"name": "x", "start_date": "2025-02-01", "end_date": "2025-01-01"}, "end_date"),
+        ({"name": "x", "client_id": "nope"}, "client_id"),
+        ({"name": "x", "hourly_rate": "abc"}, "hourly_rate"),
+    ):
         assert field in assert_error_shape(client.post(BASE, json=body, headers=auth), 422)["errors"]["json"]
 
 
@@ -26,7 +39,9 @@ def test_update_checks_end_against_stored_start_and_null_clears(client, auth):
     created = make_project(client, auth, start_date="2025-02-01", budget=500)
     bad = client.patch(f"{BASE}/{created['_id']}", json={"end_date": "2025-01-01"}, headers=auth)
     assert "end_date" in assert_error_shape(bad, 422)["errors"]["json"]
-    updated = client.put(f"{BASE}/{created['_id']}", json={"budget": None, "status": "on_hold"}, headers=auth).get_json()
+    updated = client.put(
+        f"{BASE}/{created['_id']}", json={"budget": None, "status": "on_hold"}, headers=auth
+    ).get_json()
     assert updated["budget"] is None and updated["status"] == "on_hold" and updated["start_date"] == "2025-02-01"
 
 
@@ -36,7 +51,12 @@ def test_other_users_projects_are_invisible_and_unreferencable(client, auth, oth
         assert_error_shape(call(f"{BASE}/{created['_id']}", json={}, headers=other_auth), 404)
     assert client.get(BASE, headers=other_auth).get_json() == []
     theirs = make_client(client, other_auth)
-    assert "client_id" in assert_error_shape(client.post(BASE, json={"name": "x", "client_id": theirs["_id"]}, headers=auth), 422)["errors"]["json"]
+    assert (
+        "client_id"
+        in assert_error_shape(client.post(BASE, json={"name": "x", "client_id": theirs["_id"]}, headers=auth), 422)[
+            "errors"
+        ]["json"]
+    )
     assert_error_shape(client.patch(f"{BASE}/{created['_id']}", json={"client_id": theirs["_id"]}, headers=auth), 422)
 
 

@@ -19,14 +19,22 @@ def test_dashboard_counts_and_sums_the_users_records_relative_to_today(client, a
     make_client(client, auth, archived=True)
     add_project(db, user, eur, "Live")
     add_project(db, user, eur, "Done", status="completed")
-    late = issued(client, auth, eur, 200, (today - timedelta(days=40)).isoformat(), (today - timedelta(days=10)).isoformat())
+    late = issued(
+        client, auth, eur, 200, (today - timedelta(days=40)).isoformat(), (today - timedelta(days=10)).isoformat()
+    )
     make_payment(client, auth, late, 50, date=today.isoformat())
     make_payment(client, auth, late, 30, date=month_start(today, back=1).isoformat())
     issued(client, auth, usd, 30, today.isoformat(), (today + timedelta(days=10)).isoformat())
     issued(client, auth, eur, 70, today.isoformat(), status="draft")
     issued(client, auth, eur, 80, today.isoformat(), status="void")
     uid = ObjectId(user["id"])
-    db.contracts.insert_many([{"user_id": uid, "status": "signed"}, {"user_id": uid, "status": "draft"}, {"user_id": ObjectId(), "status": "signed"}])
+    db.contracts.insert_many(
+        [
+            {"user_id": uid, "status": "signed"},
+            {"user_id": uid, "status": "draft"},
+            {"user_id": ObjectId(), "status": "signed"},
+        ]
+    )
     db.resumes.insert_one({"user_id": uid, "title": "CV"})
     midnight = datetime.combine(today, time(), UTC)
     add_entry(db, user, midnight, 2, eur)  # today: this week and this month, unbilled 120 EUR
@@ -46,7 +54,12 @@ def test_dashboard_counts_and_sums_the_users_records_relative_to_today(client, a
     assert body["revenue"] == {"this_month": {"EUR": 50}, "last_month": {"EUR": 30}}
     for span in ("this_week", "this_month"):
         figures = body["hours"][span]
-        assert (figures["hours"], figures["billable_hours"], figures["billable_share"], figures["value"]) == (4, 3, 0.75, {"EUR": 120, "USD": 100})
+        assert (figures["hours"], figures["billable_hours"], figures["billable_share"], figures["value"]) == (
+            4,
+            3,
+            0.75,
+            {"EUR": 120, "USD": 100},
+        )
     assert (body["unbilled"]["hours"], body["unbilled"]["value"]) == (2.5, {"EUR": 120, "USD": 50})
     assert body["running_timer"]["start_time"] == (midnight + timedelta(hours=1)).isoformat()
 

@@ -57,16 +57,24 @@ def test_revenue_to_a_date_includes_that_day_only(client, auth, payments):
 def test_revenue_payment_dates_are_calendar_dates_in_any_time_zone(client, auth, payments):
     for tz in ("Pacific/Auckland", "America/Los_Angeles"):
         body = report(client, auth, "revenue", **{"from": "2025-02-01", "to": "2025-02-28", "group": "week", "tz": tz})
-        assert body["periods"][0] == {"period": "2025-W05", "start": "2025-02-01", "end": "2025-02-02", "payments": 1, "received": {"EUR": 70.5}}
+        assert body["periods"][0] == {
+            "period": "2025-W05",
+            "start": "2025-02-01",
+            "end": "2025-02-02",
+            "payments": 1,
+            "received": {"EUR": 70.5},
+        }
         assert body["periods"][-1]["received"] == {"USD": 30} and body["total"] == {"EUR": 70.5, "USD": 30}
 
 
 def test_revenue_csv_has_one_row_per_period_and_currency(client, auth, payments):
     rows = csv_rows(client.get("/api/reports/revenue?from=2025-01-01&to=2025-02-28&format=csv", headers=auth))
-    assert rows == [["period", "start", "end", "currency", "received", "payments"],
-                    ["2025-01", "2025-01-01", "2025-01-31", "EUR", "50", "1"],
-                    ["2025-02", "2025-02-01", "2025-02-28", "EUR", "70.5", "2"],
-                    ["2025-02", "2025-02-01", "2025-02-28", "USD", "30", "2"]]
+    assert rows == [
+        ["period", "start", "end", "currency", "received", "payments"],
+        ["2025-01", "2025-01-01", "2025-01-31", "EUR", "50", "1"],
+        ["2025-02", "2025-02-01", "2025-02-28", "EUR", "70.5", "2"],
+        ["2025-02", "2025-02-01", "2025-02-28", "USD", "30", "2"],
+    ]
 
 
 # --- hours ----------------------------------------------------------------------
@@ -88,10 +96,22 @@ def day_rows(body):
 def test_hours_by_local_day_across_the_spring_dst_change(client, auth, user, db):
     berlin_march(db, user, make_client(client, auth, currency="EUR", default_hourly_rate=80)["_id"])
     body = report(client, auth, "hours", group="day", tz="Europe/Berlin", **{"from": "2025-03-29", "to": "2025-03-31"})
-    assert day_rows(body) == [("2025-03-29", 1, 1, {"EUR": 80}), ("2025-03-30", 1.5, 1, {"EUR": 80}), ("2025-03-31", 2, 2, {"EUR": 160})]
-    assert (body["total"]["hours"], body["total"]["billable_share"], body["total"]["value"]) == (4.5, 0.8889, {"EUR": 320})
+    assert day_rows(body) == [
+        ("2025-03-29", 1, 1, {"EUR": 80}),
+        ("2025-03-30", 1.5, 1, {"EUR": 80}),
+        ("2025-03-31", 2, 2, {"EUR": 160}),
+    ]
+    assert (body["total"]["hours"], body["total"]["billable_share"], body["total"]["value"]) == (
+        4.5,
+        0.8889,
+        {"EUR": 320},
+    )
     utc = report(client, auth, "hours", group="day", **{"from": "2025-03-29", "to": "2025-03-31"})
-    assert day_rows(utc) == [("2025-03-29", 1, 1, {"EUR": 80}), ("2025-03-30", 2.5, 2, {"EUR": 160}), ("2025-03-31", 4, 4, {"EUR": 320})]
+    assert day_rows(utc) == [
+        ("2025-03-29", 1, 1, {"EUR": 80}),
+        ("2025-03-30", 2.5, 2, {"EUR": 160}),
+        ("2025-03-31", 4, 4, {"EUR": 320}),
+    ]
 
 
 def test_hours_by_local_day_across_the_autumn_dst_change(client, auth, user, db):
@@ -115,31 +135,41 @@ def test_hours_by_client_and_project_keep_currencies_apart(client, auth, user, o
     add_entry(db, user, day, 3, usd, billable=False)
     add_entry(db, user, day, 5, usd, running=True)  # a running timer is not tracked time yet
     intruder = make_user()
-    add_entry(db, intruder, day, 9, make_client(client, intruder["headers"], currency="EUR", default_hourly_rate=1000)["_id"])
+    add_entry(
+        db, intruder, day, 9, make_client(client, intruder["headers"], currency="EUR", default_hourly_rate=1000)["_id"]
+    )
     window = {"from": "2025-05-01", "to": "2025-05-31"}
     by_client = report(client, auth, "hours", group="client", **window)
     assert [(g["label"], g["hours"], g["billable_hours"], g["value"]) for g in by_client["groups"]] == [
-        ("Acme", 4.5, 4.5, {"EUR": 430}), ("Bolt", 3.28, 0.28, {"USD": 13.89})]
+        ("Acme", 4.5, 4.5, {"EUR": 430}),
+        ("Bolt", 3.28, 0.28, {"USD": 13.89}),
+    ]
     assert by_client["total"]["value"] == {"EUR": 430, "USD": 13.89} and by_client["total"]["seconds"] == 28000
     by_project = report(client, auth, "hours", group="project", **window)
     assert [(g["key"], g["label"], g["value"]) for g in by_project["groups"]] == [
-        (site, "Website", {"EUR": 270}), (None, "No project", {"EUR": 160, "USD": 13.89})]
+        (site, "Website", {"EUR": 270}),
+        (None, "No project", {"EUR": 160, "USD": 13.89}),
+    ]
 
 
 def test_hours_entry_starting_exactly_at_a_timestamp_to_is_included(client, auth, user, db):
     eur = make_client(client, auth, currency="EUR", default_hourly_rate=10)["_id"]
     add_entry(db, user, datetime(2025, 6, 1, tzinfo=UTC), 1, eur)
     add_entry(db, user, datetime(2025, 6, 1, 0, 0, 1, tzinfo=UTC), 1, eur)
-    body = report(client, auth, "hours", group="client", **{"from": "2025-05-31T00:00:00Z", "to": "2025-06-01T00:00:00Z"})
+    body = report(
+        client, auth, "hours", group="client", **{"from": "2025-05-31T00:00:00Z", "to": "2025-06-01T00:00:00Z"}
+    )
     assert body["total"]["hours"] == 1 and body["to"] == "2025-06-01"
 
 
 def test_hours_csv_escapes_formulas_in_names(client, auth, user, db):
-    evil = make_client(client, auth, name="=HYPERLINK(\"http://x\")", currency="EUR", default_hourly_rate=10)["_id"]
+    evil = make_client(client, auth, name='=HYPERLINK("http://x")', currency="EUR", default_hourly_rate=10)["_id"]
     add_entry(db, user, datetime(2025, 6, 2, tzinfo=UTC), 2, evil)
-    rows = csv_rows(client.get("/api/reports/hours?group=client&from=2025-06-01&to=2025-06-30&format=csv", headers=auth))
+    rows = csv_rows(
+        client.get("/api/reports/hours?group=client&from=2025-06-01&to=2025-06-30&format=csv", headers=auth)
+    )
     assert rows[0] == ["key", "label", "hours", "billable_hours", "currency", "value"]
-    assert rows[1][1:] == ["'=HYPERLINK(\"http://x\")", "2", "2", "EUR", "20"]
+    assert rows[1][1:] == ['\'=HYPERLINK("http://x")', "2", "2", "EUR", "20"]
 
 
 # --- aging ----------------------------------------------------------------------
@@ -163,7 +193,10 @@ def test_aging_buckets_open_balances_at_their_edges(client, auth, other_auth):
     issued(client, auth, eur, 90, due(80), due(50), status="draft")
     issued(client, other_auth, make_client(client, other_auth)["_id"], 1000, due(100), due(100))
     body = report(client, auth, "aging", as_of=AS_OF.isoformat())
-    summary = {b["bucket"]: (b["count"], b["balance_due"], [i["invoice_number"] for i in b["invoices"]]) for b in body["buckets"]}
+    summary = {
+        b["bucket"]: (b["count"], b["balance_due"], [i["invoice_number"] for i in b["invoices"]])
+        for b in body["buckets"]
+    }
     assert summary == {
         "current": (2, {"EUR": 30}, [numbers[0], numbers[-5]]),
         "1-30": (1, {"EUR": 30}, [numbers[30]]),
@@ -202,37 +235,63 @@ def test_clients_report_per_client_and_currency(client, auth, user, other_auth, 
     issued(client, other_auth, make_client(client, other_auth, name="Acme")["_id"], 5000, "2025-03-05")
     body = report(client, auth, "clients", **{"from": "2025-03-01", "to": "2025-03-31"})
     assert body["clients"] == [
-        {"client_id": acme, "client": "Acme", "invoiced": {"EUR": 300, "USD": 40}, "paid": {"EUR": 100, "USD": 40},
-         "outstanding": {"EUR": 150, "USD": 0}, "hours": 5, "billable_hours": 4, "value": {"EUR": 200},
-         "effective_hourly_rate": {"EUR": 20, "USD": 8}},
-        {"client_id": bolt, "client": "Bolt", "invoiced": {"USD": 10}, "paid": {}, "outstanding": {"USD": 10},
-         "hours": 0, "billable_hours": 0, "value": {}, "effective_hourly_rate": {}},
+        {
+            "client_id": acme,
+            "client": "Acme",
+            "invoiced": {"EUR": 300, "USD": 40},
+            "paid": {"EUR": 100, "USD": 40},
+            "outstanding": {"EUR": 150, "USD": 0},
+            "hours": 5,
+            "billable_hours": 4,
+            "value": {"EUR": 200},
+            "effective_hourly_rate": {"EUR": 20, "USD": 8},
+        },
+        {
+            "client_id": bolt,
+            "client": "Bolt",
+            "invoiced": {"USD": 10},
+            "paid": {},
+            "outstanding": {"USD": 10},
+            "hours": 0,
+            "billable_hours": 0,
+            "value": {},
+            "effective_hourly_rate": {},
+        },
     ]
     rows = csv_rows(client.get("/api/reports/clients?from=2025-03-01&to=2025-03-31&format=csv", headers=auth))
-    assert rows[1:3] == [["Acme", "EUR", "300", "100", "150", "200", "5", "20"], ["Acme", "USD", "40", "40", "0", "0", "5", "8"]]
+    assert rows[1:3] == [
+        ["Acme", "EUR", "300", "100", "150", "200", "5", "20"],
+        ["Acme", "USD", "40", "40", "0", "0", "5", "8"],
+    ]
 
 
 # --- validation -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, query, field", [
-    ("revenue", "group=year", "group"),
-    ("hours", "group=month", "group"),
-    ("revenue", "tz=Mars/Olympus", "tz"),
-    ("hours", "tz=../../etc/passwd", "tz"),
-    ("clients", "from=2025-02-30", "from"),
-    ("revenue", "from=2025-03-01&to=2025-02-01", "to"),
-    ("hours", "from=2025-03-01T10:00:00Z&to=2025-03-01T09:00:00Z", "to"),
-    ("revenue", "from=2000-01-01&to=2025-01-01&group=day", "from"),
-    ("clients", "format=xlsx", "format"),
-    ("aging", "as_of=yesterday", "as_of"),
-])
+@pytest.mark.parametrize(
+    "path, query, field",
+    [
+        ("revenue", "group=year", "group"),
+        ("hours", "group=month", "group"),
+        ("revenue", "tz=Mars/Olympus", "tz"),
+        ("hours", "tz=../../etc/passwd", "tz"),
+        ("clients", "from=2025-02-30", "from"),
+        ("revenue", "from=2025-03-01&to=2025-02-01", "to"),
+        ("hours", "from=2025-03-01T10:00:00Z&to=2025-03-01T09:00:00Z", "to"),
+        ("revenue", "from=2000-01-01&to=2025-01-01&group=day", "from"),
+        ("clients", "format=xlsx", "format"),
+        ("aging", "as_of=yesterday", "as_of"),
+    ],
+)
 def test_bad_query_parameters_are_422_naming_them(client, auth, path, query, field):
     body = assert_error_shape(client.get(f"/api/reports/{path}?{query}", headers=auth), 422)
     assert field in body["errors"]["query"], body
 
 
-@pytest.mark.parametrize("path", ["/api/dashboard", "/api/reports/revenue", "/api/reports/hours", "/api/reports/aging", "/api/reports/clients"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/dashboard", "/api/reports/revenue", "/api/reports/hours", "/api/reports/aging", "/api/reports/clients"],
+)
 def test_reports_require_a_token(client, path):
     assert_error_shape(client.get(path), 401)
 

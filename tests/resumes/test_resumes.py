@@ -9,7 +9,10 @@ from tests.resume_samples import CLIENT_RESUME, full_resume
 def test_create_returns_the_whole_resume_with_server_fields(client, auth):
     body = make_resume(client, auth, full_resume(user_id="6b0849783ef581af828dd253", _id="6b0849783ef581af828dd253"))
     assert len(body["_id"]) == 24 and body["user_id"] != "6b0849783ef581af828dd253"
-    assert body["experience"][0]["achievements"] == ["Cut p99 latency by 45%", "Led migration of 40 services to Kubernetes"]
+    assert body["experience"][0]["achievements"] == [
+        "Cut p99 latency by 45%",
+        "Led migration of 40 services to Kubernetes",
+    ]
     assert body["certifications"][0]["credential_id"] == "LF-123"
     assert body["created_at"].endswith("+00:00")
     assert client.get(f"/api/resumes/{body['_id']}", headers=auth).get_json() == body
@@ -75,7 +78,9 @@ def test_list_shows_the_client_fields_oldest_first(client, auth):
 
 def test_patch_changes_only_the_fields_sent_and_null_template_resets(client, auth):
     resume = make_resume(client, auth)
-    response = client.patch(f"/api/resumes/{resume['_id']}", json={"summary": "New", "template": "executive"}, headers=auth)
+    response = client.patch(
+        f"/api/resumes/{resume['_id']}", json={"summary": "New", "template": "executive"}, headers=auth
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["summary"] == "New" and body["template"] == "executive" and body["skills"] == resume["skills"]

@@ -19,41 +19,85 @@ SAMPLE = {
         "phone": "(912) 555-4321",
         "url": "http://richardhendricks.example.com",
         "summary": "Richard hails from Tulsa. He has earned degrees from the University of Oklahoma and Stanford.",
-        "location": {"address": "2712 Broadway St", "postalCode": "CA 94115", "city": "San Francisco",
-                     "countryCode": "US", "region": "California"},
+        "location": {
+            "address": "2712 Broadway St",
+            "postalCode": "CA 94115",
+            "city": "San Francisco",
+            "countryCode": "US",
+            "region": "California",
+        },
         "profiles": [
             {"network": "Twitter", "username": "neutralthoughts", "url": "https://twitter.com/neutralthoughts"},
             {"network": "LinkedIn", "username": "richard", "url": "https://www.linkedin.com/in/richard"},
             {"network": "GitHub", "username": "richard", "url": "https://github.com/richard"},
         ],
     },
-    "work": [{
-        "name": "Pied Piper", "location": "Palo Alto, CA", "description": "Awesome compression company",
-        "position": "CEO/President", "url": "http://piedpiper.example.com", "startDate": "2013-12-01",
-        "endDate": "2014-12-01", "summary": "Pied Piper is a multi-platform technology.",
-        "highlights": ["Build an algorithm for artist to detect if their music was violating copy right infringement laws",
-                       "Successfully won Techcrunch Disrupt"],
-    }, {"name": "Hooli", "position": "Engineer", "startDate": "2011"}],
+    "work": [
+        {
+            "name": "Pied Piper",
+            "location": "Palo Alto, CA",
+            "description": "Awesome compression company",
+            "position": "CEO/President",
+            "url": "http://piedpiper.example.com",
+            "startDate": "2013-12-01",
+            "endDate": "2014-12-01",
+            "summary": "Pied Piper is a multi-platform technology.",
+            "highlights": [
+                "Build an algorithm for artist to detect if their music was violating copy right infringement laws",
+                "Successfully won Techcrunch Disrupt",
+            ],
+        },
+        {"name": "Hooli", "position": "Engineer", "startDate": "2011"},
+    ],
     "volunteer": [{"organization": "CoderDojo", "position": "Teacher"}],
-    "education": [{
-        "institution": "University of Oklahoma", "url": "https://www.ou.edu/", "area": "Information Technology",
-        "studyType": "Bachelor", "startDate": "2011-06-01", "endDate": "2014-01-01", "score": "4.0",
-        "courses": ["DB1101 - Basic SQL"],
-    }],
+    "education": [
+        {
+            "institution": "University of Oklahoma",
+            "url": "https://www.ou.edu/",
+            "area": "Information Technology",
+            "studyType": "Bachelor",
+            "startDate": "2011-06-01",
+            "endDate": "2014-01-01",
+            "score": "4.0",
+            "courses": ["DB1101 - Basic SQL"],
+        }
+    ],
     "awards": [{"title": "Digital Compression Pioneer Award", "date": "2014-11-01", "awarder": "Techcrunch"}],
-    "certificates": [{"name": "Certified Kubernetes Administrator", "date": "2021-11-07", "issuer": "CNCF",
-                      "url": "https://example.com"}],
+    "certificates": [
+        {
+            "name": "Certified Kubernetes Administrator",
+            "date": "2021-11-07",
+            "issuer": "CNCF",
+            "url": "https://example.com",
+        }
+    ],
     "publications": [{"name": "Video compression for 3d media", "publisher": "Hooli"}],
-    "skills": [{"name": "Web Development", "level": "Master", "keywords": ["HTML", "CSS", "JavaScript"]},
-               {"name": "Compression", "level": "Master", "keywords": ["Mpeg", "MP4", "GIF"]}],
+    "skills": [
+        {"name": "Web Development", "level": "Master", "keywords": ["HTML", "CSS", "JavaScript"]},
+        {"name": "Compression", "level": "Master", "keywords": ["Mpeg", "MP4", "GIF"]},
+    ],
     "languages": [{"language": "English", "fluency": "Native speaker"}],
     "interests": [{"name": "Wildlife", "keywords": ["Ferrets", "Unicorns"]}],
     "references": [{"name": "Erlich Bachman", "reference": "It is my pleasure to recommend Richard."}],
-    "projects": [{"name": "Miss Direction", "description": "A mapping engine that misguides you",
-                  "highlights": ["Won award at AIHacks 2016"], "keywords": ["GoogleMaps"], "startDate": "2016-08-24",
-                  "endDate": "2016-08-24", "url": "https://missdirection.example.com", "roles": ["Team lead"],
-                  "entity": "Smoogle", "type": "application"}],
-    "meta": {"canonical": "https://example.com/resume.json", "version": "v1.0.0", "lastModified": "2017-12-24T15:53:00"},
+    "projects": [
+        {
+            "name": "Miss Direction",
+            "description": "A mapping engine that misguides you",
+            "highlights": ["Won award at AIHacks 2016"],
+            "keywords": ["GoogleMaps"],
+            "startDate": "2016-08-24",
+            "endDate": "2016-08-24",
+            "url": "https://missdirection.example.com",
+            "roles": ["Team lead"],
+            "entity": "Smoogle",
+            "type": "application",
+        }
+    ],
+    "meta": {
+        "canonical": "https://example.com/resume.json",
+        "version": "v1.0.0",
+        "lastModified": "2017-12-24T15:53:00",
+    },
 }
 
 
@@ -67,19 +111,32 @@ def test_import_maps_every_shared_field(client, auth):
     resume = import_json_resume(client, auth, SAMPLE)
     info = resume["personal_info"]
     assert info == {
-        "full_name": "Richard Hendriks", "email": "richard.hendriks@mail.com", "phone": "(912) 555-4321",
-        "location": "2712 Broadway St, San Francisco, California, US", "website": "http://richardhendricks.example.com",
-        "linkedin": "https://www.linkedin.com/in/richard", "github": "https://github.com/richard",
+        "full_name": "Richard Hendriks",
+        "email": "richard.hendriks@mail.com",
+        "phone": "(912) 555-4321",
+        "location": "2712 Broadway St, San Francisco, California, US",
+        "website": "http://richardhendricks.example.com",
+        "linkedin": "https://www.linkedin.com/in/richard",
+        "github": "https://github.com/richard",
     }
     assert resume["title"] == "Richard Hendriks — Programmer" and resume["template"] == "modern"
     assert resume["experience"][0] == {
-        "position": "CEO/President", "company": "Pied Piper", "location": "Palo Alto, CA", "start_date": "2013-12-01",
-        "end_date": "2014-12-01", "description": "Pied Piper is a multi-platform technology.",
+        "position": "CEO/President",
+        "company": "Pied Piper",
+        "location": "Palo Alto, CA",
+        "start_date": "2013-12-01",
+        "end_date": "2014-12-01",
+        "description": "Pied Piper is a multi-platform technology.",
         "achievements": SAMPLE["work"][0]["highlights"],
     }
-    assert resume["education"][0] == {"degree": "Bachelor", "institution": "University of Oklahoma",
-                                      "field": "Information Technology", "start_date": "2011-06-01",
-                                      "end_date": "2014-01-01", "gpa": "4.0"}
+    assert resume["education"][0] == {
+        "degree": "Bachelor",
+        "institution": "University of Oklahoma",
+        "field": "Information Technology",
+        "start_date": "2011-06-01",
+        "end_date": "2014-01-01",
+        "gpa": "4.0",
+    }
     assert resume["skills"][:4] == ["Web Development", "HTML", "CSS", "JavaScript"]
     assert resume["languages"] == [{"name": "English", "proficiency": "Native speaker"}]
     assert resume["certifications"][0]["issuer"] == "CNCF"
@@ -100,8 +157,9 @@ def test_json_resume_round_trip_keeps_shared_fields(client, auth):
     assert {k: exported["education"][0][k] for k in shared_edu} == {k: SAMPLE["education"][0][k] for k in shared_edu}
     assert [s["name"] for s in exported["skills"]][:1] == ["Web Development"]
     assert exported["languages"] == SAMPLE["languages"]
-    assert {k: exported["certificates"][0][k] for k in ("name", "date", "issuer")} == \
-        {k: SAMPLE["certificates"][0][k] for k in ("name", "date", "issuer")}
+    assert {k: exported["certificates"][0][k] for k in ("name", "date", "issuer")} == {
+        k: SAMPLE["certificates"][0][k] for k in ("name", "date", "issuer")
+    }
     for key in ("name", "description", "url", "highlights"):
         assert exported["projects"][0][key] == SAMPLE["projects"][0][key]
     assert exported["meta"]["version"] == "v1.0.0"
@@ -121,8 +179,9 @@ def test_orbix_resume_round_trip_through_json_resume_is_lossless(client, auth):
     assert original["experience"][0]["end_date"] == ""
     again = import_json_resume(client, auth, export(client, auth, original["_id"]))
     strip = ("_id", "created_at", "updated_at")
-    assert blank_as_none({k: v for k, v in again.items() if k not in strip}) == \
-        blank_as_none({k: v for k, v in original.items() if k not in strip})
+    assert blank_as_none({k: v for k, v in again.items() if k not in strip}) == blank_as_none(
+        {k: v for k, v in original.items() if k not in strip}
+    )
 
 
 def test_export_turns_typed_dates_into_iso_and_present_into_an_open_end(client, auth):

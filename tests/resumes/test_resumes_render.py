@@ -35,7 +35,11 @@ def test_every_template_renders_name_job_title_and_skill_with_links(client, auth
     assert "Zoë Müller-Łukasiewicz".replace(" ", "") in text.replace(" ", "").replace("\n", "")
     assert "Staff Software Engineer" in text
     assert "Kubernetes" in text and "PostgreSQL" in text
-    assert {"mailto:zoe@example.com", "https://github.com/zoem", "https://www.linkedin.com/in/zoe-muller"} <= link_targets(reader)
+    assert {
+        "mailto:zoe@example.com",
+        "https://github.com/zoem",
+        "https://www.linkedin.com/in/zoe-muller",
+    } <= link_targets(reader)
 
 
 def test_templates_are_distinct_designs(client, auth):
@@ -44,7 +48,9 @@ def test_templates_are_distinct_designs(client, auth):
     for template in TEMPLATES:
         reader = pdf(client, auth, resume_id, template)
         page = reader.pages[0]
-        fonts[template] = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+        fonts[template] = {
+            str(f.get_object()["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()
+        }
         assert page.get_contents().get_data()  # drew something
     assert any("Serif" in f for f in fonts["classic"]) and not any("Serif" in f for f in fonts["modern"])
     contents = {t: pdf(client, auth, resume_id, t).pages[0].get_contents().get_data() for t in TEMPLATES}
@@ -61,9 +67,17 @@ def test_default_template_is_the_resumes_own(client, auth):
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_long_resume_flows_onto_several_pages(client, auth, template):
-    jobs = [{"position": f"Engineer {i}", "company": "Co", "start_date": "2001", "end_date": "2002",
-             "description": "Did things. " * 40, "achievements": [f"Shipped feature {j}" for j in range(8)]}
-            for i in range(14)]
+    jobs = [
+        {
+            "position": f"Engineer {i}",
+            "company": "Co",
+            "start_date": "2001",
+            "end_date": "2002",
+            "description": "Did things. " * 40,
+            "achievements": [f"Shipped feature {j}" for j in range(8)],
+        }
+        for i in range(14)
+    ]
     resume_id = make_resume(client, auth, full_resume(experience=jobs, skills=[f"Skill{i}" for i in range(120)]))["_id"]
     reader = pdf(client, auth, resume_id, template)
     assert len(reader.pages) >= 3
@@ -157,4 +171,3 @@ def test_printable_keeps_real_text_and_drops_what_has_no_width():
     assert printable("e\u0301") == "é"  # composed (NFC)
     assert printable("a\u200bb\u00adc\u202ed\x1b") == "abcd"
     assert printable("x" + "\u0301\u0302\u0303\u0304\u0305") == "x\u0301\u0302\u0303"
-

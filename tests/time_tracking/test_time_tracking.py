@@ -21,7 +21,9 @@ def test_second_running_timer_is_409_naming_the_running_entry(client, auth):
 
 
 def test_concurrent_starts_exactly_one_wins(app, auth):
-    responses = at_once(app, *[lambda http: http.post(BASE, json={"start_time": "2025-03-01T09:00:00Z"}, headers=auth)] * 6)
+    responses = at_once(
+        app, *[lambda http: http.post(BASE, json={"start_time": "2025-03-01T09:00:00Z"}, headers=auth)] * 6
+    )
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409, 409]
     listed = app.test_client().get(f"{BASE}?running=true", headers=auth).get_json()
     assert len(listed) == 1
@@ -42,7 +44,9 @@ def test_a_timer_stops_once_at_an_end_after_its_start_and_frees_the_slot(client,
 
 def test_update_recomputes_duration_and_null_clears_rate(client, auth):
     created = make_time_entry(client, auth, hourly_rate=50)
-    updated = client.put(f"{BASE}/{created['_id']}", json={"start_time": "2025-03-01T10:00:00Z", "hourly_rate": None}, headers=auth).get_json()
+    updated = client.put(
+        f"{BASE}/{created['_id']}", json={"start_time": "2025-03-01T10:00:00Z", "hourly_rate": None}, headers=auth
+    ).get_json()
     assert updated["duration"] == 1800 and updated["hourly_rate"] is None
     bad = client.patch(f"{BASE}/{created['_id']}", json={"end_time": "2025-03-01T09:00:00Z"}, headers=auth)
     assert "end_time" in assert_error_shape(bad, 422)["errors"]["json"]
@@ -50,13 +54,19 @@ def test_update_recomputes_duration_and_null_clears_rate(client, auth):
 
 def test_project_id_must_be_own_and_client_is_denormalised(client, auth, other_auth):
     theirs = make_project(client, other_auth)
-    refused = client.post(BASE, json={"start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:00:00Z", "project_id": theirs["_id"]}, headers=auth)
+    refused = client.post(
+        BASE,
+        json={"start_time": "2025-03-01T09:00:00Z", "end_time": "2025-03-01T10:00:00Z", "project_id": theirs["_id"]},
+        headers=auth,
+    )
     assert "project_id" in assert_error_shape(refused, 422)["errors"]["json"]
     acme = make_client(client, auth)
     mine = make_project(client, auth, client_id=acme["_id"])
     created = make_time_entry(client, auth, project_id=mine["_id"])
     assert created["client_id"] == acme["_id"]
-    assert [e["_id"] for e in client.get(f"{BASE}?client_id={acme['_id']}", headers=auth).get_json()] == [created["_id"]]
+    assert [e["_id"] for e in client.get(f"{BASE}?client_id={acme['_id']}", headers=auth).get_json()] == [
+        created["_id"]
+    ]
     moved = client.patch(f"{BASE}/{created['_id']}", json={"project_id": None}, headers=auth).get_json()
     assert moved["client_id"] is None
 
@@ -74,7 +84,9 @@ def test_invoiced_entry_is_locked_until_released(client, auth, db):
     from bson import ObjectId
 
     invoice_id = ObjectId()
-    db.time_entries.update_one({"_id": ObjectId(created["_id"])}, {"$set": {"invoice_id": invoice_id, "invoiced_at": None}})
+    db.time_entries.update_one(
+        {"_id": ObjectId(created["_id"])}, {"$set": {"invoice_id": invoice_id, "invoiced_at": None}}
+    )
     assert_error_shape(client.put(f"{BASE}/{created['_id']}", json={"description": "x"}, headers=auth), 409)
     assert_error_shape(client.delete(f"{BASE}/{created['_id']}", headers=auth), 409)
     assert [e["_id"] for e in client.get(f"{BASE}?invoiced=true", headers=auth).get_json()] == [created["_id"]]
@@ -89,11 +101,19 @@ def test_range_edges_include_an_entry_starting_at_to_midnight(client, auth):
     assert [e["_id"] for e in by_date] == [edge["_id"]]
     by_instant = client.get(f"{BASE}?to=2025-03-02T00:00:00Z", headers=auth).get_json()
     assert [e["_id"] for e in by_instant] == [edge["_id"]]
-    assert "to" in assert_error_shape(client.get(f"{BASE}?from=2025-03-05&to=2025-03-01", headers=auth), 422)["errors"]["query"]
+    assert (
+        "to"
+        in assert_error_shape(client.get(f"{BASE}?from=2025-03-05&to=2025-03-01", headers=auth), 422)["errors"]["query"]
+    )
 
 
 def test_bad_filters_are_422_naming_the_field(client, auth):
-    for query, field in (("project_id=zz", "project_id"), ("billable=maybe", "billable"), ("tz=Mars/Base", "tz"), ("sort=secret", "sort")):
+    for query, field in (
+        ("project_id=zz", "project_id"),
+        ("billable=maybe", "billable"),
+        ("tz=Mars/Base", "tz"),
+        ("sort=secret", "sort"),
+    ):
         body = assert_error_shape(client.get(f"{BASE}?{query}", headers=auth), 422)
         assert field in str(body), body
 
@@ -113,8 +133,14 @@ def test_effective_rate_falls_back_entry_project_client_user(client, auth):
 
 def test_summary_of_overlapping_entries_spanning_decades_is_exact_per_local_day(client, auth):
     for index in range(40):
-        make_time_entry(client, auth, hourly_rate=10, is_billable=index % 2 == 0,
-                        start_time="2000-01-01T12:00:00Z", end_time="2026-01-01T12:00:00Z")
+        make_time_entry(
+            client,
+            auth,
+            hourly_rate=10,
+            is_billable=index % 2 == 0,
+            start_time="2000-01-01T12:00:00Z",
+            end_time="2026-01-01T12:00:00Z",
+        )
     make_time_entry(client, auth, start_time="2010-06-01T23:30:00Z", end_time="2010-06-02T00:30:00Z")
     summary = client.get(f"{BASE}/summary?tz=Europe/Berlin", headers=auth).get_json()
     by_day = {d["date"]: d for d in summary["by_day"]}
@@ -150,24 +176,39 @@ def test_summary_cuts_overlapping_entries_at_each_local_midnight_once(client, au
 
 def test_entry_times_outside_1970_to_2100_are_422(client, auth):
     # One entry from year 1 to 9999 would make the by-day summary 3.6 million rows long.
-    for body in ({"start_time": "0001-01-01T00:00:00Z", "end_time": "2025-01-01T00:00:00Z"},
-                 {"start_time": "2025-01-01T00:00:00Z", "end_time": "9999-12-31T00:00:00Z"}):
+    for body in (
+        {"start_time": "0001-01-01T00:00:00Z", "end_time": "2025-01-01T00:00:00Z"},
+        {"start_time": "2025-01-01T00:00:00Z", "end_time": "9999-12-31T00:00:00Z"},
+    ):
         response = client.post(BASE, json=body, headers=auth)
         assert response.status_code == 422, response.get_json()
 
 
 def test_summary_totals_equal_the_listed_entries_and_split_days(client, auth):
     make_time_entry(client, auth, hourly_rate=60.5, start_time="2025-03-01T23:00:00Z", end_time="2025-03-02T01:00:00Z")
-    make_time_entry(client, auth, hourly_rate=33.33, description="x", start_time="2025-03-02T09:00:00Z", end_time="2025-03-02T09:20:00Z")
+    make_time_entry(
+        client,
+        auth,
+        hourly_rate=33.33,
+        description="x",
+        start_time="2025-03-02T09:00:00Z",
+        end_time="2025-03-02T09:20:00Z",
+    )
     make_time_entry(client, auth, is_billable=False, start_time="2025-03-02T10:00:00Z", end_time="2025-03-02T11:00:00Z")
     listed = client.get(BASE, headers=auth).get_json()
     summary = client.get(f"{BASE}/summary", headers=auth).get_json()
     assert summary["total_seconds"] == sum(e["duration"] for e in listed) == 3 * 3600 + 1200
     assert summary["billable_seconds"] == 2 * 3600 + 1200
     assert summary["billable_amounts"] == {"USD": round(sum(e["amount"] for e in listed), 2)} == {"USD": 132.11}
-    assert [(d["date"], d["seconds"]) for d in summary["by_day"]] == [("2025-03-01", 3600), ("2025-03-02", 3600 + 1200 + 3600)]
+    assert [(d["date"], d["seconds"]) for d in summary["by_day"]] == [
+        ("2025-03-01", 3600),
+        ("2025-03-02", 3600 + 1200 + 3600),
+    ]
     local = client.get(f"{BASE}/summary?tz=America/New_York", headers=auth).get_json()
-    assert [(d["date"], d["seconds"]) for d in local["by_day"]] == [("2025-03-01", 2 * 3600), ("2025-03-02", 1200 + 3600)]
+    assert [(d["date"], d["seconds"]) for d in local["by_day"]] == [
+        ("2025-03-01", 2 * 3600),
+        ("2025-03-02", 1200 + 3600),
+    ]
 
 
 def test_csv_export_escapes_and_neutralises_formulas(client, auth):
@@ -175,6 +216,18 @@ def test_csv_export_escapes_and_neutralises_formulas(client, auth):
     response = client.get(f"{BASE}/export.csv", headers=auth)
     rows = csv_rows(response)
     assert 'attachment; filename="time-entries-' in response.headers["Content-Disposition"]
-    assert rows[0] == ["date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced"]
+    assert rows[0] == [
+        "date",
+        "start",
+        "end",
+        "hours",
+        "project",
+        "client",
+        "description",
+        "billable",
+        "rate",
+        "amount",
+        "invoiced",
+    ]
     assert rows[1][6] == '\'=SUM(A1) "quoted", with comma\nand newline'
     assert rows[1][3] == "1.50" and rows[1][9] == "15.00" and rows[1][10] == "false"
