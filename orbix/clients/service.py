@@ -2,7 +2,7 @@
 
 from ..common import lists
 from ..common.documents import delete_owned, insert_owned, update_owned
-from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
+from ..common.ownership import find_owned, get_owned_or_404, owned_by_id, require_owned_reference
 from ..common.references import refuse_if_referenced
 from ..contracts import CONTRACTS
 from ..db import collection
@@ -35,12 +35,7 @@ def require_client(user_id, client_id, field="client_id", projection=None):
 
 def clients_by_id(user_id, ids, projection=None):
     """{id: client} for the caller's clients among ``ids`` (one query)."""
-    ids = [i for i in set(ids) if i is not None]
-    if not ids:
-        return {}
-    return {
-        doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)
-    }
+    return owned_by_id(COLLECTION, user_id, ids, projection)
 
 
 def client_names(user_id):

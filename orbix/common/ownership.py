@@ -45,3 +45,12 @@ def require_owned_reference(collection_name, doc_id, user_id, field, what=None, 
     if doc is None:
         unprocessable(field, f"No such {what or field.removesuffix('_id')} for this account.")
     return doc
+
+
+def owned_by_id(collection_name, user_id, ids, projection=None):
+    """{id: document} for the caller's documents among ``ids`` (one query; None ids skipped)."""
+    ids = [i for i in set(ids) if i is not None]
+    if not ids:
+        return {}
+    cursor = collection(collection_name).find({"user_id": user_id, "_id": {"$in": ids}}, projection)
+    return {doc["_id"]: doc for doc in cursor}

@@ -1,8 +1,7 @@
 """The projects collection's queries that other packages use (time tracking, invoicing,
 contracts). It imports no other resource, so any of them may import it."""
 
-from ..common.ownership import require_owned_reference
-from ..db import collection
+from ..common.ownership import owned_by_id, require_owned_reference
 from . import PROJECTS
 
 COLLECTION = PROJECTS
@@ -15,9 +14,4 @@ def require_project(user_id, project_id, field="project_id", projection=None):
 
 def projects_by_id(user_id, ids, projection=None):
     """{id: project} for the caller's projects among ``ids`` (one query)."""
-    ids = [i for i in set(ids) if i is not None]
-    if not ids:
-        return {}
-    return {
-        doc["_id"]: doc for doc in collection(COLLECTION).find({"user_id": user_id, "_id": {"$in": ids}}, projection)
-    }
+    return owned_by_id(COLLECTION, user_id, ids, projection)

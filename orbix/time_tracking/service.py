@@ -21,17 +21,7 @@ COLLECTION = TIME_ENTRIES
 SORTABLE = {"start_time", "end_time", "duration", "created_at", "updated_at"}
 NOT_INVOICED = {"invoice_id": None}
 CSV_COLUMNS = (
-    "date",
-    "start",
-    "end",
-    "hours",
-    "project",
-    "client",
-    "description",
-    "billable",
-    "rate",
-    "amount",
-    "invoiced",
+    "date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced",
 )
 
 

@@ -217,17 +217,7 @@ def test_csv_export_escapes_and_neutralises_formulas(client, auth):
     rows = csv_rows(response)
     assert 'attachment; filename="time-entries-' in response.headers["Content-Disposition"]
     assert rows[0] == [
-        "date",
-        "start",
-        "end",
-        "hours",
-        "project",
-        "client",
-        "description",
-        "billable",
-        "rate",
-        "amount",
-        "invoiced",
+        "date", "start", "end", "hours", "project", "client", "description", "billable", "rate", "amount", "invoiced",
     ]
     assert rows[1][6] == '\'=SUM(A1) "quoted", with comma\nand newline'
     assert rows[1][3] == "1.50" and rows[1][9] == "15.00" and rows[1][10] == "false"
