@@ -38,7 +38,8 @@ def _dashboard_rows(report):
 def _revenue_rows(report):
     for row in report["periods"]:
         for code in _per_currency(row["received"]):
-            yield row["period"], row["start"], row["end"], code, row["received"].get(code, 0), row["payments"]
+            count = row["payments_by_currency"].get(code, 0)
+            yield row["period"], row["start"], row["end"], code, row["received"].get(code, 0), count
 
 
 def _hours_rows(report):

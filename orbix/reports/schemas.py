@@ -64,7 +64,7 @@ class TallySchema(BaseSchema):
 
 
 class WindowSchema(BaseSchema):
-    from_ = fields.String(data_key="from")
+    from_ = fields.String(data_key="from", attribute="from", metadata={"description": "First day of the window used"})
     to = fields.String()
     tz = fields.String()
 
@@ -73,7 +73,8 @@ class RevenuePeriodSchema(BaseSchema):
     period = fields.String(metadata={"example": "2026-03"})
     start = fields.String()
     end = fields.String()
-    payments = fields.Integer()
+    payments = fields.Integer(metadata={"description": "Payments received in the period, all currencies"})
+    payments_by_currency = fields.Dict(keys=fields.String(), values=fields.Integer())
     received = money_map()
 
 
@@ -130,7 +131,9 @@ class ClientRowSchema(BaseSchema):
     hours = fields.Raw()
     billable_hours = fields.Raw()
     value = money_map()
-    effective_hourly_rate = money_map("Paid / tracked hours, per currency")
+    effective_hourly_rate = money_map(
+        "Invoiced amount (issued in the window, not void) / billable hours tracked in the window, per currency"
+    )
 
 
 class ClientsSchema(WindowSchema):

@@ -13,7 +13,7 @@ changes status through the public signing link without an authenticated write.
 """
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -113,6 +113,7 @@ def revenue(user, args):
     for name, first, last, _start, _end in periods.periods(win, args["group"]):
         paid = payments_between(snap, first, last)
         totals = received(paid)
+        counts = Counter(payment[2] for payment in paid)
         for code, amount in totals.items():
             overall[code] += amount
         rows.append(
@@ -121,6 +122,7 @@ def revenue(user, args):
                 "start": first.isoformat(),
                 "end": last.isoformat(),
                 "payments": len(paid),
+                "payments_by_currency": dict(sorted(counts.items())),
                 "received": money_map(totals),
             }
         )
@@ -218,20 +220,21 @@ class ClientFigures:
         self.time = Tally()
 
 
-def _effective_rates(paid, seconds):
-    """Paid per tracked hour, per currency, rounded to the currency (None without hours)."""
+def _effective_rates(billed, seconds):
+    """Billed (invoiced) amount per billable hour, per currency, rounded to the currency
+    (nothing without billable hours)."""
     if not seconds:
         return {}
     return {
         code: money.to_json_number(money.quantize(money.from_minor(amount, code) * 3600 / Decimal(seconds), code))
-        for code, amount in sorted(paid.items())
+        for code, amount in sorted(billed.items())
     }
 
 
 def clients_report(user, args):
     """Per client over the window: invoiced (issued, not void), paid (payment dates),
     outstanding (balance still due on the invoices issued in the window), hours, and
-    the effective hourly rate (paid / tracked hours)."""
+    the effective hourly rate (invoiced amount / billable hours)."""
     snap = snapshot.for_user(user)
     win = periods.window(args)
     first, last = win.days()
@@ -258,7 +261,7 @@ def clients_report(user, args):
                 "hours": time["hours"],
                 "billable_hours": time["billable_hours"],
                 "value": time["value"],
-                "effective_hourly_rate": _effective_rates(row.paid, row.time.seconds),
+                "effective_hourly_rate": _effective_rates(row.invoiced, row.time.billable_seconds),
             }
         )
     rows.sort(key=lambda r: (r["client_id"] is None, r["client"].casefold(), r["client_id"] or ""))

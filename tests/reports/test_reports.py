@@ -62,6 +62,7 @@ def test_revenue_payment_dates_are_calendar_dates_in_any_time_zone(client, auth,
             "start": "2025-02-01",
             "end": "2025-02-02",
             "payments": 1,
+            "payments_by_currency": {"EUR": 1},
             "received": {"EUR": 70.5},
         }
         assert body["periods"][-1]["received"] == {"USD": 30} and body["total"] == {"EUR": 70.5, "USD": 30}
@@ -72,8 +73,8 @@ def test_revenue_csv_has_one_row_per_period_and_currency(client, auth, payments)
     assert rows == [
         ["period", "start", "end", "currency", "received", "payments"],
         ["2025-01", "2025-01-01", "2025-01-31", "EUR", "50", "1"],
-        ["2025-02", "2025-02-01", "2025-02-28", "EUR", "70.5", "2"],
-        ["2025-02", "2025-02-01", "2025-02-28", "USD", "30", "2"],
+        ["2025-02", "2025-02-01", "2025-02-28", "EUR", "70.5", "1"],  # payments in that currency
+        ["2025-02", "2025-02-01", "2025-02-28", "USD", "30", "1"],
     ]
 
 
@@ -244,7 +245,7 @@ def test_clients_report_per_client_and_currency(client, auth, user, other_auth, 
             "hours": 5,
             "billable_hours": 4,
             "value": {"EUR": 200},
-            "effective_hourly_rate": {"EUR": 20, "USD": 8},
+            "effective_hourly_rate": {"EUR": 75, "USD": 10},  # invoiced / 4 billable hours
         },
         {
             "client_id": bolt,
@@ -260,8 +261,8 @@ def test_clients_report_per_client_and_currency(client, auth, user, other_auth, 
     ]
     rows = csv_rows(client.get("/api/reports/clients?from=2025-03-01&to=2025-03-31&format=csv", headers=auth))
     assert rows[1:3] == [
-        ["Acme", "EUR", "300", "100", "150", "200", "5", "20"],
-        ["Acme", "USD", "40", "40", "0", "0", "5", "8"],
+        ["Acme", "EUR", "300", "100", "150", "200", "5", "75"],
+        ["Acme", "USD", "40", "40", "0", "0", "5", "10"],
     ]
 
 
@@ -345,3 +346,10 @@ def test_cli_mark_overdue_bumps_every_users_version(app, client, auth, other_aut
     assert result.exit_code == 0 and "marked 1 invoice overdue" in result.output
     after = {doc["_id"]: doc["token"] for doc in db.data_versions.find()}
     assert after.keys() == before.keys() and all(after[key] != before[key] for key in before)
+
+
+def test_report_json_echoes_the_window_it_used(client, auth):
+    body = report(client, auth, "revenue", **{"from": "2025-01-01", "to": "2025-03-31"})
+    assert body["from"] == "2025-01-01" and body["to"] == "2025-03-31"
+    default = report(client, auth, "clients")
+    assert default["from"] <= default["to"]
