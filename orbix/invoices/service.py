@@ -282,6 +282,8 @@ def delete_invoice(user_id, invoice_id):
         )
         if result.deleted_count == 0:
             status = lifecycle.effective_status(find_invoice(user_id, invoice_id))
+            if status == lifecycle.VOID:
+                conflict("Only draft invoices can be deleted; this one is void already and stays on record")
             conflict(f"Only draft invoices can be deleted; this one is {status} (void it instead)")
         claims.release_invoice(invoice["_id"], user_id)
 

@@ -90,3 +90,10 @@ def test_invoice_list_filters_by_project(client, auth):
     make_invoice(client, auth, client_id)
     listed = client.get(f"/api/invoices?project_id={project_id}", headers=auth).get_json()
     assert [i["_id"] for i in listed] == [billed["_id"]]
+
+
+def test_deleting_a_void_invoice_does_not_say_void_it_instead(client, auth):
+    invoice = make_invoice(client, auth, status="sent")
+    assert client.put(f"/api/invoices/{invoice['_id']}", json={"status": "void"}, headers=auth).status_code == 200
+    body = assert_error_shape(client.delete(f"/api/invoices/{invoice['_id']}", headers=auth), 409)
+    assert "void it instead" not in body["message"] and "void already" in body["message"]
