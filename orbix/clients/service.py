@@ -1,9 +1,9 @@
 """Client rules and queries; the functions other packages use to read clients."""
 
 from ..common import lists
-from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.documents import insert_owned, update_owned
 from ..common.ownership import find_owned, get_owned_or_404, owned_by_id, require_owned_reference
-from ..common.references import refuse_if_referenced
+from ..common.references import delete_unreferenced, still_referable
 from ..contracts import CONTRACTS
 from ..db import collection
 from ..invoices import INVOICES
@@ -64,5 +64,9 @@ def update_client(user_id, client_id, changes):
 
 def delete_client(user_id, client_id):
     client = get_client(user_id, client_id)
-    refuse_if_referenced(user_id, "client_id", client["_id"], REFERRERS, "Client")
-    delete_owned(COLLECTION, client["_id"], user_id, "Client")
+    delete_unreferenced(COLLECTION, client["_id"], user_id, "client_id", REFERRERS, "Client")
+
+
+def client_stands(client_id):
+    """Whether a client just referenced still stands (not deleted or being deleted)."""
+    return client_id is None or still_referable(COLLECTION, client_id)

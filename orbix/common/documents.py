@@ -38,6 +38,11 @@ def update_owned(collection_name, doc_id, user_id, changes, what="Resource", ext
     return doc
 
 
+def restore_fields(collection_name, before, fields):
+    """Put ``fields`` of a document back as they were in ``before`` (undo a partial update)."""
+    update_if(collection_name, before["_id"], before["user_id"], {name: before.get(name) for name in fields})
+
+
 def delete_if(collection_name, doc_id, user_id, condition=None):
     """Delete the owner's document if it meets ``condition``; whether it was deleted."""
     query = {"_id": doc_id, "user_id": user_id, **(condition or {})}

@@ -18,14 +18,15 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from ..auth.service import business_profile
-from ..clients.service import find_client, require_client
+from ..clients.service import client_stands, find_client, require_client
 from ..common import lists, money, timeutil
-from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.documents import delete_owned, insert_owned, restore_fields, update_owned
 from ..common.exceptions import conflict, not_found, unprocessable
 from ..common.locks import held
 from ..common.ownership import find_owned, get_owned_or_404
+from ..common.references import withdraw_unless_all_stand
 from ..db import collection
-from ..projects.store import require_project
+from ..projects.store import project_stands, require_project
 from . import CONTRACT_TEMPLATES, CONTRACT_TOKEN_USES, CONTRACT_TOKENS, CONTRACTS, rendering
 from .builtin_templates import BUILTIN_TEMPLATES
 
@@ -281,7 +282,20 @@ def create_contract(user, data):
     fields.setdefault("template", None)
     fields.setdefault("variables", None)
     fields.update(status="draft", content_sha256=None, sent_at=None, signed_at=None, signed_by=None)
-    return view(insert_owned(COLLECTION, user["_id"], fields))
+    contract = insert_owned(COLLECTION, user["_id"], fields)
+    _references_stand(contract, lambda: delete_owned(COLLECTION, contract["_id"], user["_id"], "Contract"))
+    return view(contract)
+
+
+def _references_stand(fields, withdraw):
+    """After writing a contract's client and project: withdraw it if either was deleted meanwhile."""
+    withdraw_unless_all_stand(
+        [
+            (client_stands(fields.get("client_id")), "client_id", "client"),
+            (project_stands(fields.get("project_id")), "project_id", "project"),
+        ],
+        withdraw,
+    )
 
 
 def _lock(contract_id):
@@ -350,6 +364,8 @@ def _update_locked(user, contract, changes):
         if target == "draft":
             fields["content_sha256"] = None
     doc = _apply(contract, fields, unset)
+    if {"client_id", "project_id"} & fields.keys():
+        _references_stand(doc, lambda: restore_fields(COLLECTION, contract, fields))
     if unset:
         _forget_link(contract)
     return view(doc)

@@ -60,6 +60,13 @@ def release(user_id, seq):
         counters.update_one({"_id": key}, {"$addToSet": {"free": seq}})
 
 
+def withdraw(doc):
+    """Remove an invoice that was written but must not stand (its client was deleted
+    meanwhile); its number was never shown, so it is handed back."""
+    collection(INVOICES).delete_one({"_id": doc["_id"], "user_id": doc["user_id"]})
+    release(doc["user_id"], doc["number_seq"])
+
+
 def _number_taken(user_id, number):
     """Whether a duplicate-key error was the number (FerretDB's error does not name the index)."""
     return collection(INVOICES).count_documents({"user_id": user_id, "invoice_number": number}, limit=1) > 0

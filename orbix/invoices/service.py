@@ -1,12 +1,15 @@
 """Invoice rules and queries: create, read, list, edit drafts, change status, delete."""
 
 from ..auth.service import business_profile
-from ..clients.service import find_client, require_client
+from ..clients.service import client_stands, find_client, require_client
 from ..common import lists, money, rates
+from ..common.documents import restore_fields
 from ..common.exceptions import conflict
 from ..common.ownership import get_owned_or_404
+from ..common.references import withdraw_unless, withdraw_unless_all_stand
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
+from ..projects.store import project_stands
 from ..time_tracking import claims
 from . import INVOICES, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
@@ -149,7 +152,15 @@ def new_invoice(user, client, data, items, currency, **extra):
         "updated_at": now,
         **extra,
     }
-    return numbering.insert_numbered(doc, user["_id"], profile["invoice_prefix"])
+    invoice = numbering.insert_numbered(doc, user["_id"], profile["invoice_prefix"])
+    withdraw_unless_all_stand(
+        [
+            (client_stands(client["_id"]), "client_id", "client"),
+            (project_stands(invoice.get("project_id")), "project_id", "project"),
+        ],
+        lambda: numbering.withdraw(invoice),
+    )
+    return invoice
 
 
 def create_invoice(user, data):
@@ -267,7 +278,11 @@ def update_invoice(user, invoice_id, changes):
             status = lifecycle.effective_status(invoice)
             if status != lifecycle.DRAFT:
                 conflict(f"Only draft invoices can be edited; this one is {status} (void it and issue a new one)")
-            invoice = _save(invoice, _edited_content(invoice, content, user))
+            before, edited = dict(invoice), _edited_content(invoice, content, user)
+            invoice = _save(invoice, edited)
+            if invoice["client_id"] != before["client_id"]:
+                undo = lambda: restore_fields(COLLECTION, before, edited)  # noqa: E731
+                withdraw_unless(client_stands(invoice["client_id"]), undo, "client_id", "client")
         if changes.get("status"):
             invoice = change_status(invoice, changes["status"], user)
     return present(invoice, user)

@@ -5,12 +5,12 @@ currency, else the user's default, else USD. The budget is stored in that
 currency's minor units.
 """
 
-from ..clients.service import require_client
+from ..clients.service import client_stands, require_client
 from ..common import lists, money, rates
-from ..common.documents import delete_owned, insert_owned, update_owned
+from ..common.documents import delete_owned, insert_owned, restore_fields, update_owned
 from ..common.exceptions import unprocessable
 from ..common.ownership import get_owned_or_404
-from ..common.references import refuse_if_referenced
+from ..common.references import delete_unreferenced, withdraw_unless
 from ..common.timeutil import date_to_datetime
 from ..invoices import INVOICES
 from ..time_tracking import TIME_ENTRIES, billing
@@ -54,7 +54,10 @@ def create_project(user, data):
     currency = rates.billing_currency(require_client(user["_id"], data.get("client_id")), user)
     doc = _stored(data, currency)
     doc["currency"] = currency
-    return render(insert_owned(COLLECTION, user["_id"], doc))
+    project = insert_owned(COLLECTION, user["_id"], doc)
+    undo = lambda: delete_owned(COLLECTION, project["_id"], user["_id"])  # noqa: E731
+    withdraw_unless(client_stands(project.get("client_id")), undo, "client_id", "client")
+    return render(project)
 
 
 def get_project(user_id, project_id):
@@ -83,11 +86,12 @@ def update_project(user, project_id, changes):
     doc["currency"] = currency
     updated = update_owned(COLLECTION, project["_id"], user_id, doc, "Project")
     if "client_id" in changes and changes["client_id"] != project.get("client_id"):
+        undo = lambda: restore_fields(COLLECTION, project, doc)  # noqa: E731
+        withdraw_unless(client_stands(changes["client_id"]), undo, "client_id", "client")
         billing.follow_project_client(user_id, project["_id"], changes["client_id"])
     return render(updated)
 
 
 def delete_project(user_id, project_id):
     project = get_project(user_id, project_id)
-    refuse_if_referenced(user_id, "project_id", project["_id"], REFERRERS, "Project")
-    delete_owned(COLLECTION, project["_id"], user_id, "Project")
+    delete_unreferenced(COLLECTION, project["_id"], user_id, "project_id", REFERRERS, "Project")

@@ -9,12 +9,14 @@ from datetime import timedelta
 
 from ..common import lists, money
 from ..common.csvexport import CsvExport
-from ..common.documents import delete_if, insert_owned, update_if
+from ..common.documents import delete_if, insert_owned, restore_fields, update_if
 from ..common.exceptions import conflict, not_found, unprocessable
+from ..common.locks import held
 from ..common.ownership import get_owned_or_404
+from ..common.references import withdraw_unless
 from ..common.timeutil import UTC, as_utc, utcnow
 from ..db import collection
-from ..projects.store import require_project
+from ..projects.store import project_stands, require_project
 from . import TIME_ENTRIES, billing, running
 
 COLLECTION = TIME_ENTRIES
@@ -96,6 +98,8 @@ def create_entry(user, data):
     data["duration"] = _duration(data["start_time"], data["end_time"])
     data.update(invoice_id=None, invoiced_at=None)
     entry = insert_owned(COLLECTION, user_id, data)
+    undo = lambda: collection(COLLECTION).delete_one({"_id": entry["_id"], "user_id": user_id})  # noqa: E731
+    withdraw_unless(project_stands(entry.get("project_id")), undo, "project_id", "project")
     if entry["end_time"] is None:
         try:
             running.register(user_id, entry["_id"])
@@ -114,7 +118,19 @@ def current_entry(user):
     return None if entry is None else view(user, entry)
 
 
+def _entry_lock(entry):
+    """Serialises writes to one entry: the embedded database does not apply a conditional
+    update atomically, so two stops could both match ``end_time: None``."""
+    return held(f"time-entry:{entry['_id']}", "This time entry")
+
+
 def stop_entry(user, entry_id, end_time=None):
+    user_id = user["_id"]
+    with _entry_lock(_get_unlocked(user_id, entry_id)):
+        return _stop_locked(user, entry_id, end_time)
+
+
+def _stop_locked(user, entry_id, end_time):
     user_id = user["_id"]
     entry = _get_unlocked(user_id, entry_id)
     if entry.get("end_time") is not None:
@@ -130,6 +146,11 @@ def stop_entry(user, entry_id, end_time=None):
 
 def update_entry(user, entry_id, changes):
     """Partial update; duration follows start/end; a stopped entry cannot be restarted."""
+    with _entry_lock(_get_unlocked(user["_id"], entry_id)):
+        return _update_locked(user, entry_id, changes)
+
+
+def _update_locked(user, entry_id, changes):
     user_id = user["_id"]
     entry = _get_unlocked(user_id, entry_id)
     changes = dict(changes)
@@ -145,6 +166,9 @@ def update_entry(user, entry_id, changes):
     updated = update_if(COLLECTION, entry["_id"], user_id, changes, NOT_INVOICED)
     if updated is None:
         _refuse_failed_write(user_id, entry)
+    if "project_id" in changes:
+        undo = lambda: restore_fields(COLLECTION, entry, changes)  # noqa: E731
+        withdraw_unless(project_stands(changes["project_id"]), undo, "project_id", "project")
     if entry.get("end_time") is None and updated.get("end_time") is not None:
         running.release(user_id, entry["_id"])
     return view(user, updated)
