@@ -1,5 +1,6 @@
 # Orbix API image: gunicorn serving the Flask app; the database is an external MongoDB (MONGO_URI).
-FROM python:3.11-slim AS base
+# Bookworm, like the development machines: the Noto font packages below install the same files.
+FROM python:3.11-slim-bookworm AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -8,6 +9,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ORBIX_ENV=production \
     HOST=0.0.0.0 \
     PORT=5000
+
+# Fonts for the scripts the bundled DejaVu lacks in PDFs (CJK, Arabic, Hebrew, Devanagari, Thai,
+# emoji): the packages `make fonts` installs, found under /usr/share/fonts (PDF_FONT_DIRS).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 orbix
 WORKDIR /app

@@ -10,12 +10,12 @@ INSTALLED := $(VENV)/.installed
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint fuzz bench clean db redis
+.PHONY: run test lint fuzz bench clean db redis fonts
 
-run: $(INSTALLED) $(FERRETDB) redis
+run: $(INSTALLED) $(FERRETDB) redis fonts
 	$(BIN)/python tools/serve.py
 
-test: $(INSTALLED) $(FERRETDB) redis
+test: $(INSTALLED) $(FERRETDB) redis fonts
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Rate-limit counters live in Redis (shared by all workers); make run and the tests start
@@ -24,6 +24,17 @@ redis:
 	@if [ -z "$$RATELIMIT_STORAGE_URI" ] && ! command -v redis-server >/dev/null 2>&1; then \
 		echo "installing redis-server (Debian package)"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
+# PDFs draw Japanese, Chinese, Korean, Arabic, Hebrew, Devanagari, Thai, symbols and emoji
+# with Debian's Noto fonts (the bundled DejaVu lacks them); the Dockerfile installs the same.
+# Skipped when PDF_FONT_DIRS points elsewhere. apt waits for a dpkg lock held by another install.
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+fonts:
+	@if [ -z "$$PDF_FONT_DIRS" ] && ! dpkg -s $(FONT_PACKAGES) >/dev/null 2>&1; then \
+		echo "installing $(FONT_PACKAGES) (Debian packages)"; \
+		$(SUDO) apt-get -o DPkg::Lock::Timeout=120 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends $(FONT_PACKAGES) >/dev/null; \
 	fi
 
 lint: $(INSTALLED)

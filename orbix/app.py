@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from .auth.sessions import init_sessions
 from .cli import register_commands
+from .common.pdf import use_font_dirs
 from .platform.docs import OPENAPI_SETTINGS, assets
 from .platform.errors import register_error_handlers
 from .platform.extensions import OrbixApi, cors, jwt
@@ -72,6 +73,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.wsgi_app = StripTrailingSlash(app.wsgi_app)
     configure_logging(app.config["LOG_LEVEL"])
+    use_font_dirs(app.config["PDF_FONT_DIRS"])
 
     register_error_handlers(app)
     init_request_tracking(app)

@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .common.pdf import DEFAULT_FONT_DIRS
+
 PRODUCTION_NAMES = {"production", "prod"}
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +36,14 @@ def _list(name, default):
         return default
     items = [item.strip() for item in raw.split(",") if item.strip()]
     return items if items != ["*"] else "*"
+
+
+def _paths(name, default):
+    """Directories from a ``PATH``-like variable (``os.pathsep`` between them)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(os.pathsep) if item.strip()]
 
 
 def environment_name():
@@ -110,4 +120,6 @@ def load_config():
         # Verified sessions kept per worker (orbix.auth.sessions); 0 seconds turns the cache off.
         "SESSION_CACHE_SECONDS": _int("SESSION_CACHE_SECONDS", 60),
         "SESSION_CACHE_USERS": _int("SESSION_CACHE_USERS", 10000),
+        # Searched recursively for the Noto fonts PDFs use for scripts the bundled DejaVu lacks.
+        "PDF_FONT_DIRS": _paths("PDF_FONT_DIRS", DEFAULT_FONT_DIRS),
     }

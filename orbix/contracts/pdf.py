@@ -7,6 +7,7 @@ from .rendering import long_date
 
 WATERMARKS = {"draft": "DRAFT", "cancelled": "CANCELLED", "terminated": "TERMINATED"}
 GREY = (110, 110, 110)
+RECORD_LABEL_WIDTH = 42
 
 
 def _summary(contract):
@@ -25,25 +26,39 @@ def _party_lines(parties):
         party = parties.get(key)
         if party:
             contact = ", ".join(text for text in (party.get("email"), party.get("address")) if text)
-            yield f"{label}: {party['name']}" + (f"  ({contact})" if contact else "")
+            signatory = party.get("representative")
+            represented = f", represented by {signatory}" if signatory and signatory != party["name"] else ""
+            yield f"{label}: {party['name']}{represented}" + (f"  ({contact})" if contact else "")
+
+
+def _record_row(pdf, label, value, size=9.5):
+    """A label, then its value as a paragraph of its own: bidi reordering stays inside the
+    value, so a right-to-left name cannot move the label or the fields after it (and bidi
+    control characters, U+202A-E and U+2066-9, are never drawn: see ``printable``)."""
+    pdf.set_font(SANS, size=9.5)
+    pdf.cell(RECORD_LABEL_WIDTH, 5.5, label)
+    pdf.set_font(SANS, size=size)
+    pdf.multi_cell(0, 5.5, value, new_x="LMARGIN", new_y="NEXT")
 
 
 def _signature_record(pdf, contract):
     pdf.ln(6)
+    if pdf.will_page_break(7 + 6 * 5.5):  # the heading stays with its rows
+        pdf.add_page()
     pdf.set_font(SANS, "B", 12)
     pdf.multi_cell(0, 7, "Electronic signature record", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(SANS, size=9.5)
     signer = contract.get("signed_by") or {}
-    lines = [
-        f"Signed by: {signer.get('name')} <{signer.get('email')}>",
-        f"Signed at: {as_utc(contract['signed_at']).isoformat()} (UTC)",
-        f"IP address: {signer.get('ip') or 'unknown'}",
-        f"SHA-256 of the signed text: {contract.get('content_sha256')}",
+    rows = [
+        ("Signed by:", signer.get("name") or ""),
+        ("Signer's email:", signer.get("email") or ""),
+        ("Signed at:", f"{as_utc(contract['signed_at']).isoformat()} (UTC)"),
+        ("IP address:", signer.get("ip") or "unknown"),
     ]
     if contract.get("sent_at"):
-        lines.insert(0, f"Sent for signature: {as_utc(contract['sent_at']).isoformat()} (UTC)")
-    for line in lines:
-        pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT")
+        rows.insert(0, ("Sent for signature:", f"{as_utc(contract['sent_at']).isoformat()} (UTC)"))
+    for label, value in rows:
+        _record_row(pdf, label, value)
+    _record_row(pdf, "SHA-256 of the text:", contract.get("content_sha256") or "", size=8.5)
 
 
 def contract_pdf(contract, parties):

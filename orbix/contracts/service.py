@@ -71,14 +71,19 @@ def sha256(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parties_for(user, client):
-    """Party A from the business profile, party B from the client: names, signatory, contact."""
+def parties_for(user, client, variables=None):
+    """Party A from the business profile, party B from the client: names, signatory, contact.
+
+    A signatory entered in the contract's variables (``party_b_representative``) wins over
+    the default: a client's ``name`` is often the company itself, not the person who signs."""
     profile = business_profile(user)
     parties = {"party_a": {"name": profile["business_name"], "representative": profile["name"],
                            "email": profile["email"], "address": profile["address"]}}
     if client:
         parties["party_b"] = {"name": client.get("company") or client["name"], "representative": client["name"],
                               "email": client.get("email"), "address": client.get("address")}
+    for side, party in parties.items():
+        party["representative"] = (variables or {}).get(f"{side}_representative") or party["representative"]
     return parties
 
 
@@ -388,7 +393,7 @@ def pdf_parts(user, contract_id):
     parties = contract.get("parties")
     if not parties:
         client = find_client(user["_id"], contract.get("client_id"))
-        parties = parties_for(user, client)
+        parties = parties_for(user, client, contract.get("variables"))
     return view(contract), parties
 
 
@@ -434,7 +439,7 @@ def _send_locked(user, contract, expires_in_days, base_url):
                 "status": "sent",
                 "sent_at": now,
                 "content_sha256": sha256(contract["content"]),
-                "parties": parties_for(user, client),
+                "parties": parties_for(user, client, contract.get("variables")),
                 "signing": {"token_hash": token_hash, "expires_at": expires_at},
             },
         )

@@ -1,6 +1,6 @@
 """The invoice as a PDF (fpdf2 through ``common.pdf.Document``: pure Python, maintained,
-embeds the bundled DejaVu Unicode font so accents, the euro sign and any Latin,
-Cyrillic or Greek names render the same everywhere)."""
+embeds the bundled DejaVu Unicode font, and Noto fallbacks for the scripts it lacks, so a
+client's name renders in any script)."""
 
 from ..common import money
 from ..common.pdf import SANS, Document

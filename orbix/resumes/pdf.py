@@ -1,4 +1,4 @@
-"""Five resume designs drawn with fpdf2 (shared ``Document``: Unicode DejaVu fonts).
+"""Five resume designs drawn with fpdf2 (shared ``Document``: DejaVu fonts, Noto fallbacks).
 
 ``ResumePdf`` knows how to draw the parts every design has (a section heading, an
 entry with right-aligned dates, bullets, a wrapped line of links); each design

@@ -56,10 +56,10 @@ def test_concurrent_stops_of_one_timer_give_one_200_and_the_rest_409(server):
     token = _account(server, "timer")
     for _ in range(15):  # several rounds: a race that is lost once is lost
         timer = call(server, "POST", "/api/time-tracking", {"start_time": "2026-03-01T09:00:00Z"}, token)
+        stop = f"/api/time-tracking/{timer['_id']}/stop"
         ends = [f"2026-03-01T1{i}:00:00Z" for i in range(6)]
         results = _together([
-            (lambda end=end: _send(server, "POST", f"/api/time-tracking/{timer['_id']}/stop", {"end_time": end}, token))
-            for end in ends
+            (lambda end=end, stop=stop: _send(server, "POST", stop, {"end_time": end}, token)) for end in ends
         ])
         assert sorted(status for status, _ in results) == [200, 409, 409, 409, 409, 409], results
         winner = next(body for status, body in results if status == 200)
@@ -72,9 +72,10 @@ def test_a_client_deleted_while_invoices_are_created_leaves_no_dangling_invoice(
     for _ in range(10):
         customer = call(server, "POST", "/api/clients", {"name": "Doomed", "email": "d@race.example"}, token)
         body = {"client_id": customer["_id"], "items": item, "payment_terms": "Net 30"}
+        url = f"/api/clients/{customer['_id']}"
         delete, create = _together([
-            lambda: _send(server, "DELETE", f"/api/clients/{customer['_id']}", None, token),
-            lambda: _send(server, "POST", "/api/invoices", body, token),
+            lambda url=url: _send(server, "DELETE", url, None, token),
+            lambda body=body: _send(server, "POST", "/api/invoices", body, token),
         ])
         assert not (delete[0] == 200 and create[0] == 201), (delete, create)
         if create[0] == 201:
