@@ -5,7 +5,6 @@ bypassed (MongoDB answers), and both go back to Redis once it runs again."""
 import itertools
 import os
 import signal
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ import redis
 from orbix.dev.redis_server import RedisServer
 
 from .conftest import make_app, register_user
+from .faults import answered_within
 
 # The issue is a hang: a read must answer well within this, not after Redis comes back.
 ANSWER_BOUND_SECONDS = 1.5
@@ -36,15 +36,6 @@ def hung(server):
         yield
     finally:
         os.kill(server.process.pid, signal.SIGCONT)
-
-
-def answered_within(call, seconds):
-    """The result of ``call()`` run in a thread, or None if it had not returned in ``seconds``."""
-    result = []
-    thread = threading.Thread(target=lambda: result.append(call()), daemon=True)
-    thread.start()
-    thread.join(seconds)
-    return result[0] if result else None
 
 
 def _app_on(server, app, mongo_uri, **overrides):

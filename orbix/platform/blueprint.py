@@ -3,10 +3,9 @@ that requires a valid access token and documents the 401 and bearer security."""
 
 from functools import wraps
 
-from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
 
-from .caller import already_verified, remember_verified
+from .caller import verify
 from .extensions import ErrorSchema
 
 BEARER = [{"bearerAuth": []}]
@@ -20,9 +19,7 @@ class ResourceBlueprint(Blueprint):
         def decorator(view):
             @wraps(view)
             def wrapper(*args, **kwargs):
-                if refresh or not already_verified():  # else verified already (caller_id)
-                    verify_jwt_in_request(refresh=refresh)
-                    remember_verified()
+                verify(refresh)
                 return view(*args, **kwargs)
 
             documented = self.alt_response(401, schema=ErrorSchema, description="Missing, invalid, expired or revoked token")(wrapper)

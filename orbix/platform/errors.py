@@ -17,6 +17,9 @@ from ..common.exceptions import DomainError
 
 log = logging.getLogger(__name__)
 
+# What a 503 for a database outage tells clients (and load balancers) to wait, in seconds.
+DATABASE_RETRY_AFTER_SECONDS = "5"
+
 DEFAULT_MESSAGES = {
     400: "Bad request",
     401: "Authentication required",
@@ -101,9 +104,14 @@ def handle_http_exception(error):
     return response
 
 
+def database_unavailable(message="The database is unavailable; try again shortly", **extra):
+    """503 with ``Retry-After``: every answer given during a database outage (requests, /ready)."""
+    return error_response(503, message, headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS}, **extra)
+
+
 def handle_database_unavailable(error):
     log.warning("database unavailable: %s", error.__class__.__name__)
-    return error_response(503, "The database is unavailable; try again shortly", headers={"Retry-After": "5"})
+    return database_unavailable()
 
 
 def handle_database_timeout(error):
