@@ -29,7 +29,8 @@ def call(base, method, path, body=None, token=None):
         return json.loads(response.read() or b"null")
 
 
-def _wait_ready(base, timeout=30):
+def wait_ready(base, timeout=30):
+    """Until /ready answers 200 (RuntimeError after ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -64,7 +65,7 @@ def live_stack(log_path=None, **env_overrides):
         server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], env=env, cwd=ROOT,
                                   stdout=log, stderr=subprocess.STDOUT if log_path else subprocess.DEVNULL)
         try:
-            _wait_ready(base)
+            wait_ready(base)
             yield base, server
         finally:
             server.send_signal(signal.SIGTERM)
