@@ -9,7 +9,7 @@ werkzeug's HTTP errors and database outages into responses.
 import logging
 import uuid
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException
 
@@ -76,6 +76,8 @@ def _message_for(error):
         return "Malformed JSON body"
     if error.code == 400 and "json" in (error.description or "").lower():
         return "Malformed JSON body"
+    if error.code == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
+        return f"Request body too large: the limit is {current_app.config['MAX_CONTENT_LENGTH']} bytes"
     if error.code in DEFAULT_MESSAGES:
         return DEFAULT_MESSAGES[error.code]
     return error.description or error.name
