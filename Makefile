@@ -8,8 +8,6 @@ FERRETDB := bin/orbix-ferretdb
 FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum
 INSTALLED := $(VENV)/.installed
 
-SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-
 .PHONY: run test lint fuzz bench clean db redis
 
 run: $(INSTALLED) $(FERRETDB) redis
@@ -20,10 +18,11 @@ test: $(INSTALLED) $(FERRETDB) redis
 
 # Rate-limit counters live in Redis (shared by all workers); make run and the tests start
 # a throwaway redis-server from Debian's package unless RATELIMIT_STORAGE_URI is set.
+# tools/apt-install waits (up to 5 minutes) for another apt process to release its locks.
 redis:
 	@if [ -z "$$RATELIMIT_STORAGE_URI" ] && ! command -v redis-server >/dev/null 2>&1; then \
 		echo "installing redis-server (Debian package)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+		tools/apt-install redis-server; \
 	fi
 
 lint: $(INSTALLED)
