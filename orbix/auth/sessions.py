@@ -36,6 +36,7 @@ from ..platform.redis_client import client_options, is_redis
 
 USERS = "users"
 REVOKED = "revoked_tokens"
+SESSION_PREFIX = "sid:"  # a revoked_tokens id revoking every token of a login session
 EXTENSION = "orbix_sessions"
 EPOCH_TTL_SECONDS = 24 * 3600  # an idle user's key goes away; a fresh random one replaces it
 MAX_JTIS_PER_USER = 64
@@ -133,11 +134,11 @@ class SessionCache:
         if epoch is not None and entry and entry.epoch == epoch and time.monotonic() - entry.loaded_at < self._max_age:
             if jti in entry.good_jtis:
                 return Session(False, _copy(entry.user))
-            revoked = _is_revoked(jti)
+            revoked = _is_revoked(payload)
             if not revoked and len(entry.good_jtis) < MAX_JTIS_PER_USER:
                 entry.good_jtis.add(jti)
             return Session(revoked, _copy(entry.user))
-        revoked, user = _is_revoked(jti), _load_user(user_id)
+        revoked, user = _is_revoked(payload), _load_user(user_id)
         if epoch is not None:
             self._entries.put(user_id, _Entry(epoch, user, time.monotonic(), set() if revoked else {jti}))
         return Session(revoked, _copy(user))
@@ -151,8 +152,12 @@ def _copy(user):
     return {**user, "settings": dict(user.get("settings") or {})}
 
 
-def _is_revoked(jti):
-    return collection(REVOKED).find_one({"_id": jti}, {"_id": 1}) is not None
+def _is_revoked(payload):
+    """Whether the token, or its login session (``auth.tokens``), was revoked: primary-key reads."""
+    ids = [payload.get("jti")]
+    if payload.get("sid"):
+        ids.append(SESSION_PREFIX + payload["sid"])
+    return any(collection(REVOKED).find_one({"_id": revocation_id}, {"_id": 1}) is not None for revocation_id in ids)
 
 
 def _load_user(user_id):
