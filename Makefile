@@ -8,8 +8,6 @@ FERRETDB := bin/orbix-ferretdb
 FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum
 INSTALLED := $(VENV)/.installed
 
-SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-
 .PHONY: run test lint fuzz bench clean db redis fonts
 
 run: $(INSTALLED) $(FERRETDB) redis fonts
@@ -20,21 +18,21 @@ test: $(INSTALLED) $(FERRETDB) redis fonts
 
 # Rate-limit counters live in Redis (shared by all workers); make run and the tests start
 # a throwaway redis-server from Debian's package unless RATELIMIT_STORAGE_URI is set.
+# tools/apt-install waits (up to 5 minutes) for another apt process to release its locks.
 redis:
 	@if [ -z "$$RATELIMIT_STORAGE_URI" ] && ! command -v redis-server >/dev/null 2>&1; then \
 		echo "installing redis-server (Debian package)"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; \
+		tools/apt-install redis-server; \
 	fi
 
 # PDFs draw Japanese, Chinese, Korean, Arabic, Hebrew, Devanagari, Thai, symbols and emoji
 # with Debian's Noto fonts (the bundled DejaVu lacks them); the Dockerfile installs the same.
-# Skipped when PDF_FONT_DIRS points elsewhere. apt waits for a dpkg lock held by another install.
+# Skipped when PDF_FONT_DIRS points elsewhere.
 FONT_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 fonts:
 	@if [ -z "$$PDF_FONT_DIRS" ] && ! dpkg -s $(FONT_PACKAGES) >/dev/null 2>&1; then \
 		echo "installing $(FONT_PACKAGES) (Debian packages)"; \
-		$(SUDO) apt-get -o DPkg::Lock::Timeout=120 update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends $(FONT_PACKAGES) >/dev/null; \
+		tools/apt-install --no-install-recommends $(FONT_PACKAGES); \
 	fi
 
 lint: $(INSTALLED)

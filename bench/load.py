@@ -139,12 +139,7 @@ def worker_rss_mb(master_pid):
 def ensure_wrk():
     if shutil.which("wrk"):
         return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run(
-        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
-        check=True,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
+    subprocess.run([str(Path(__file__).resolve().parent.parent / "tools" / "apt-install"), "wrk"], check=True)
 
 
 def main():

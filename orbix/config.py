@@ -20,14 +20,22 @@ class ConfigError(RuntimeError):
     """Raised when the environment cannot produce a safe configuration."""
 
 
-def _int(name, default):
+def _number(name, default, parse=int, kind="a whole number"):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError as exc:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}") from exc
+
+
+def _int(name, default):
+    return _number(name, default)
+
+
+def _float(name, default):
+    return _number(name, default, float, "a number")
 
 
 def _list(name, default):
@@ -107,6 +115,10 @@ def load_config():
         # Development default: the redis-server `make run` starts. Production must name one.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
         or (None if production else "redis://127.0.0.1:6479/0"),
+        # Every Redis call gives up after this (connect and read); see orbix.platform.redis_client.
+        "REDIS_TIMEOUT_SECONDS": _float("REDIS_TIMEOUT_SECONDS", 0.25),
+        # After a failed call the session cache leaves Redis alone this long (reads MongoDB).
+        "REDIS_RETRY_SECONDS": _float("REDIS_RETRY_SECONDS", 2.0),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "orbix"),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),

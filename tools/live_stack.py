@@ -31,7 +31,8 @@ def call(base, method, path, body=None, token=None):
         return json.loads(response.read() or b"null")
 
 
-def _wait_ready(base, timeout=30):
+def wait_ready(base, timeout=30):
+    """Until /ready answers 200 (RuntimeError after ``timeout`` seconds)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -73,7 +74,7 @@ def live_stack(log_path=None, **env_overrides):
             stderr=subprocess.STDOUT if log_path else subprocess.DEVNULL,
         )
         try:
-            _wait_ready(base)
+            wait_ready(base)
             yield base, server
         finally:
             server.send_signal(signal.SIGTERM)

@@ -1,7 +1,12 @@
 """`make run`: start the embedded database (unless MONGO_URI is set) and a redis-server for
 rate limits (unless RATELIMIT_STORAGE_URI is set), apply migrations, serve with gunicorn
-until Ctrl-C, then stop what it started."""
+until Ctrl-C, then stop what it started.
 
+The embedded database is supervised: if it dies it is restarted (with backoff, logged) on the
+same port and data directory, and the API, which answered 503 meanwhile, reconnects by itself.
+"""
+
+import logging
 import os
 import signal
 import subprocess
@@ -16,21 +21,27 @@ from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
 from orbix.dev.redis_server import RedisServer  # noqa: E402
 
 
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
 def main():
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    signal.signal(signal.SIGTERM, _interrupt)  # until gunicorn runs: stop what was started, like Ctrl-C
     env = dict(os.environ)
-    database = None
-    if not env.get("MONGO_URI"):
-        data_dir = instance_dir() / "ferretdb"
-        database = EmbeddedDatabase(data_dir=data_dir, listen=env.get("ORBIX_DB_LISTEN", "127.0.0.1:27117"))
-        env["MONGO_URI"] = database.start().rstrip("/") + "/orbix"
-        print(f"embedded database at {env['MONGO_URI']} (data in {data_dir})", flush=True)
-    redis = None
-    if not env.get("RATELIMIT_STORAGE_URI"):
-        redis = RedisServer(port=int(env.get("ORBIX_REDIS_PORT", "6479")))
-        env["RATELIMIT_STORAGE_URI"] = redis.start()
-        print(f"rate-limit storage at {env['RATELIMIT_STORAGE_URI']}", flush=True)
-    bin_dir = Path(sys.executable).parent
+    database = redis = None
     try:
+        if not env.get("MONGO_URI"):
+            data_dir = instance_dir() / "ferretdb"
+            database = EmbeddedDatabase(data_dir=data_dir, listen=env.get("ORBIX_DB_LISTEN", "127.0.0.1:27117"))
+            env["MONGO_URI"] = database.start().rstrip("/") + "/orbix"
+            database.supervise()
+            print(f"embedded database at {env['MONGO_URI']} (data in {data_dir})", flush=True)
+        if not env.get("RATELIMIT_STORAGE_URI"):
+            redis = RedisServer(port=int(env.get("ORBIX_REDIS_PORT", "6479")))
+            env["RATELIMIT_STORAGE_URI"] = redis.start()
+            print(f"rate-limit storage at {env['RATELIMIT_STORAGE_URI']}", flush=True)
+        bin_dir = Path(sys.executable).parent
         subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "migrate"], env=env, cwd=ROOT, check=True)
         server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], env=env, cwd=ROOT)
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
@@ -39,6 +50,8 @@ def main():
         except KeyboardInterrupt:
             server.send_signal(signal.SIGINT)
             return server.wait()
+    except KeyboardInterrupt:
+        return 130
     finally:
         if redis:
             redis.stop()

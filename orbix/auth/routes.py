@@ -1,10 +1,10 @@
 """/api/auth: register, login, refresh, logout, profile and password."""
 
-from flask_jwt_extended import create_access_token, current_user, get_jwt, get_jwt_identity
+from flask_jwt_extended import current_user, get_jwt
 
 from ..common.schemas import MessageSchema
 from ..platform.blueprint import ResourceBlueprint
-from . import account, service
+from . import account, service, tokens
 from .schemas import (
     AccountDeleteSchema,
     AccountExportSchema,
@@ -48,8 +48,7 @@ def login(data):
 @blp.response(200, RefreshResponseSchema)
 def refresh():
     """Exchange a refresh token (as the Bearer token) for a new access token"""
-    claims = {"ver": get_jwt().get("ver", 0)}
-    return {"token": create_access_token(identity=get_jwt_identity(), additional_claims=claims)}
+    return {"token": tokens.refreshed_access_token(get_jwt())}
 
 
 @blp.route("/logout", methods=["POST"])

@@ -12,9 +12,11 @@ Races: a miss reads the epoch *before* reading MongoDB and files what it read un
 a write that lands in between replaces the epoch after its own database write, so the entry is
 stale on its next use. Epochs are random, never counters, so a Redis restart or an expired key
 can only produce a value no worker has cached. If Redis cannot be read the cache is bypassed
-(every request reads MongoDB, as without it); entries also expire after
-``SESSION_CACHE_SECONDS`` as a backstop for writes made outside the API (scripts, a Redis
-outage at the moment of a logout).
+(every request reads MongoDB, as without it): a call gives up after ``REDIS_TIMEOUT_SECONDS``
+(``platform.redis_client``), and after a failure the worker leaves Redis alone for
+``REDIS_RETRY_SECONDS``, so a hung Redis costs one request per pause that timeout, not every
+request. Entries also expire after ``SESSION_CACHE_SECONDS`` as a backstop for writes made
+outside the API (scripts, a Redis outage at the moment of a logout).
 """
 
 import logging
@@ -30,15 +32,16 @@ from flask import current_app
 
 from ..common.lru import LruCache
 from ..db import collection
+from ..platform.redis_client import client_options, is_redis
 from . import REVOKED_TOKENS
 from . import USERS as USERS_COLLECTION
 
 USERS = USERS_COLLECTION
 REVOKED = REVOKED_TOKENS
+SESSION_PREFIX = "sid:"  # a revoked_tokens id revoking every token of a login session
 EXTENSION = "orbix_sessions"
 EPOCH_TTL_SECONDS = 24 * 3600  # an idle user's key goes away; a fresh random one replaces it
 MAX_JTIS_PER_USER = 64
-REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +49,33 @@ log = logging.getLogger(__name__)
 class RedisEpochs:
     """Epochs in Redis, shared by every worker and instance."""
 
-    def __init__(self, uri, prefix):
-        self._client = redis.Redis.from_url(uri, socket_timeout=0.25, socket_connect_timeout=0.25)
+    def __init__(self, uri, prefix, options, retry_seconds):
+        self._client = redis.Redis.from_url(uri, **options)
         self._prefix = f"{prefix}:session-epoch:"
+        self._retry_seconds = retry_seconds
+        self._away_until = None  # monotonic time before which Redis is not asked
 
     def current(self, user_id):
-        """The user's epoch, created when missing; None if Redis cannot answer."""
+        """The user's epoch, created when missing; None if Redis cannot answer (or failed
+        less than ``retry_seconds`` ago)."""
+        away_until = self._away_until
+        if away_until is not None and time.monotonic() < away_until:
+            return None
         key = self._prefix + user_id
         try:
             value = self._client.get(key)
             if value is None:
                 self._client.set(key, secrets.token_hex(8), nx=True, ex=EPOCH_TTL_SECONDS)
                 value = self._client.get(key)
-        except redis.RedisError:
+        except redis.RedisError as error:
+            if away_until is None:
+                log.warning("Redis unavailable (%s): session cache bypassed, sessions read from MongoDB",
+                            error.__class__.__name__)
+            self._away_until = time.monotonic() + self._retry_seconds
             return None
+        if away_until is not None:
+            self._away_until = None
+            log.info("Redis answers again: session cache back in use")
         return value
 
     def replace(self, user_id):
@@ -120,11 +136,11 @@ class SessionCache:
         if epoch is not None and entry and entry.epoch == epoch and time.monotonic() - entry.loaded_at < self._max_age:
             if jti in entry.good_jtis:
                 return Session(False, _copy(entry.user))
-            revoked = _is_revoked(jti)
+            revoked = _is_revoked(payload)
             if not revoked and len(entry.good_jtis) < MAX_JTIS_PER_USER:
                 entry.good_jtis.add(jti)
             return Session(revoked, _copy(entry.user))
-        revoked, user = _is_revoked(jti), _load_user(user_id)
+        revoked, user = _is_revoked(payload), _load_user(user_id)
         if epoch is not None:
             self._entries.put(user_id, _Entry(epoch, user, time.monotonic(), set() if revoked else {jti}))
         return Session(revoked, _copy(user))
@@ -138,8 +154,12 @@ def _copy(user):
     return {**user, "settings": dict(user.get("settings") or {})}
 
 
-def _is_revoked(jti):
-    return collection(REVOKED).find_one({"_id": jti}, {"_id": 1}) is not None
+def _is_revoked(payload):
+    """Whether the token, or its login session (``auth.tokens``), was revoked: primary-key reads."""
+    ids = [payload.get("jti")]
+    if payload.get("sid"):
+        ids.append(SESSION_PREFIX + payload["sid"])
+    return any(collection(REVOKED).find_one({"_id": revocation_id}, {"_id": 1}) is not None for revocation_id in ids)
 
 
 def _load_user(user_id):
@@ -153,8 +173,9 @@ def _load_user(user_id):
 def init_sessions(app):
     """Pick the epoch store from the rate-limit storage; no cache when it is neither."""
     storage = app.config.get("RATELIMIT_STORAGE_URI") or ""
-    if storage.startswith(REDIS_SCHEMES):
-        epochs = RedisEpochs(storage, app.config.get("RATELIMIT_KEY_PREFIX", "orbix"))
+    if is_redis(storage):
+        epochs = RedisEpochs(storage, app.config.get("RATELIMIT_KEY_PREFIX", "orbix"), client_options(app.config),
+                             app.config.get("REDIS_RETRY_SECONDS", 2))
     elif storage.startswith("memory://"):
         epochs = LocalEpochs()
     else:

@@ -12,10 +12,7 @@ and files the data under that token. A write that lands during the build bumps t
 token after its own database write, so the next request sees a different token and
 rebuilds; a build can never file post-write data as pre-write or vice versa.
 
-Bumped on: write methods (POST/PUT/PATCH/DELETE) answered 2xx, 3xx, 409 or 5xx (a
-conflict or a crash may follow a partial write; other 4xx are refused before any
-write); and after every command of a CLI group (``flask --app wsgi invoices
-mark-overdue``), which bumps every user because such commands work across accounts.
+Who bumps, and when: ``platform.write_tracking`` (around write requests and CLI commands).
 """
 
 import secrets

@@ -1,16 +1,25 @@
 """Starts and stops the embedded database (FerretDB on SQLite, our Go launcher in
-tools/ferretdb) for development and tests, when no MONGO_URI is given."""
+tools/ferretdb) for development and tests, when no MONGO_URI is given; ``supervise``
+restarts it when it dies (``make run``)."""
 
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = ROOT / "bin" / "orbix-ferretdb"
+# Restart delays after the database dies: doubling from the first to the last, and back to
+# the first once a restarted process has stayed up for STABLE_SECONDS.
+RESTART_BACKOFF_SECONDS = (1, 30)
+STABLE_SECONDS = 60
+
+log = logging.getLogger(__name__)
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -30,6 +39,9 @@ class EmbeddedDatabase:
         self.process = None
         self.uri = None
         self._tempdir = None
+        self._lock = threading.Lock()  # a restart and stop() never interleave
+        self._stopping = threading.Event()
+        self._watcher = None
 
     def start(self):
         if not self.binary.exists():
@@ -45,7 +57,7 @@ class EmbeddedDatabase:
         reader.start()
         reader.join(self.start_timeout)
         if not line or not line[0].startswith("mongodb://"):
-            self.stop()
+            self._stop_process()
             raise EmbeddedDatabaseError("the embedded database did not start (see its output above)")
         self.uri = line[0].strip()
         return self.uri
@@ -55,7 +67,47 @@ class EmbeddedDatabase:
         """host:port the server listens on (for restarting it on the same port)."""
         return self.uri.removeprefix("mongodb://").rstrip("/") if self.uri else None
 
+    def supervise(self):
+        """Restart the process, with backoff, whenever it exits without ``stop()``: same data
+        directory and same address, so clients (the API's MONGO_URI) simply reconnect."""
+        self.listen = self.address  # a port picked by the system (":0") is kept from now on
+        self._stopping.clear()
+        self._watcher = threading.Thread(target=self._watch, name="embedded-db-supervisor", daemon=True)
+        self._watcher.start()
+
+    def _watch(self):
+        delay = RESTART_BACKOFF_SECONDS[0]
+        while not self._stopping.is_set():
+            process, started = self.process, time.monotonic()
+            code = process.wait() if process else None
+            if self._stopping.is_set():
+                return
+            if time.monotonic() - started >= STABLE_SECONDS:
+                delay = RESTART_BACKOFF_SECONDS[0]
+            log.error("embedded database exited (code %s); restarting on %s in %s s", code, self.listen, delay)
+            if self._stopping.wait(delay):
+                return
+            delay = min(delay * 2, RESTART_BACKOFF_SECONDS[1])
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self._discard_process()
+                try:
+                    self.start()
+                except EmbeddedDatabaseError as error:
+                    log.error("embedded database did not restart: %s", error)
+                    continue
+            log.warning("embedded database restarted at %s (data in %s)", self.uri, self.data_dir)
+
     def stop(self, timeout=10):
+        self._stopping.set()
+        with self._lock:
+            self._stop_process(timeout)
+        if self._watcher is not None and self._watcher is not threading.current_thread():
+            self._watcher.join(timeout)
+            self._watcher = None
+
+    def _stop_process(self, timeout=10):
         if self.process is None:
             return
         if self.process.poll() is None:
@@ -65,7 +117,10 @@ class EmbeddedDatabase:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdout:
+        self._discard_process()
+
+    def _discard_process(self):
+        if self.process is not None and self.process.stdout:
             self.process.stdout.close()
         self.process = None
 

@@ -4,11 +4,10 @@ arguments whose time zone defaults to the caller's own."""
 
 from functools import wraps
 
-from flask_jwt_extended import verify_jwt_in_request
 from flask_smorest import Blueprint
 
 from ..common.timeutil import user_zone
-from .caller import already_verified, current_user_doc, remember_verified
+from .caller import current_user_doc, verify
 from .extensions import ErrorSchema
 
 BEARER = [{"bearerAuth": []}]
@@ -43,9 +42,7 @@ class ResourceBlueprint(Blueprint):
         def decorator(view):
             @wraps(view)
             def wrapper(*args, **kwargs):
-                if refresh or not already_verified():  # else verified already (caller_id)
-                    verify_jwt_in_request(refresh=refresh)
-                    remember_verified()
+                verify(refresh)
                 return view(*args, **kwargs)
 
             documented = self.alt_response(

@@ -4,7 +4,12 @@ idempotency, logs and write tracking.
 A caller is the subject of a valid access token: signature and expiry checked, not revoked,
 the account still there with the same token version (the JWT loaders in ``auth.tokens``).
 Hooks that run before the view (rate limits, idempotency) verify the token here; the view's
-``auth`` decorator then reuses that verification instead of repeating it.
+``auth`` decorator then reuses that verification instead of repeating it (``verify``).
+
+Checking a token reads the database (revocations, the user), unless the session is cached. If
+the database cannot be reached, ``caller_id`` answers None (hooks go on as for an anonymous
+caller, e.g. rate limits keyed by IP) and remembers the failure; ``verify`` raises it again at
+once, so the view answers 503 after one database timeout, not two.
 """
 
 from bson import ObjectId
@@ -12,10 +17,12 @@ from flask import request
 from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
+from pymongo.errors import ConnectionFailure
 
 # Per-request state lives in the WSGI environ, not in ``g``: an app context (and its ``g``)
 # can outlive one request, e.g. when a test or a CLI command holds it around several.
 ENVIRON_KEY = "orbix.caller_id"
+OUTAGE_KEY = "orbix.caller_outage"
 
 
 def remember_verified():
@@ -38,7 +45,19 @@ def caller_id():
         remember_verified()
     except (JWTExtendedException, PyJWTError):
         pass  # the view answers a bad token with 401
+    except ConnectionFailure as error:
+        request.environ[OUTAGE_KEY] = error  # the view answers 503 (see verify)
     return request.environ[ENVIRON_KEY]
+
+
+def verify(refresh=False):
+    """The view's token check: reuses what ``caller_id`` found, a database outage included."""
+    outage = request.environ.get(OUTAGE_KEY)
+    if outage is not None:
+        raise outage
+    if refresh or not already_verified():
+        verify_jwt_in_request(refresh=refresh)
+        remember_verified()
 
 
 def current_user_id():

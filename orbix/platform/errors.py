@@ -9,13 +9,16 @@ werkzeug's HTTP errors and database outages into responses.
 import logging
 import uuid
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from ..common.exceptions import DomainError
 
 log = logging.getLogger(__name__)
+
+# What a 503 for a database outage tells clients (and load balancers) to wait, in seconds.
+DATABASE_RETRY_AFTER_SECONDS = "5"
 
 DEFAULT_MESSAGES = {
     400: "Bad request",
@@ -73,6 +76,8 @@ def _message_for(error):
         return "Malformed JSON body"
     if error.code == 400 and "json" in (error.description or "").lower():
         return "Malformed JSON body"
+    if error.code == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
+        return f"Request body too large: the limit is {current_app.config['MAX_CONTENT_LENGTH']} bytes"
     if error.code in DEFAULT_MESSAGES:
         return DEFAULT_MESSAGES[error.code]
     return error.description or error.name
@@ -101,9 +106,14 @@ def handle_http_exception(error):
     return response
 
 
+def database_unavailable(message="The database is unavailable; try again shortly", **extra):
+    """503 with ``Retry-After``: every answer given during a database outage (requests, /ready)."""
+    return error_response(503, message, headers={"Retry-After": DATABASE_RETRY_AFTER_SECONDS}, **extra)
+
+
 def handle_database_unavailable(error):
     log.warning("database unavailable: %s", error.__class__.__name__)
-    return error_response(503, "The database is unavailable; try again shortly", headers={"Retry-After": "5"})
+    return database_unavailable()
 
 
 def handle_database_timeout(error):

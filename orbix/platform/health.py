@@ -6,7 +6,7 @@ from pymongo.errors import PyMongoError
 from ..common.schemas import BaseSchema
 from ..db import get_db
 from .blueprint import ResourceBlueprint
-from .errors import error_response
+from .errors import database_unavailable
 
 blp = ResourceBlueprint("health", __name__, description="Liveness and readiness")
 
@@ -33,5 +33,5 @@ def ready():
     try:
         get_db().command("ping")
     except PyMongoError:
-        return error_response(503, "Database unavailable", database="down")
+        return database_unavailable("Database unavailable", database="down")
     return {"status": "ok", "database": "up"}

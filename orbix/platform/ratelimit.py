@@ -10,6 +10,12 @@ start-up (flask-limiter would log the parse error on every request and limit not
 - ``RATELIMIT_PASSWORD`` for password changes, per user;
 - ``RATELIMIT_AI`` for AI endpoints, per user;
 - ``RATELIMIT_DEFAULT`` a generous global limit per user (per IP when anonymous).
+
+When Redis cannot answer within ``REDIS_TIMEOUT_SECONDS`` the limiter fails open and logs
+it: flask-limiter's in-memory fallback then counts only ``RATELIMIT_DEFAULT``, per worker,
+and re-checks Redis at growing intervals (1 s doubling to 32 s), going back to it once it
+answers. Route limits (login, AI) lapse for that time; refusing every request instead would
+turn a cache outage into an API outage.
 """
 
 import time
@@ -22,6 +28,7 @@ from limits import parse_many
 from ..config import ConfigError
 from .caller import caller_id
 from .errors import error_response
+from .redis_client import client_options, is_redis
 
 
 def _user_or_ip():
@@ -80,6 +87,7 @@ def init_rate_limits(app):
         key_func=_user_or_ip,
         app=app,
         storage_uri=storage,
+        storage_options=client_options(app.config) if is_redis(storage) else {},
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "orbix"),
         default_limits=[app.config["RATELIMIT_DEFAULT"]],
         on_breach=_on_breach,
@@ -87,6 +95,8 @@ def init_rate_limits(app):
         # a refusal still carries Retry-After (see _on_breach).
         headers_enabled=False,
         swallow_errors=True,
+        in_memory_fallback_enabled=True,
+        in_memory_fallback=[app.config["RATELIMIT_DEFAULT"]],
     )
     for endpoint, rules in ROUTE_LIMITS.items():
         view = app.view_functions[endpoint]
