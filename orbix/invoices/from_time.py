@@ -6,7 +6,6 @@ billed at its effective rate with the shared billing rule (``common.rates``).
 """
 
 from collections import OrderedDict
-from datetime import timedelta
 from decimal import Decimal
 
 from bson import ObjectId
@@ -14,7 +13,7 @@ from bson import ObjectId
 from ..common import money, rates
 from ..common.exceptions import conflict, unprocessable
 from ..common.ownership import require_owned_reference
-from ..common.timeutil import date_to_datetime
+from ..common.timeutil import date_to_datetime, end_of_day
 from ..db import collection
 from . import claims, service
 
@@ -50,7 +49,7 @@ def _unbilled_query(user_id, client, project, data):
     if data.get("from_"):
         window["$gte"] = date_to_datetime(data["from_"])
     if data.get("to"):
-        window["$lt"] = date_to_datetime(data["to"] + timedelta(days=1))
+        window["$lt"] = end_of_day(data["to"])  # saturates: to=9999-12-31 has no next day
     if window:
         query["start_time"] = window
     return query
