@@ -12,10 +12,16 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from .exceptions import Invalid
+
 # fontTools (used by fpdf2) logs every font subsetting step at INFO: dozens of lines per PDF.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+# Characters of text one PDF may print: fpdf2 breaks lines at roughly 20,000 characters a
+# second here, so this is ~10 s of a worker thread (a 14 MB contract took 630 s, and
+# gunicorn never times out a gthread request). Longer text is refused before rendering.
+MAX_TEXT = 200_000
 SANS = "DejaVu"
 SERIF = "DejaVuSerif"
 
@@ -68,6 +74,12 @@ def printable(text):
             marks = 0
         kept.append(ch)
     return "".join(kept)
+
+
+def refuse_long_text(length, what):
+    """A 422 naming MAX_TEXT when ``length`` characters are too many to print."""
+    if length > MAX_TEXT:
+        raise Invalid(f"{what} is {length} characters; at most {MAX_TEXT} can be rendered as a PDF.")
 
 
 class Document(FPDF):
