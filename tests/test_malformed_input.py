@@ -47,6 +47,11 @@ def test_json_nested_a_thousand_deep_is_400_naming_the_limit(client, auth, body)
     assert "nested too deeply" in assert_error_shape(response, 400)["message"]
 
 
+def test_json_nested_32_deep_is_accepted(client, auth):
+    body = '{"name": "Deep", "email": "d@example.com", "extra": ' + "[" * 31 + "]" * 31 + "}"
+    assert post_raw(client, "/api/clients", body, auth).status_code == 201
+
+
 def test_brackets_inside_strings_do_not_count_as_nesting(client, auth):
     response = client.post("/api/clients", json={"name": "[" * 60 + "{\\\"" * 40, "email": "b@example.com"}, headers=auth)
     assert response.status_code == 201
