@@ -72,10 +72,12 @@ def _body():
 def init_input_guard(app):
     @app.before_request
     def _guard_body():
+        if not request.is_json:
+            return None  # only JSON bodies are read (by the schemas); others are never parsed
         raw = _body()
         if raw is None:
             return error_response(413, f"Request body too large (at most {request.max_content_length} bytes)")
-        if not raw or not request.is_json:
+        if not raw:
             return None
         if nested_too_deep(raw):
             return error_response(400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
