@@ -93,9 +93,10 @@ def zone(name):
         raise ValueError(f"Unknown time zone {name!r}") from exc
 
 
-def _saturated(day):
-    """The end of time nearest to ``day``: for a computation that left the range there."""
-    return EARLIEST if day.year < 5000 else LATEST
+def _saturated(moment):
+    """The end of time nearest to ``moment`` (a date or datetime): for a computation that
+    left the range there."""
+    return EARLIEST if moment.year < 5000 else LATEST
 
 
 def local_day_start(day, tz):
@@ -122,4 +123,4 @@ def local_date(moment, tz):
     try:
         return moment.astimezone(tz).date()
     except OverflowError:
-        return date.min if moment.year < 5000 else date.max
+        return _saturated(moment).date()
