@@ -77,6 +77,14 @@ def test_the_pdf_of_a_stored_contract_too_long_to_print_is_422_naming_the_limit(
     assert "at most 200000 can be rendered as a PDF" in assert_error_shape(response, 422)["message"]
 
 
+def test_the_pdf_of_an_invoice_with_too_much_text_is_422_naming_the_limit(client, auth):
+    items = [{"description": LONG_WORDS[:1000], "quantity": 1, "rate": 10}] * 101
+    body = {"client_id": new_client(client, auth), "due_date": "2030-01-01", "items": items}
+    invoice = client.post("/api/invoices", json=body, headers=auth).get_json()
+    response = client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth)
+    assert "at most 100000 can be rendered as a PDF" in assert_error_shape(response, 422)["message"]
+
+
 # ---- reports -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path, query", [

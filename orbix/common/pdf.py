@@ -76,10 +76,10 @@ def printable(text):
     return "".join(kept)
 
 
-def refuse_long_text(length, what):
-    """A 422 naming MAX_TEXT when ``length`` characters are too many to print."""
-    if length > MAX_TEXT:
-        raise Invalid(f"{what} is {length} characters; at most {MAX_TEXT} can be rendered as a PDF.")
+def refuse_long_text(length, what, limit=MAX_TEXT):
+    """A 422 naming ``limit`` when ``length`` characters are too many to print."""
+    if length > limit:
+        raise Invalid(f"{what} is {length} characters; at most {limit} can be rendered as a PDF.")
 
 
 class Document(FPDF):
