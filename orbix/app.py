@@ -88,7 +88,7 @@ def create_app(config=None):
         app,
         resources={r"/*": {"origins": origins}},
         supports_credentials=False,
-        expose_headers=["X-Pagination", "X-Request-ID", "Content-Disposition", "Retry-After"],
+        expose_headers=["X-Pagination", "X-Request-ID", "Content-Disposition", "Retry-After", "X-Row-Limit"],
         max_age=600,
     )
 

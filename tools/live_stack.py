@@ -4,12 +4,13 @@ a redis-server and gunicorn with the production config on a free port."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,28 @@ def call(base, method, path, body=None, token=None):
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")
+
+
+def send_chunked(base, path, body, headers=None, chunk_size=65536, timeout=30):
+    """POST ``body`` (bytes) with ``Transfer-Encoding: chunked`` over a raw socket, as
+    urllib cannot; returns (status, decoded JSON body). The server may answer (a 413) and
+    close before the whole body is sent: the answer is read all the same."""
+    host, port = base.rsplit("/", 1)[-1].split(":")
+    head = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", "Content-Type: application/json",
+            "Transfer-Encoding: chunked", "Connection: close"]
+    head += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    chunks = [body[i:i + chunk_size] for i in range(0, len(body), chunk_size)]
+    payload = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks) + b"0\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        with suppress(BrokenPipeError, ConnectionResetError):  # answered early: the answer is buffered
+            sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + payload)
+        received = b""
+        with suppress(ConnectionResetError):
+            while data := sock.recv(65536):
+                received += data
+    status_line, _, rest = received.partition(b"\r\n")
+    _, _, content = rest.partition(b"\r\n\r\n")
+    return int(status_line.split()[1]), json.loads(content or b"null")
 
 
 def wait_ready(base, timeout=30):

@@ -6,8 +6,10 @@ import time
 
 from flask import current_app
 
+from ..common.exceptions import Invalid
 from . import optimizer, prompts, usage
 from .provider import ProviderError, is_configured, provider_from_config
+from .schemas import MAX_INPUT
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,8 @@ def optimize(user_id, resume_text, job_description=""):
     The score always comes from the deterministic analysis; a failing provider only
     costs its extra suggestions (``ai.status`` says so), never the whole answer.
     """
+    if len(resume_text) > MAX_INPUT:  # a stored resume's text (pasted text is checked by the schema)
+        raise Invalid(f"The resume's text is {len(resume_text)} characters; the optimizer reads at most {MAX_INPUT}.")
     started = time.monotonic()
     result = optimizer.analyse(resume_text, job_description or "")
     chars_in = len(resume_text) + len(job_description or "")

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..common.fields import Currency, Money, Text
+from ..common.fields import Currency, EmailAddress, Money, Text
 from ..common.schemas import BaseSchema
 from .passwords import MAX_PASSWORD_BYTES
 
@@ -14,7 +14,7 @@ def validate_password(value):
         raise ValidationError(f"Must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 (bcrypt's limit).")
 
 
-class Email(fields.Email):
+class Email(EmailAddress):
     """An email address, trimmed and lower-cased."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -25,7 +25,7 @@ class Email(fields.Email):
 
 class RegisterSchema(BaseSchema):
     name = Text(required=True, min_length=1, max_length=200)
-    email = Email(required=True, validate=validate.Length(max=254))
+    email = Email(required=True)
     password = fields.String(required=True, load_only=True, validate=validate_password)
 
 
@@ -52,7 +52,9 @@ class RefreshResponseSchema(BaseSchema):
 
 
 class LogoutSchema(BaseSchema):
-    refresh_token = fields.String(metadata={"description": "Also revoke this refresh token"})
+    refresh_token = fields.String(
+        validate=validate.Length(max=4096), metadata={"description": "Also revoke this refresh token"}
+    )
 
 
 class SettingsSchema(BaseSchema):

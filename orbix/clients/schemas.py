@@ -1,14 +1,14 @@
 """Client bodies: what may be written, and what is rendered."""
 
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from ..common.fields import Currency, Rate, Text
+from ..common.fields import Currency, EmailAddress, Rate, Text
 from ..common.schemas import DocumentSchema, ListQuerySchema
 
 
 class ClientWriteSchema(DocumentSchema):
     name = Text(required=True, min_length=1, max_length=200)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(required=True)
     phone = Text(max_length=50, allow_none=True)
     company = Text(max_length=200, allow_none=True)
     address = Text(max_length=1000, allow_none=True)

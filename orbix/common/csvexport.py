@@ -11,6 +11,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Rows in one download (the ``X-Row-Limit`` header says so): a stream holds a worker thread
+# for as long as it runs, and gunicorn never times a gthread request out. 100,000 rows is
+# decades of time entries or invoices; narrow ``from``/``to`` to export the rest.
+MAX_ROWS = 100_000
 
 
 class CsvExport(NamedTuple):

@@ -53,8 +53,15 @@ def exponent(currency):
         raise MoneyError(f"Unknown currency {currency!r}") from exc
 
 
+# Powers of ten beyond any amount (the largest accepted is 10**12) yet far inside Decimal's
+# context: ``Decimal("1e999999999")`` parses, but abs(), quantize() and comparisons that
+# round it raise Overflow, so a magnitude outside this is refused while parsing.
+MAX_MAGNITUDE = 100
+
+
 def to_decimal(value):
-    """Parse a JSON number or numeric string to a finite Decimal (never via float arithmetic)."""
+    """Parse a JSON number or numeric string to a finite Decimal (never via float arithmetic)
+    within 10**MAX_MAGNITUDE of one (a zero is plain zero, whatever exponent it was written with)."""
     if isinstance(value, bool) or value is None:
         raise MoneyError("Not a valid amount.")
     if isinstance(value, Decimal):
@@ -67,6 +74,10 @@ def to_decimal(value):
     else:
         raise MoneyError("Not a valid amount.")
     if not result.is_finite():
+        raise MoneyError("Not a valid amount.")
+    if not result:
+        return Decimal(0)
+    if abs(result.adjusted()) > MAX_MAGNITUDE:
         raise MoneyError("Not a valid amount.")
     return result
 

@@ -21,11 +21,17 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TextEmphasis
 
+from .exceptions import Invalid
+
 log = logging.getLogger(__name__)
 # fontTools (used by fpdf2) logs every font subsetting step at INFO: dozens of lines per PDF.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+# Characters of text one PDF may print: fpdf2 breaks lines at roughly 20,000 characters a
+# second here, so this is ~10 s of a worker thread (a 14 MB contract took 630 s, and
+# gunicorn never times out a gthread request). Longer text is refused before rendering.
+MAX_TEXT = 200_000
 SANS = "DejaVu"
 SERIF = "DejaVuSerif"
 # Where Debian (and most Linux distributions) install fonts; searched recursively.
@@ -212,6 +218,12 @@ def printable(text):
             marks = 0
         kept.append(ch)
     return "".join(kept)
+
+
+def refuse_long_text(length, what, limit=MAX_TEXT):
+    """A 422 naming ``limit`` when ``length`` characters are too many to print."""
+    if length > limit:
+        raise Invalid(f"{what} is {length} characters; at most {limit} can be rendered as a PDF.")
 
 
 class Document(FPDF):

@@ -1,9 +1,25 @@
-"""Time helpers: everything the server stores is an aware UTC datetime."""
+"""Time helpers: everything the server stores is an aware UTC datetime.
+
+Python dates end at years 1 and 9999. An input that only fits in another offset
+(``0001-01-01T00:00:00+14:00`` is in year 0 in UTC) is refused as out of range; the
+helpers that step from a valid date (the start of a local day, the end of a day, the
+local date of an instant) saturate at the ends instead of overflowing, so a query such
+as ``to=9999-12-31`` ("no end") simply covers everything.
+"""
 
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = timezone.utc
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+class OutOfRange(ValueError):
+    """A timestamp that has no UTC date between 0001-01-01 and 9999-12-31."""
+
+    def __init__(self):
+        super().__init__("Out of range: must fall between 0001-01-01 and 9999-12-31 in UTC.")
 
 
 def utcnow():
@@ -16,7 +32,10 @@ def as_utc(value):
     """Aware UTC datetime from an aware or naive (taken as UTC) datetime."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise OutOfRange() from exc
     return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
@@ -30,9 +49,10 @@ def parse_timestamp(text):
     try:
         if len(raw) == 10:
             return datetime.combine(date.fromisoformat(raw), time(), UTC)
-        return as_utc(datetime.fromisoformat(raw))
+        parsed = datetime.fromisoformat(raw)
     except ValueError as exc:
         raise ValueError("Not a valid datetime.") from exc
+    return as_utc(parsed)
 
 
 def parse_calendar_date(text):
@@ -48,6 +68,8 @@ def parse_calendar_date(text):
             raise ValueError("Not a valid date.") from exc
     try:
         return parse_timestamp(text).date()
+    except OutOfRange:
+        raise
     except ValueError as exc:
         raise ValueError("Not a valid date.") from exc
 
@@ -78,13 +100,34 @@ def user_zone(user):
         return zone(name)
     except ValueError:
         return UTC
+def _saturated(moment):
+    """The end of time nearest to ``moment`` (a date or datetime): for a computation that
+    left the range there."""
+    return EARLIEST if moment.year < 5000 else LATEST
 
 
 def local_day_start(day, tz):
-    """UTC instant at which calendar ``day`` starts in ``tz`` (DST-correct)."""
-    return datetime.combine(day, time(), tz).astimezone(UTC)
+    """UTC instant at which calendar ``day`` starts in ``tz`` (DST-correct); saturates
+    at the ends (0001-01-01 in UTC+14 began before UTC year 1)."""
+    try:
+        return datetime.combine(day, time(), tz).astimezone(UTC)
+    except OverflowError:
+        return _saturated(day)
 
 
 def end_of_day(day, tz=UTC):
-    """Exclusive upper bound: the start of the next local day, in UTC."""
-    return local_day_start(day + timedelta(days=1), tz)
+    """Exclusive upper bound: the start of the next local day, in UTC (the end of time
+    after 9999-12-31)."""
+    try:
+        following = day + timedelta(days=1)
+    except OverflowError:
+        return LATEST
+    return local_day_start(following, tz)
+
+
+def local_date(moment, tz):
+    """The calendar date of an instant in ``tz``; saturates at date.min / date.max."""
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:
+        return _saturated(moment).date()

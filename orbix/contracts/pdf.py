@@ -1,7 +1,7 @@
 """The contract as a PDF: title, terms summary, parties, the text, and the signature record."""
 
 from ..common import money
-from ..common.pdf import SANS, SERIF, Document
+from ..common.pdf import SANS, SERIF, Document, refuse_long_text
 from ..common.timeutil import as_utc
 from .rendering import long_date
 
@@ -62,7 +62,10 @@ def _signature_record(pdf, contract):
 
 
 def contract_pdf(contract, parties):
-    """PDF bytes. Drafts and dead contracts carry a watermark; signed ones a signature record."""
+    """PDF bytes. Drafts and dead contracts carry a watermark; signed ones a signature record.
+
+    Text too long to print (stored before rendered text was capped) is refused."""
+    refuse_long_text(len(contract["content"]), "This contract's text")
     pdf = Document(title=contract["title"])
     pdf.footer_text = contract["title"][:80]
     pdf.add_page()

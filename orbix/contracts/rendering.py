@@ -19,8 +19,14 @@ from ..common.fields import Money
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]{0,49})\s*\}\}")
 VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 VARIABLE_TYPES = ("text", "longtext", "date", "money", "number", "email")
-MAX_LENGTH = {"text": 1000, "longtext": 20000}
+MAX_LENGTH = {"text": 1000, "longtext": 20000, "email": 254}
 MAX_NUMBER = 10**12
+# A contract's text, written or rendered: without a cap on the rendered size, 2,000
+# placeholders of one 20,000-character variable turned a 20 KB request into 40 MB of
+# text (and a 14 MB contract took 630 s to print).
+MAX_CONTENT = 200_000
+# Placeholder occurrences in one template body (the built-in templates use under 40).
+MAX_PLACEHOLDERS = 500
 _email = validate.Email()
 
 
@@ -57,6 +63,20 @@ def placeholders(body):
     return list(dict.fromkeys(PLACEHOLDER.findall(body or "")))
 
 
+def placeholder_limit(body):
+    """Schema validator: at most MAX_PLACEHOLDERS placeholder occurrences in a body."""
+    count = len(PLACEHOLDER.findall(body))
+    if count > MAX_PLACEHOLDERS:
+        raise ValidationError(f"At most {MAX_PLACEHOLDERS} placeholders per template; this body has {count}.")
+
+
+def content_limit(length):
+    """A 422 on ``content`` naming the cap when rendered text of ``length`` exceeds it."""
+    if length > MAX_CONTENT:
+        message = f"The rendered text is {length} characters; a contract's content is limited to {MAX_CONTENT}."
+        raise Invalid(f"content: {message}", errors={"json": {"content": [message]}})
+
+
 def long_date(day):
     """'1 March 2026': unambiguous in any English-speaking country."""
     return f"{day.day} {day:%B} {day.year}"
@@ -87,10 +107,10 @@ def normalize(variable, raw, currency):
     text = str(raw).strip()
     if "\x00" in text:
         raise ValidationError("Must not contain NUL characters.")
+    if len(text) > MAX_LENGTH[kind]:
+        raise ValidationError(f"Longer than maximum length {MAX_LENGTH[kind]}.")
     if kind == "email":
         _email(text)
-    elif len(text) > MAX_LENGTH[kind]:
-        raise ValidationError(f"Longer than maximum length {MAX_LENGTH[kind]}.")
     return text, text
 
 
@@ -126,8 +146,16 @@ def resolve(spec, given, defaults, currency):
 
 
 def substitute(body, shown):
-    """One pass over the body: each known placeholder becomes its value, verbatim."""
-    return PLACEHOLDER.sub(lambda match: shown.get(match.group(1), match.group(0)), body)
+    """One pass over the body: each known placeholder becomes its value, verbatim. The
+    size of the result is worked out first, and a result over MAX_CONTENT is refused
+    before it is built (templates stored before MAX_PLACEHOLDERS existed included)."""
+    pieces, position = [], 0
+    for match in PLACEHOLDER.finditer(body):
+        pieces += (body[position:match.start()], shown.get(match.group(1), match.group(0)))
+        position = match.end()
+    pieces.append(body[position:])
+    content_limit(sum(map(len, pieces)))
+    return "".join(pieces)
 
 
 def render(spec, given, defaults, currency):

@@ -143,7 +143,7 @@ def send_contract(data, contract_id):
 @blp.auth()
 @blp.response(200, description="The contract as a PDF", content_type="application/pdf")
 @blp.media(200, "application/pdf", BINARY)
-@blp.errors(404)
+@blp.errors(404, 422)
 def contract_pdf_download(contract_id):
     """Download the contract as a PDF (with the signature record once signed)"""
     contract, parties = service.pdf_parts(current_user_doc(), contract_id)

@@ -2,12 +2,11 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ..common.fields import AwareDateTime, CalendarDate, Currency, Money, ObjectIdField, Text
+from ..common.fields import AwareDateTime, CalendarDate, Currency, EmailAddress, Money, ObjectIdField, Text
 from ..common.schemas import BaseSchema, DocumentSchema, ListQuerySchema
-from .rendering import VARIABLE_NAME, VARIABLE_TYPES
+from .rendering import MAX_CONTENT, VARIABLE_NAME, VARIABLE_TYPES, placeholder_limit
 
 STATUSES = ("draft", "sent", "signed", "active", "completed", "terminated", "cancelled")
-MAX_CONTENT = 200_000
 MAX_TEMPLATE_BODY = 100_000
 
 
@@ -131,7 +130,8 @@ class TemplateWriteSchema(DocumentSchema):
         required=True,
         min_length=1,
         max_length=MAX_TEMPLATE_BODY,
-        metadata={"description": "Text with {{ variable }} placeholders"},
+        validate=placeholder_limit,
+        metadata={"description": "Text with {{ variable }} placeholders (at most 500)"},
     )
     variables = fields.List(
         fields.Nested(VariableSpecSchema),
@@ -174,7 +174,7 @@ class PublicContractSchema(BaseSchema):
 
 class SignSchema(BaseSchema):
     name = Text(required=True, min_length=1, max_length=200)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = EmailAddress(required=True)
     agree = fields.Boolean(required=True, metadata={"description": "Must be true: the signer accepts the text"})
 
     @validates_schema

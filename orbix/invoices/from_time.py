@@ -6,7 +6,6 @@ billed at its effective rate with the shared billing rule (``common.rates``).
 """
 
 from collections import OrderedDict
-from datetime import timedelta
 from decimal import Decimal
 
 from bson import ObjectId
@@ -14,7 +13,7 @@ from bson import ObjectId
 from ..clients.service import require_client
 from ..common import money, rates
 from ..common.exceptions import conflict, unprocessable
-from ..common.timeutil import date_to_datetime
+from ..common.timeutil import date_to_datetime, end_of_day
 from ..projects.store import projects_by_id, require_project
 from ..time_tracking import claims
 from . import service
@@ -43,7 +42,7 @@ def _candidates(user_id, client, project, data):
         project_id=project["_id"] if project else None,
         entry_ids=data.get("entry_ids"),
         start=date_to_datetime(data["from_"]) if data.get("from_") else None,
-        end=date_to_datetime(data["to"] + timedelta(days=1)) if data.get("to") else None,
+        end=end_of_day(data["to"]) if data.get("to") else None,  # saturates: to=9999-12-31 has no next day
     )
 
 

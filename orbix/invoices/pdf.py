@@ -3,11 +3,15 @@ embeds the bundled DejaVu Unicode font, and Noto fallbacks for the scripts it la
 client's name renders in any script)."""
 
 from ..common import money
-from ..common.pdf import SANS, Document
+from ..common.pdf import MAX_TEXT, SANS, Document, refuse_long_text
 from . import lifecycle
 
 WATERMARKS = {lifecycle.DRAFT: "DRAFT", lifecycle.VOID: "VOID"}
 COLUMNS = (("#", 10, "L"), ("Description", 92, "L"), ("Qty", 20, "R"), ("Rate", 29, "R"), ("Amount", 29, "R"))
+# Item descriptions and notes one PDF prints: the narrow description column, measured once
+# to size its row and once to draw it, costs about twice a paragraph per character (500
+# items of 1,000 characters took over 30 s).
+MAX_INVOICE_TEXT = MAX_TEXT // 2
 
 
 def _lines(details, fields):
@@ -126,6 +130,8 @@ class InvoiceDocument(Document):
 
 def render(view):
     """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+    length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
+    refuse_long_text(length, "This invoice's text", MAX_INVOICE_TEXT)
     pdf = InvoiceDocument(
         title=f"Invoice {view['invoice_number']}", author=view["business"].get("business_name") or "Orbix"
     )

@@ -93,7 +93,7 @@ def delete_invoice(invoice_id):
 @blp.auth()
 @blp.response(200, description="PDF document (application/pdf)")
 @blp.media(200, "application/pdf", BINARY)
-@blp.errors(404)
+@blp.errors(404, 422)
 def invoice_pdf(invoice_id):
     """Download the invoice as a PDF"""
     view = service.get_invoice(current_user_doc(), invoice_id)

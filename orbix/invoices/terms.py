@@ -24,7 +24,12 @@ def resolve_due_date(issue_date, due_date, terms):
         days = days_for(terms)
         if days is None:
             unprocessable("due_date", f"Give a due date, or payment_terms such as {', '.join(STANDARD_TERMS)}.")
-        due_date = issue_date + timedelta(days=days)
+        try:
+            due_date = issue_date + timedelta(days=days)
+        except OverflowError:
+            unprocessable(
+                "due_date", f"The issue date plus {days} days of payment terms falls after 9999-12-31; give a due date."
+            )
     if due_date < issue_date:
         unprocessable("due_date", "Must not be before the issue date.")
     return due_date

@@ -41,12 +41,16 @@ def caller_id():
         return request.environ[ENVIRON_KEY]
     request.environ[ENVIRON_KEY] = None
     try:
-        verify_jwt_in_request(optional=True)
-        remember_verified()
+        # None without a token, and for OPTIONS (flask-jwt-extended skips those unverified,
+        # so there is no token data to read: reading it anyway made every OPTIONS a 500).
+        verified = verify_jwt_in_request(optional=True)
     except (JWTExtendedException, PyJWTError):
-        pass  # the view answers a bad token with 401
+        verified = None  # the view answers a bad token with 401
     except ConnectionFailure as error:
+        verified = None
         request.environ[OUTAGE_KEY] = error  # the view answers 503 (see verify)
+    if verified:
+        request.environ[ENVIRON_KEY] = verified[1].get("sub")
     return request.environ[ENVIRON_KEY]
 
 

@@ -2,11 +2,12 @@
 rows, and only routes build responses."""
 
 import unicodedata
+from itertools import chain, islice
 from urllib.parse import quote
 
 from flask import Response, stream_with_context
 
-from ..common.csvexport import csv_lines
+from ..common.csvexport import MAX_ROWS, csv_lines
 
 NO_STORE = "private, no-store"
 
@@ -38,9 +39,16 @@ def pdf_response(data, filename, inline=True):
 
 
 def csv_download(export):
-    """Stream a ``common.csvexport.CsvExport`` as a CSV attachment."""
+    """Stream a ``common.csvexport.CsvExport`` as a CSV attachment.
+
+    The first row is produced before the response starts, so whatever a service does
+    lazily (building the query from the filters, running it) fails as a proper error
+    response, never as a 200 that breaks off after the header line."""
+    rows = islice(export.rows, MAX_ROWS)
+    first = list(islice(rows, 1))
     return Response(
-        stream_with_context(csv_lines(export.header, export.rows)),
+        stream_with_context(csv_lines(export.header, chain(first, rows))),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"', "Cache-Control": NO_STORE},
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"', "Cache-Control": NO_STORE,
+                 "X-Row-Limit": str(MAX_ROWS)},
     )

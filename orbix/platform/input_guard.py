@@ -1,22 +1,30 @@
-"""Request bodies the API refuses before any route looks at them.
+"""Request bodies the API refuses before any view, rate limit or schema reads them.
 
-Too large: a body declared larger than ``MAX_CONTENT_LENGTH`` is 413, whatever its content
-type (werkzeug alone would refuse it only when something reads it). Under gunicorn the client
-must also be able to *read* that 413: a client sends the whole body before it reads the
-answer, and gunicorn drains at most 64 KiB of an unread body before closing, so a client
-still sending got a connection reset instead. ``DrainRefusedBody`` therefore reads and
-discards the rest of a refused body before the answer goes out, up to ``DRAIN_MAX_BYTES``
-and ``DRAIN_SECONDS``. Past either bound (a body declared larger is not read at all) gunicorn
-sends the 413 and closes the connection: only a client that reads while it sends sees it, and
-one sending that much is not one the API can serve anyway.
-
-Invalid Unicode: JSON may encode lone UTF-16 surrogates (``"\\ud800"``); Python decodes them
-into strings that cannot be encoded as UTF-8, so bcrypt, BSON and PDF rendering would fail deep
-inside a handler. Refusing them up front answers 400 before anything is written.
+- Size: a body over ``MAX_CONTENT_LENGTH`` is 413, whether it declares a Content-Length
+  (whatever its content type) or is streamed (``Transfer-Encoding: chunked``, which
+  gunicorn dechunks; werkzeug silently cuts a streamed body at the limit instead).
+  Under gunicorn the client must also be able to *read* that 413: a client sends the whole
+  body before it reads the answer, and gunicorn drains at most 64 KiB of an unread body
+  before closing, so a client still sending got a connection reset. ``DrainRefusedBody``
+  reads and discards the rest of a refused body before the answer goes out, up to
+  ``DRAIN_MAX_BYTES`` and ``DRAIN_SECONDS``; past either bound gunicorn sends the 413 and
+  closes the connection.
+- Depth: JSON nested deeper than ``MAX_JSON_DEPTH`` is 400. Python's json raises
+  RecursionError (not a ValueError) near 1,000 levels, which every parser above us
+  reported as a 500. Checked on the raw bytes, in C-speed passes.
+- Syntax: anything json cannot parse (including integers over Python's 4,300-digit
+  conversion limit, a ValueError the schema parser does not catch) is 400 here.
+- Unicode: JSON may encode lone UTF-16 surrogates (``"\\ud800"``); Python decodes them
+  into strings that cannot be encoded as UTF-8, so bcrypt, BSON and PDF rendering would
+  fail deep inside a handler. Refusing them up front answers 400 before anything is written.
 """
 
+
 import json
+import re
 import time
+from array import array
+from itertools import accumulate
 
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -27,6 +35,23 @@ DRAIN_MAX_BYTES = 64 * 1024 * 1024
 DRAIN_SECONDS = 10
 DRAIN_PIECE = 64 * 1024
 
+# Far deeper than any body the API takes (a resume is 4 levels), far below the recursion limit.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKET_SIGN = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
+def nested_too_deep(raw, limit=MAX_JSON_DEPTH):
+    """Whether the JSON text ``raw`` (bytes) nests arrays/objects more than ``limit`` deep.
+
+    Strings are cut out (brackets inside them do not nest), every other byte but the
+    brackets dropped, and the running depth is the prefix sum of +1/-1 per bracket."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    signs = array("b", _JSON_STRING.sub(b"", raw).translate(_BRACKET_SIGN, _NOT_BRACKET))
+    return max(accumulate(signs), default=0) > limit
+
 
 def _has_lone_surrogate(data):
     try:
@@ -34,6 +59,26 @@ def _has_lone_surrogate(data):
     except UnicodeEncodeError:
         return True
     return False
+
+
+def _streamed():
+    return request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _body():
+    """The body bytes (empty without one), or None when a streamed body outgrows the limit.
+
+    Werkzeug reads a streamed body only up to ``max_content_length`` and stops without an
+    error; one more byte left in the server's stream means the body was larger."""
+    if _streamed():
+        raw = request.get_data(cache=True)
+        limit = request.max_content_length
+        if limit is not None and len(raw) >= limit and request.environ["wsgi.input"].read(1):
+            return None
+        return raw
+    if not request.content_length:
+        return b""
+    return request.get_data(cache=True)  # a declared length over the limit raises 413 here
 
 
 def _drain(environ):
@@ -89,10 +134,20 @@ def init_input_guard(app):
             raise RequestEntityTooLarge()
 
     @app.before_request
-    def _reject_invalid_unicode():
-        if not request.is_json or not request.content_length:
+    def _guard_body():
+        if not request.is_json:
+            return None  # only JSON bodies are read (by the schemas); others are never parsed
+        raw = _body()
+        if raw is None:
+            return error_response(413, f"Request body too large (at most {request.max_content_length} bytes)")
+        if not raw:
             return None
-        data = request.get_json(silent=True)
-        if data is not None and _has_lone_surrogate(data):
+        if nested_too_deep(raw):
+            return error_response(400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return error_response(400, "Malformed JSON body")
+        if _has_lone_surrogate(data):
             return error_response(400, "The body contains invalid Unicode (a lone surrogate escape such as \\ud800)")
         return None

@@ -40,7 +40,7 @@ def _user_or_ip():
 def _email_key():
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    if isinstance(email, str) and email.strip():
+    if isinstance(email, str) and 0 < len(email.strip()) <= 254:  # no megabyte keys in Redis
         return f"email:{email.strip().lower()}"
     return f"ip:{get_remote_address()}"
 

@@ -7,6 +7,7 @@ from ..common import lists
 from ..common.documents import delete_owned, insert_owned, update_owned
 from ..common.exceptions import Invalid
 from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.pdf import refuse_long_text
 from . import RESUMES, jsonresume
 from .html import render_html
 from .pdf import render_pdf
@@ -69,6 +70,8 @@ def render(user_id, resume_id, template, kind):
     resume = get_resume(user_id, resume_id)
     view = build_view(resume)
     design = _template(resume, template)
+    if kind == "pdf":
+        refuse_long_text(len(to_plain_text(resume)), "This resume's text")
     output = render_pdf(view, design) if kind == "pdf" else render_html(view, design)
     return resume, output
 
