@@ -161,3 +161,8 @@ def make_resume(client, headers, body=None):
 def import_json_resume(client, headers, document):
     """A resume imported from a JSON Resume document."""
     return expect(client.post("/api/resumes/import", json=document, headers=headers))
+
+
+def export_json_resume(client, headers, resume_id):
+    """A resume exported as a JSON Resume document."""
+    return expect(client.get(f"/api/resumes/{resume_id}/json-resume", headers=headers), 200)

@@ -3,9 +3,11 @@
 1. Key terms: the job description is tokenised; stop words, filler ("experience",
    "team", "strong") and numbers are dropped; single words and two/three-word phrases
    are weighted by frequency, by being a known skill or tool, and by looking like a
-   proper name or a technical token (``PostgreSQL``, ``C++``, ``Node.js``). The top
-   ``MAX_TERMS`` terms are kept; words already covered by a chosen phrase are folded
-   into it.
+   proper name or a technical token (``PostgreSQL``, ``C++``, ``Node.js``). A phrase
+   never spans punctuation or a line break ("Shopify, Shopware" is two terms). Job-ad
+   boilerplate (contract type, pay, benefits, places) and the hiring company's name
+   (see ``company_mentions``) are never terms. The top ``MAX_TERMS`` terms are kept;
+   words already covered by a chosen phrase are folded into it.
 2. Matching: both texts are normalised the same way (case, punctuation, simple
    plurals), and a term also matches its squashed form, so "Node.js", "nodejs" and
    "Node JS" are one term, as are "APIs" and "API".
@@ -35,7 +37,7 @@ have having he her here hers him his how i if in into is it its itself just leas
 most much must my no nor not now of off on once one only or other our ours out over own per same shall she should
 so some such than that the their theirs them then there these they this those through thus to too under until up
 upon us very via was we were what when where whether which while who whom whose why will with within without would
-yet you your yours eg ie e.g i.e
+yet you your yours eg ie e.g i.e ll re ve
 """)
 
 # Words frequent in job ads that say nothing about the skills a resume should show.
@@ -54,6 +56,35 @@ salary seeking senior similar skill skilled skills solid strong success successf
 time today tools understanding use using value values want way ways well wide work working world year years
 """)
 
+# Company forms ("Acme GmbH"): a hint that the words before name the employer, never a skill.
+LEGAL_SUFFIXES = _wordset("ab ag bv corp corporation gmbh inc limited llc ltd oy plc sa")
+
+# The small print of a job ad (contract type, pay, benefits, how to apply): never a skill.
+BOILERPLATE = _wordset("""
+401k allowance annual applicant application applications applying asap bonuses cet cest click commission
+consideration contract contractor contractors contracts cover cv dental disability discrimination diversity
+employee employees employer equity est fixed flexible freelance freelancer fulltime gender gmt health holiday
+holidays hour hourly hours hybrid inclusion inclusive insurance internship interview ir35 leave letter
+location medical mfd month monthly months mwd nationality onsite opportunity orientation origin parental parttime
+paid pay pension permanent perk pst pto qualified race rate recruiter recruitment regard relocation religion remote
+remotefirst remotely resume salaries salary sex sponsorship start status submit temporary timezone timezones
+unlimited vacation veteran visa w2 week weekly
+""") | LEGAL_SUFFIXES
+
+# Countries, regions and tech hubs that job ads name as the workplace: never a skill.
+PLACES = _wordset("""
+amsterdam america americas apac argentina asia athens atlanta australia austria bangalore barcelona belgium
+bengaluru berlin birmingham boston brazil bristol brussels budapest cambridge canada chicago china copenhagen dach
+dallas denmark denver dublin edinburgh emea england estonia europe european finland france francisco frankfurt
+germany glasgow hamburg helsinki hyderabad india ireland italy japan kingdom kyiv latam leeds lisbon london madrid
+manchester melbourne mexico milan montreal munich netherlands nordics norway nyc oslo paris poland portugal prague
+pune romania scotland seattle singapore spain stockholm sweden switzerland sydney tallinn tokyo toronto uk ukraine
+usa vancouver vienna wales warsaw york zurich
+""")
+
+NOT_SKILLS = FILLER | BOILERPLATE | PLACES
+_QUANTITY = re.compile(r"\d+(k|m|x|st|nd|rd|th|h|hrs|yrs)")  # "140k", "6th": amounts, not words
+
 # A small lexicon of skills and tools: a term found here is weighted up.
 KNOWN_SKILLS = _wordset("""
 agile airflow android angular ansible api aws azure bash bigquery c c# c++ cassandra ci/cd css dart datadog django
@@ -61,6 +92,7 @@ docker dynamodb elasticsearch excel express fastapi figma flask gcp git github g
 ios java javascript jenkins jira jquery kafka kotlin kubernetes laravel linux mongodb mysql next.js
 nginx node.js nosql numpy oracle pandas php postgresql powershell python pytorch rabbitmq react redis rest
 ruby rust sass scala scikit-learn scrum seo sql sqlite swift tableau tensorflow terraform typescript vue webpack
+cypress dbt jest magento redux shopify shopware snowflake spark storybook svelte symfony twig woocommerce wordpress
 """) | {
     "machine learning",
     "data analysis",
@@ -148,8 +180,10 @@ def _is_content(word):
     lowered = word.raw.lower()
     return (
         lowered not in STOP_WORDS
-        and word.key not in FILLER
-        and lowered not in FILLER
+        and word.key not in NOT_SKILLS
+        and lowered not in NOT_SKILLS
+        and not lowered.endswith("-based")  # "Berlin-based"
+        and not _QUANTITY.fullmatch(word.key)  # "140k", "6th"
         and any(ch.isalpha() for ch in word.key)
         and (len(word.key) > 1 or lowered in KNOWN_SKILLS)
     )
@@ -158,6 +192,129 @@ def _is_content(word):
 def _looks_technical(raw):
     mixed_case = raw[:1].isupper() and any(c.isupper() for c in raw[1:])
     return any(ch in raw for ch in "+#.") or mixed_case or (raw.isupper() and len(raw) > 1)
+
+
+# -- phrases and the hiring company ----------------------------------------------------------------
+
+# Evidence that a capitalised name is the employer; each kind counts once. A cue word right
+# before the name ("About Acme", "Join Acme", "at Acme") is one kind per word.
+NAME_CUES = {"About": "about", "Join": "join", "join": "join", "Why": "why", "At": "at", "at": "at"}
+STRONG_CUES = {"about", "join", "why", "legal"}
+WEAK_CUES = {"at", "possessive"}  # "at Shopify scale", "Shopify's API": said of platforms too
+# "Acme is a ...", "Acme helps ...": a name opening a sentence, then one of these verbs ...
+SUBJECT_VERBS = _wordset("is are was has helps builds makes offers provides empowers powers creates serves enables")
+# ... unless the sentence is about a skill ("Shopify is a plus").
+SKILL_CONTEXT = _wordset("""
+advantage beneficial bonus desirable essential expected helpful important mandatory must necessary needed nice
+optional plus preferred required useful
+""")
+MAX_NAME_WORDS = 4
+
+
+def _gaps(text):
+    """What separates each token from the one before it (spaces, punctuation, line breaks)."""
+    gaps, end = [], 0
+    for match in _TOKEN.finditer(text or ""):
+        gaps.append(text[end : match.start()])
+        end = match.end()
+    return gaps
+
+
+def _joined(gap):
+    """Two words can be one phrase or name only when nothing but spaces separates them."""
+    return not gap.strip(" \t\u00a0")
+
+
+class _Names:
+    """Capitalised names in a tokenised text: up to ``MAX_NAME_WORDS`` capitalised words
+    written next to each other (stop words, filler and places are never part of a name)."""
+
+    def __init__(self, tokens, gaps):
+        self.tokens, self.gaps = tokens, gaps
+        self.starts = {}  # key of a capitalised word -> where it stands
+        for i, word in enumerate(tokens):
+            if self._name_word(i):
+                self.starts.setdefault(word.key, []).append(i)
+
+    def _name_word(self, i):
+        word = self.tokens[i]
+        return word.raw[:1].isupper() and word.raw.lower() not in STOP_WORDS and word.key not in NOT_SKILLS
+
+    def span(self, i, step):
+        """(start, end) of the name starting (step 1) or ending (step -1) at token i, or None."""
+        if not 0 <= i < len(self.tokens) or not self._name_word(i):
+            return None
+        j = i
+        while (
+            abs(j - i) + 1 < MAX_NAME_WORDS
+            and 0 <= j + step < len(self.tokens)
+            and self._name_word(j + step)
+            and _joined(self.gaps[max(j, j + step)])
+        ):
+            j += step
+        return (min(i, j), max(i, j) + 1)
+
+    def key(self, span):
+        return " ".join(self.tokens[k].key for k in range(*span))
+
+    def is_skill(self, span):
+        text = " ".join(self.tokens[k].raw.lower() for k in range(*span))
+        return text in KNOWN_SKILLS or self.key(span).replace(" ", "") in _KNOWN_SQUASHED
+
+    def occurrences(self, key):
+        """Token indices of every mention of the name ``key``."""
+        parts, found = key.split(" "), set()
+        for i in self.starts.get(parts[0], ()):
+            span = self.span(i, 1)
+            if span and self.key((i, min(span[1], i + len(parts)))) == key:
+                found.update(range(i, i + len(parts)))
+        return found
+
+
+def _company_cues(tokens, gaps, names):
+    """{name key: the kinds of evidence that it is the employer}."""
+    cues = {}
+
+    def note(span, kind):
+        if span and not names.is_skill(span):
+            cues.setdefault(names.key(span), set()).add(kind)
+            if span[1] - span[0] > 1 and not names.is_skill((span[0], span[0] + 1)):
+                cues.setdefault(tokens[span[0]].key, set()).add(kind)  # the short name: "Acme" of "Acme Health"
+
+    for i, word in enumerate(tokens):
+        after, before = i + 1 < len(tokens) and _joined(gaps[i + 1]), i > 0 and _joined(gaps[i])
+        if word.raw in NAME_CUES and after:
+            note(names.span(i + 1, 1), NAME_CUES[word.raw])
+        elif word.raw == "s" and i > 0 and gaps[i] in ("'", "’"):
+            note(names.span(i - 1, -1), "possessive")
+        elif word.key in LEGAL_SUFFIXES and word.raw[:1].isupper() and before:
+            note(names.span(i - 1, -1), "legal")
+        elif word.raw in SUBJECT_VERBS and before:
+            span = names.span(i - 2 if i > 1 and tokens[i - 1].key in LEGAL_SUFFIXES else i - 1, -1)
+            about_a_skill = {w.raw.lower() for w in tokens[i + 1 : i + 3]} & SKILL_CONTEXT
+            if span and tokens[span[0]].sentence_start and not about_a_skill:
+                note(span, "subject")
+    return cues
+
+
+def company_mentions(tokens, gaps):
+    """Indices of the tokens that name the hiring company (never key terms).
+
+    A capitalised name is taken for the employer when the ad gives two kinds of evidence
+    for it, not both weak ("About Acme" and "Acme's team"), or one strong kind ("About",
+    "Join", "Why", a legal suffix such as GmbH) and mentions it at least twice. Known
+    skills are never taken for the company: a wrong guess would hide a real skill.
+    """
+    names = _Names(tokens, gaps)
+    covered = set()
+    for key, kinds in _company_cues(tokens, gaps, names).items():
+        if len(kinds) >= 2 and not kinds <= WEAK_CUES:
+            covered |= names.occurrences(key)
+        elif kinds & STRONG_CUES:
+            mentions = names.occurrences(key)
+            if len(mentions) >= 2 * len(key.split(" ")):
+                covered |= mentions
+    return covered
 
 
 @dataclass
@@ -175,6 +332,8 @@ class Term:
 def extract_terms(job_description, limit=MAX_TERMS):
     """The job's key terms, most important first (deterministic)."""
     tokens = words(job_description)
+    gaps = _gaps(job_description)
+    company = company_mentions(tokens, gaps)
     stats = {}
 
     def add(key, text, index, bonus):
@@ -183,7 +342,7 @@ def extract_terms(job_description, limit=MAX_TERMS):
         entry["bonus"] = max(entry["bonus"], bonus)
 
     for i, word in enumerate(tokens):
-        if not _is_content(word):
+        if not _is_content(word) or i in company:
             continue
         lowered = word.raw.lower()
         bonus = 2.0 if lowered in KNOWN_SKILLS else 0.0
@@ -192,7 +351,11 @@ def extract_terms(job_description, limit=MAX_TERMS):
         add(word.key, word.raw, i, bonus)
         for size in (2, 3):
             gram = tokens[i : i + size]
-            if len(gram) == size and all(_is_content(w) for w in gram) and gram[-1].index - gram[0].index == size - 1:
+            if (
+                len(gram) == size
+                and all(_is_content(w) and w.index not in company for w in gram)
+                and all(_joined(gaps[w.index]) for w in gram[1:])
+            ):
                 text = " ".join(w.raw for w in gram)
                 known = text.lower() in KNOWN_SKILLS
                 add(" ".join(w.key for w in gram), text, i, 3.0 if known else 0.0)

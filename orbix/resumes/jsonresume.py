@@ -1,157 +1,182 @@
-"""JSON Resume (schema v1.0.0, https://jsonresume.org/schema) import and export.
+"""JSON Resume (schema v1.0.0, https://jsonresume.org/schema) import and export, lossless
+for every field of the schema.
 
-Field mapping (ours <-> JSON Resume):
-personal_info.full_name/email/phone/website <-> basics.name/email/phone/url;
-personal_info.location <-> basics.location.city (import joins address, city, region,
-countryCode); linkedin/github <-> basics.profiles[network=LinkedIn/GitHub].url;
-summary <-> basics.summary; experience <-> work (company=name, description=summary,
-achievements=highlights); education <-> education (degree=studyType, field=area,
-gpa=score); skills <-> skills[].name (import also takes each skill's keywords);
-certifications <-> certificates; languages <-> languages (name=language,
-proficiency=fluency); projects <-> projects. ``title`` and ``template`` have no JSON
-Resume field and travel in ``meta.orbix``; ``credential_id`` travels as an extra
-``credentialId`` property (the schema allows additional properties).
+Sections share our item schemas, read and written under JSON Resume's names (camelCase,
+or a rename where our name differs): work <-> experience (name=company,
+description=company_description, summary=description, highlights=achievements),
+education (studyType=degree, area=field, score=gpa), certificates <-> certifications,
+languages (language=name, fluency=proficiency), and volunteer, awards, publications,
+interests, references and projects under their own names. ``credentialId`` on a
+certificate is our extra property (the schema allows additional properties).
 
-Dates: JSON Resume wants ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``. Export converts what
-it recognises ("Jan 2020" -> "2020-01"), drops "Present"-like end dates (an open
-entry), and keeps other free text as typed. Import keeps dates exactly as given.
+basics: name, label, image, email, phone, url (website) and summary map one to one.
+``personal_info.location`` is the line views show (import joins address, city, region,
+countryCode); the location's parts are kept as well. The first LinkedIn and GitHub
+profiles fill ``linkedin``/``github`` (what the web client edits) and every profile is
+kept in ``profiles``; a link typed into ``linkedin``/``github`` that no stored profile
+carries is exported as one more profile.
+
+skills: each JSON Resume skill (name, level, keywords) is kept in ``skill_groups``;
+``skills`` (the client's flat list) gets every name and keyword. Export writes the
+groups, then any flat skill no group mentions.
+
+meta: canonical, version and lastModified are kept; lastModified is exported as
+imported until the resume is edited, then as our ``updated_at``. ``meta.orbix`` carries
+``title`` and ``template`` when they differ from what an import would derive (name —
+label, the default design).
+
+Detail that only restates a client field (a location that is just the city line,
+profiles that are just the LinkedIn/GitHub links, skills that are just names) is not
+stored twice, so a resume exported and imported again comes back the same.
+
+Dates keep their precision: ``2019``, ``2019-03`` and ``2019-03-05`` are stored and
+exported as given. Export converts free text it recognises ("Jan 2020" -> "2020-01"),
+drops "Present"-like end dates (an open entry), and keeps other text as typed.
+
+Not kept: properties the schema does not define (other than ``credentialId``) are
+ignored on import, empty strings and empty lists are left out of the export (as JSON
+Resume documents leave absent fields out), and ``$schema`` is always v1.0.0's.
 """
 
+import copy
 import re
 
 from marshmallow import fields, validate
 
 from ..common.fields import Text
 from ..common.schemas import BaseSchema
-from .schemas import BULLET, PARAGRAPH, SHORT, TEMPLATES, URL
+from .schemas import (
+    DEFAULT_TEMPLATE,
+    PARAGRAPH,
+    SHORT,
+    TEMPLATES,
+    URL,
+    AwardSchema,
+    CertificationSchema,
+    EducationSchema,
+    ExperienceSchema,
+    InterestSchema,
+    JsonResumeMetaSchema,
+    LanguageSchema,
+    ProfileSchema,
+    ProjectSchema,
+    PublicationSchema,
+    ReferenceSchema,
+    ResumeWriteSchema,
+    SkillGroupSchema,
+    VolunteerSchema,
+    entries,
+    text,
+)
 
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+VERSION = "v1.0.0"
 MONTHS = {
     m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
 }
 OPEN_ENDED = {"present", "current", "now", "today", "ongoing"}
+DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
 _ISO = re.compile(r"^[12]\d{3}(-[01]\d(-[0-3]\d)?)?$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?,?\s+([12]\d{3})$")
 _NUMERIC_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.](\d{4})$")
+NETWORKS = (("LinkedIn", "linkedin"), ("GitHub", "github"))
+# JSON Resume location key -> our personal_info key
+LOCATION = {"address": "address", "postalCode": "postal_code", "city": "city", "countryCode": "country_code",
+            "region": "region"}
+
+
+def _camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def json_resume_schema(schema_cls, renames=None):
+    """``schema_cls`` reading and writing JSON Resume's key names (camelCase unless renamed),
+    so one set of fields and limits serves both our model and the import."""
+    renamed = {}
+    for name, field in schema_cls._declared_fields.items():
+        clone = copy.copy(field)
+        clone.data_key = (renames or {}).get(name, _camel(name))
+        renamed[name] = clone
+    return schema_cls.from_dict(renamed, name=f"JsonResume{schema_cls.__name__.removesuffix('Schema')}")
+
+
+# JSON Resume section -> (our field, its item schema in JSON Resume's names), in the schema's order.
+SECTIONS = {
+    "work": ("experience", json_resume_schema(ExperienceSchema, {
+        "company": "name", "company_description": "description", "description": "summary",
+        "achievements": "highlights",
+    })),
+    "volunteer": ("volunteer", json_resume_schema(VolunteerSchema)),
+    "education": ("education", json_resume_schema(EducationSchema, {
+        "degree": "studyType", "field": "area", "gpa": "score",
+    })),
+    "awards": ("awards", json_resume_schema(AwardSchema)),
+    "certificates": ("certifications", json_resume_schema(CertificationSchema)),
+    "publications": ("publications", json_resume_schema(PublicationSchema)),
+    "skills": ("skill_groups", json_resume_schema(SkillGroupSchema)),
+    "languages": ("languages", json_resume_schema(LanguageSchema, {"name": "language", "proficiency": "fluency"})),
+    "interests": ("interests", json_resume_schema(InterestSchema)),
+    "references": ("references", json_resume_schema(ReferenceSchema)),
+    "projects": ("projects", json_resume_schema(ProjectSchema)),
+}
 
 
 # -- validation of an incoming JSON Resume document (errors name the JSON Resume path) ---------
 
 
-def _text(max_length=SHORT):
-    return Text(max_length=max_length, allow_none=True)
-
-
-def _many(schema, max_items=50):
-    return fields.List(fields.Nested(schema), allow_none=True, validate=validate.Length(max=max_items))
-
-
-def _strings(max_items=50, max_length=BULLET):
-    return fields.List(_text(max_length), allow_none=True, validate=validate.Length(max=max_items))
-
-
 class _Location(BaseSchema):
-    address = _text(500)
-    postalCode = _text(50)
-    city = _text()
-    countryCode = _text(50)
-    region = _text()
-
-
-class _Profile(BaseSchema):
-    network = _text(100)
-    username = _text()
-    url = _text(URL)
+    address = text(500)
+    postalCode = text(50)
+    city = text()
+    countryCode = text(50)
+    region = text()
 
 
 class _Basics(BaseSchema):
     name = Text(required=True, min_length=1, max_length=SHORT)
-    label = _text()
-    image = _text(URL)
-    email = _text(254)
-    phone = _text(50)
-    url = _text(URL)
-    summary = _text(PARAGRAPH)
+    label = text()
+    image = text(URL)
+    email = text(254)
+    phone = text(50)
+    url = text(URL)
+    summary = text(PARAGRAPH)
     location = fields.Nested(_Location, allow_none=True)
-    profiles = _many(_Profile, 20)
-
-
-class _Work(BaseSchema):
-    name = _text()
-    position = _text()
-    location = _text()
-    url = _text(URL)
-    startDate = _text(50)
-    endDate = _text(50)
-    summary = _text(PARAGRAPH)
-    highlights = _strings()
-
-
-class _Education(BaseSchema):
-    institution = _text()
-    url = _text(URL)
-    area = _text()
-    studyType = _text()
-    startDate = _text(50)
-    endDate = _text(50)
-    score = _text(50)
-    courses = _strings()
-
-
-class _Skill(BaseSchema):
-    name = _text(100)
-    level = _text(100)
-    keywords = _strings(50, 100)
-
-
-class _Language(BaseSchema):
-    language = _text(100)
-    fluency = _text(100)
-
-
-class _Certificate(BaseSchema):
-    name = _text()
-    date = _text(50)
-    issuer = _text()
-    url = _text(URL)
-    credentialId = _text()
-
-
-class _Project(BaseSchema):
-    name = _text()
-    description = _text(PARAGRAPH)
-    url = _text(URL)
-    highlights = _strings()
+    profiles = entries(json_resume_schema(ProfileSchema), 20)
 
 
 class _Orbix(BaseSchema):
-    title = _text()
+    title = text()
     template = fields.String(allow_none=True, validate=validate.OneOf(TEMPLATES))
 
 
-class _Meta(BaseSchema):
+class _Meta(json_resume_schema(JsonResumeMetaSchema)):
     orbix = fields.Nested(_Orbix, allow_none=True)
 
 
-class JsonResumeSchema(BaseSchema):
-    """The parts of a JSON Resume v1.0.0 document that Orbix keeps (others are ignored)."""
+def _section_field(json_key, ours, item_schema):
+    """A section read under JSON Resume's key into our field, with our item limit."""
+    limits = ResumeWriteSchema._declared_fields[ours].validators
+    return fields.List(fields.Nested(item_schema), allow_none=True, data_key=json_key, validate=limits)
 
-    basics = fields.Nested(_Basics, required=True)
-    work = _many(_Work)
-    education = _many(_Education, 30)
-    skills = _many(_Skill, 200)
-    languages = _many(_Language, 30)
-    certificates = _many(_Certificate)
-    projects = _many(_Project)
-    meta = fields.Nested(_Meta, allow_none=True)
+
+# A JSON Resume v1.0.0 document (properties the schema does not define are ignored).
+JsonResumeSchema = BaseSchema.from_dict(
+    {
+        "basics": fields.Nested(_Basics, required=True),
+        **{ours: _section_field(key, ours, schema) for key, (ours, schema) in SECTIONS.items()},
+        "meta": fields.Nested(_Meta, allow_none=True),
+    },
+    name="JsonResumeSchema",
+)
 
 
 # -- mapping ---------------------------------------------------------------------------------------
 
 
-def iso_date(text):
+def iso_date(value):
     """A JSON Resume date from free text when recognisable; None for "Present" or empty."""
-    value = (text or "").strip()
+    value = (value or "").strip()
     if not value or value.lower() in OPEN_ENDED:
         return None
     if _ISO.match(value):
@@ -170,104 +195,87 @@ def _compact(mapping):
     return {k: v for k, v in mapping.items() if v not in (None, "", [], {})}
 
 
-def _profile(network, url):
-    username = (url or "").rstrip("/").rsplit("/", 1)[-1]
-    return _compact({"network": network, "username": username, "url": url})
+def _title(info):
+    """The title an import gives a resume: "name — label", or the name."""
+    name, label = info.get("full_name"), info.get("label")
+    return f"{name} — {label}" if label else name
+
+
+def _location(info):
+    """basics.location: the stored parts, else the one line as the city."""
+    parts = _compact({key: info.get(ours) for key, ours in LOCATION.items()})
+    return parts or _compact({"city": info.get("location")})
+
+
+def _profiles(info):
+    """Stored profiles, plus a LinkedIn/GitHub link that none of them carries."""
+    stored = [_compact(p) for p in info.get("profiles") or []]
+    urls = {p.get("url") for p in stored}
+    return stored + [
+        _compact({"network": network, "username": info[key].rstrip("/").rsplit("/", 1)[-1], "url": info[key]})
+        for network, key in NETWORKS
+        if info.get(key) and info[key] not in urls
+    ]
+
+
+def _skills(resume):
+    """Skill groups, then each flat skill that no group names."""
+    groups = [_compact(g) for g in resume.get("skill_groups") or []]
+    named = {word.lower() for g in groups for word in [g.get("name") or "", *g.get("keywords", [])]}
+    return groups + [{"name": s} for s in resume.get("skills") or [] if s.lower() not in named]
+
+
+def _meta(resume):
+    stored = resume.get("json_resume_meta") or {}
+    updated = resume.get("updated_at")
+    untouched = updated is not None and updated == resume.get("created_at")
+    last_modified = stored.get("last_modified") if untouched else None
+    info = resume.get("personal_info") or {}
+    orbix = {
+        "title": resume.get("title") if resume.get("title") != _title(info) else None,
+        "template": resume.get("template") if resume.get("template") != DEFAULT_TEMPLATE else None,
+    }
+    return _compact({
+        "canonical": stored.get("canonical"),
+        "version": stored.get("version") or VERSION,
+        "lastModified": last_modified or (updated.isoformat() if updated else None),
+        "orbix": _compact(orbix),
+    })
+
+
+def _export_item(schema, item):
+    data = schema().dump(item)
+    return _compact({k: iso_date(v) if k in DATE_KEYS else v for k, v in data.items()})
 
 
 def to_json_resume(resume):
     """Export a stored resume as a JSON Resume v1.0.0 document."""
     info = resume.get("personal_info") or {}
-    profiles = [
-        _profile(net, info.get(key)) for net, key in (("LinkedIn", "linkedin"), ("GitHub", "github")) if info.get(key)
-    ]
-    basics = _compact(
-        {
-            "name": info.get("full_name"),
-            "email": info.get("email"),
-            "phone": info.get("phone"),
-            "url": info.get("website"),
-            "summary": resume.get("summary"),
-            "location": _compact({"city": info.get("location")}),
-            "profiles": profiles,
-        }
-    )
-    updated = resume.get("updated_at")
-    return {
-        "$schema": SCHEMA_URL,
-        "basics": basics,
-        "work": [
-            _compact(
-                {
-                    "name": e.get("company"),
-                    "position": e.get("position"),
-                    "location": e.get("location"),
-                    "startDate": iso_date(e.get("start_date")),
-                    "endDate": iso_date(e.get("end_date")),
-                    "summary": e.get("description"),
-                    "highlights": e.get("achievements") or [],
-                }
-            )
-            for e in resume.get("experience") or []
-        ],
-        "education": [
-            _compact(
-                {
-                    "institution": e.get("institution"),
-                    "area": e.get("field"),
-                    "studyType": e.get("degree"),
-                    "startDate": iso_date(e.get("start_date")),
-                    "endDate": iso_date(e.get("end_date")),
-                    "score": e.get("gpa"),
-                }
-            )
-            for e in resume.get("education") or []
-        ],
-        "skills": [{"name": skill} for skill in resume.get("skills") or []],
-        "languages": [
-            _compact({"language": lang.get("name"), "fluency": lang.get("proficiency")})
-            for lang in resume.get("languages") or []
-        ],
-        "certificates": [
-            _compact(
-                {
-                    "name": c.get("name"),
-                    "issuer": c.get("issuer"),
-                    "date": iso_date(c.get("date")),
-                    "credentialId": c.get("credential_id"),
-                }
-            )
-            for c in resume.get("certifications") or []
-        ],
-        "projects": [
-            _compact(
-                {
-                    "name": p.get("name"),
-                    "description": p.get("description"),
-                    "url": p.get("url"),
-                    "highlights": p.get("highlights") or [],
-                }
-            )
-            for p in resume.get("projects") or []
-        ],
-        "meta": _compact(
-            {
-                "version": "v1.0.0",
-                "lastModified": updated.isoformat() if updated else None,
-                "orbix": _compact({"title": resume.get("title"), "template": resume.get("template")}),
-            }
-        ),
+    basics = {
+        "name": info.get("full_name"),
+        "label": info.get("label"),
+        "image": info.get("image"),
+        "email": info.get("email"),
+        "phone": info.get("phone"),
+        "url": info.get("website"),
+        "summary": resume.get("summary"),
+        "location": _location(info),
+        "profiles": _profiles(info),
     }
+    doc = {"$schema": SCHEMA_URL, "basics": _compact(basics)}
+    for key, (ours, schema) in SECTIONS.items():
+        doc[key] = _skills(resume) if key == "skills" else [_export_item(schema, i) for i in resume.get(ours) or []]
+    doc["meta"] = _meta(resume)
+    return _compact(doc)
 
 
 def _location_text(location):
-    location = location or {}
     parts = [location.get(k) for k in ("address", "city", "region", "countryCode")]
     return ", ".join(p for p in parts if p) or None
 
 
 def _profile_url(profiles, network):
-    for profile in profiles or []:
+    for profile in profiles:
         if (profile.get("network") or "").strip().lower() == network and profile.get("url"):
             return profile["url"]
     return None
@@ -283,70 +291,44 @@ def _unique(values):
     return result
 
 
+def _personal_info(basics):
+    location, profiles = basics.get("location") or {}, basics.get("profiles") or []
+    info = {
+        "full_name": basics["name"],
+        "email": basics.get("email"),
+        "phone": basics.get("phone"),
+        "location": _location_text(location),
+        "website": basics.get("url"),
+        "linkedin": _profile_url(profiles, "linkedin"),
+        "github": _profile_url(profiles, "github"),
+        **_compact({"label": basics.get("label"), "image": basics.get("image")}),
+    }
+    parts = _compact({ours: location.get(key) for key, ours in LOCATION.items()})
+    if parts != _compact({"city": info["location"]}):  # not just the one line
+        info.update(parts)
+    if [_compact(p) for p in profiles] != _profiles(info):  # not just the LinkedIn/GitHub links
+        info["profiles"] = profiles
+    return info
+
+
 def from_json_resume(doc):
     """A resume body (our model, before our own validation) from a validated JSON Resume."""
-    basics = doc["basics"]
-    orbix = (doc.get("meta") or {}).get("orbix") or {}
-    skills = []
-    for skill in doc.get("skills") or []:
-        skills += [skill.get("name")] + list(skill.get("keywords") or [])
-    return {
-        "title": orbix.get("title")
-        or (f"{basics['name']} — {basics['label']}" if basics.get("label") else basics["name"]),
+    info = _personal_info(doc["basics"])
+    meta = doc.get("meta") or {}
+    orbix = meta.get("orbix") or {}
+    groups = doc.get("skill_groups") or []
+    skills = _unique(word for g in groups for word in [g.get("name"), *(g.get("keywords") or [])])
+    resume = {
+        "title": orbix.get("title") or _title(info),
         "template": orbix.get("template") or None,
-        "personal_info": {
-            "full_name": basics["name"],
-            "email": basics.get("email"),
-            "phone": basics.get("phone"),
-            "location": _location_text(basics.get("location")),
-            "website": basics.get("url"),
-            "linkedin": _profile_url(basics.get("profiles"), "linkedin"),
-            "github": _profile_url(basics.get("profiles"), "github"),
-        },
-        "summary": basics.get("summary"),
-        "experience": [
-            {
-                "position": w.get("position"),
-                "company": w.get("name"),
-                "location": w.get("location"),
-                "start_date": w.get("startDate"),
-                "end_date": w.get("endDate"),
-                "description": w.get("summary"),
-                "achievements": w.get("highlights") or [],
-            }
-            for w in doc.get("work") or []
-        ],
-        "education": [
-            {
-                "degree": e.get("studyType"),
-                "institution": e.get("institution"),
-                "field": e.get("area"),
-                "start_date": e.get("startDate"),
-                "end_date": e.get("endDate"),
-                "gpa": e.get("score"),
-            }
-            for e in doc.get("education") or []
-        ],
-        "skills": _unique(skills),
-        "certifications": [
-            {
-                "name": c.get("name"),
-                "issuer": c.get("issuer"),
-                "date": c.get("date"),
-                "credential_id": c.get("credentialId"),
-            }
-            for c in doc.get("certificates") or []
-        ],
-        "languages": [
-            {"name": lang.get("language"), "proficiency": lang.get("fluency")} for lang in doc.get("languages") or []
-        ],
-        "projects": [
-            {
-                "name": p.get("name"),
-                "description": p.get("description"),
-                "url": p.get("url"),
-                "highlights": p.get("highlights") or [],
-            }
-            for p in doc.get("projects") or []
-        ],
+        "personal_info": info,
+        "summary": doc["basics"].get("summary"),
+        "skills": skills,
+        **{ours: doc[ours] for ours, _ in SECTIONS.values() if doc.get(ours) and ours != "skill_groups"},
     }
+    if [_compact(g) for g in groups] != _skills({"skills": skills}):  # more than names
+        resume["skill_groups"] = groups
+    stored_meta = _compact({k: meta.get(k) for k in JsonResumeMetaSchema._declared_fields})
+    if stored_meta:
+        resume["json_resume_meta"] = stored_meta
+    return resume

@@ -48,7 +48,10 @@ def create_resume(data):
 @blp.arguments(JsonResumeSchema)
 @blp.response(201, ResumeSchema)
 def import_resume(document):
-    """Create a resume from a JSON Resume (v1.0.0) document"""
+    """Create a resume from a JSON Resume (v1.0.0) document
+
+    Every field of the schema is kept, so exporting gives the same document back; properties
+    the schema does not define are ignored."""
     return service.import_json_resume(current_user_id(), document)
 
 

@@ -4,6 +4,9 @@ Dates inside a resume are free text ("Jan 2020", "2019-05", "Present") because
 that is what people type and what the existing client sends; empty strings and
 nulls are accepted wherever the client may send them. Every string and list has
 a length limit so one resume stays small (the 2 MB body limit catches the rest).
+
+The model holds everything a JSON Resume document can say (see ``jsonresume.py``);
+the fields the existing client does not know are optional and absent unless sent.
 """
 
 from marshmallow import fields, post_load, pre_load, validate
@@ -30,6 +33,25 @@ def _list(inner, max_items):
     return fields.List(inner, allow_none=True, load_default=list, validate=validate.Length(max=max_items))
 
 
+# Fields that came with JSON Resume support: absent unless sent, so documents and answers
+# of the existing client keep exactly their old shape.
+
+
+def text(max_length=SHORT):
+    """Optional text that stays absent when not sent."""
+    return Text(max_length=max_length, allow_none=True)
+
+
+def texts(max_items=50, max_length=BULLET):
+    """An optional list of strings that stays absent when not sent."""
+    return fields.List(text(max_length), allow_none=True, validate=validate.Length(max=max_items))
+
+
+def entries(schema, max_items=50):
+    """An optional list of nested items that stays absent when not sent."""
+    return fields.List(fields.Nested(schema), allow_none=True, validate=validate.Length(max=max_items))
+
+
 class _Section(BaseSchema):
     """Lists arriving as null are stored as empty lists; blank list items are dropped."""
 
@@ -43,7 +65,16 @@ class _Section(BaseSchema):
         return data
 
 
+class ProfileSchema(BaseSchema):
+    network = _free(100)
+    username = _free()
+    url = _free(URL)
+
+
 class PersonalInfoSchema(BaseSchema):
+    """``location`` is the one line views show; ``address`` to ``country_code`` are its parts
+    when known. ``profiles`` lists every network (LinkedIn and GitHub included when imported)."""
+
     full_name = Text(required=True, min_length=1, max_length=SHORT)
     email = _free(254)
     phone = _free(50)
@@ -51,6 +82,14 @@ class PersonalInfoSchema(BaseSchema):
     website = _free(URL)
     linkedin = _free(URL)
     github = _free(URL)
+    label = text()  # a headline, e.g. "Web Developer"
+    image = text(URL)
+    address = text(500)
+    postal_code = text(50)
+    city = text()
+    region = text()
+    country_code = text(50)
+    profiles = entries(ProfileSchema, 20)
 
 
 class ExperienceSchema(_Section):
@@ -62,6 +101,8 @@ class ExperienceSchema(_Section):
     end_date = _free(50)
     description = _free(PARAGRAPH)
     achievements = _list(Text(max_length=BULLET, allow_none=True), 50)
+    url = text(URL)
+    company_description = text(BULLET)
 
 
 class EducationSchema(BaseSchema):
@@ -71,6 +112,8 @@ class EducationSchema(BaseSchema):
     start_date = _free(50)
     end_date = _free(50)
     gpa = _free(50)
+    url = text(URL)
+    courses = texts()
 
     @pre_load
     def _gpa_as_text(self, data, **kwargs):
@@ -85,6 +128,7 @@ class CertificationSchema(BaseSchema):
     issuer = _free()
     date = _free(50)
     credential_id = _free()
+    url = text(URL)
 
 
 class LanguageSchema(BaseSchema):
@@ -98,10 +142,73 @@ class ProjectSchema(_Section):
     description = _free(PARAGRAPH)
     url = _free(URL)
     highlights = _list(Text(max_length=BULLET, allow_none=True), 50)
+    keywords = texts(50, 100)
+    start_date = text(50)
+    end_date = text(50)
+    roles = texts(20, SHORT)
+    entity = text()
+    type = text(100)
+
+
+class VolunteerSchema(_Section):
+    LIST_FIELDS = ("highlights",)
+    organization = _free()
+    position = _free()
+    url = _free(URL)
+    start_date = _free(50)
+    end_date = _free(50)
+    summary = _free(PARAGRAPH)
+    highlights = _list(Text(max_length=BULLET, allow_none=True), 50)
+
+
+class AwardSchema(BaseSchema):
+    title = _free()
+    date = _free(50)
+    awarder = _free()
+    summary = _free(PARAGRAPH)
+
+
+class PublicationSchema(BaseSchema):
+    name = _free()
+    publisher = _free()
+    release_date = _free(50)
+    url = _free(URL)
+    summary = _free(PARAGRAPH)
+
+
+class SkillGroupSchema(_Section):
+    """A named group of skills with a level ("Web Development", "Master", [HTML, CSS])."""
+
+    LIST_FIELDS = ("keywords",)
+    name = _free(100)
+    level = _free(100)
+    keywords = _list(Text(max_length=100, allow_none=True), 50)
+
+
+class InterestSchema(_Section):
+    LIST_FIELDS = ("keywords",)
+    name = _free(100)
+    keywords = _list(Text(max_length=100, allow_none=True), 50)
+
+
+class ReferenceSchema(BaseSchema):
+    name = _free()
+    reference = _free(PARAGRAPH)
+
+
+class JsonResumeMetaSchema(BaseSchema):
+    """``meta`` of the JSON Resume document a resume was imported from."""
+
+    canonical = text(URL)
+    version = text(50)
+    last_modified = text(50)
+
+
+NEW_SECTIONS = ("skill_groups", "volunteer", "awards", "publications", "interests", "references")
 
 
 class ResumeWriteSchema(DocumentSchema, _Section):
-    LIST_FIELDS = ("skills", "experience", "education", "certifications", "languages", "projects")
+    LIST_FIELDS = ("skills", "experience", "education", "certifications", "languages", "projects", *NEW_SECTIONS)
     title = Text(max_length=SHORT, allow_none=True, load_default="Untitled resume")
     template = fields.String(
         allow_none=True, load_default=DEFAULT_TEMPLATE, validate=validate.OneOf(TEMPLATES),
@@ -115,6 +222,13 @@ class ResumeWriteSchema(DocumentSchema, _Section):
     certifications = _list(fields.Nested(CertificationSchema), 50)
     languages = _list(fields.Nested(LanguageSchema), 30)
     projects = _list(fields.Nested(ProjectSchema), 50)
+    skill_groups = entries(SkillGroupSchema, 200)
+    volunteer = entries(VolunteerSchema)
+    awards = entries(AwardSchema)
+    publications = entries(PublicationSchema)
+    interests = entries(InterestSchema, 30)
+    references = entries(ReferenceSchema, 20)
+    json_resume_meta = fields.Nested(JsonResumeMetaSchema, allow_none=True)
 
     @post_load
     def _defaults_for_nulls(self, data, **kwargs):
