@@ -2,12 +2,12 @@
 the same documents through the embedded database at once."""
 
 import json
-import threading
 import urllib.error
 import urllib.request
 
 import pytest
 
+from tests.concurrency import together
 from tools.live_stack import call, live_stack
 
 
@@ -29,23 +29,6 @@ def _send(base, method, path, body, token):
         return error.code, json.loads(error.read() or b"null")
 
 
-def _together(calls):
-    """Runs each zero-argument function in its own thread, released at once; their results."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, function):
-        barrier.wait()
-        results[index] = function()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def _account(base, name):
     body = call(base, "POST", "/api/auth/register", {"name": name, "email": f"{name}@race.example",
                                                       "password": "race password 123"})
@@ -58,7 +41,7 @@ def test_concurrent_stops_of_one_timer_give_one_200_and_the_rest_409(server):
         timer = call(server, "POST", "/api/time-tracking", {"start_time": "2026-03-01T09:00:00Z"}, token)
         stop = f"/api/time-tracking/{timer['_id']}/stop"
         ends = [f"2026-03-01T1{i}:00:00Z" for i in range(6)]
-        results = _together([
+        results = together(*[
             (lambda end=end, stop=stop: _send(server, "POST", stop, {"end_time": end}, token)) for end in ends
         ])
         assert sorted(status for status, _ in results) == [200, 409, 409, 409, 409, 409], results
@@ -73,7 +56,7 @@ def test_a_client_deleted_while_invoices_are_created_leaves_no_dangling_invoice(
         customer = call(server, "POST", "/api/clients", {"name": "Doomed", "email": "d@race.example"}, token)
         body = {"client_id": customer["_id"], "items": item, "payment_terms": "Net 30"}
         url = f"/api/clients/{customer['_id']}"
-        delete, create = _together([
+        delete, create = together(*[
             lambda url=url: _send(server, "DELETE", url, None, token),
             lambda body=body: _send(server, "POST", "/api/invoices", body, token),
         ])
