@@ -10,9 +10,9 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from .common.pdf import DEFAULT_FONT_DIRS
-
 PRODUCTION_NAMES = {"production", "prod"}
+# Where Debian (make fonts, the Dockerfile) puts the Noto fonts PDFs fall back to.
+DEFAULT_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -133,5 +133,5 @@ def load_config():
         "SESSION_CACHE_SECONDS": _int("SESSION_CACHE_SECONDS", 60),
         "SESSION_CACHE_USERS": _int("SESSION_CACHE_USERS", 10000),
         # Searched recursively for the Noto fonts PDFs use for scripts the bundled DejaVu lacks.
-        "PDF_FONT_DIRS": _paths("PDF_FONT_DIRS", DEFAULT_FONT_DIRS),
+        "PDF_FONT_DIRS": _paths("PDF_FONT_DIRS", DEFAULT_FONT_DIRS),  # fallback fonts for PDFs (Noto)
     }

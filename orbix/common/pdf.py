@@ -21,6 +21,7 @@ from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TextEmphasis
 
+from ..config import DEFAULT_FONT_DIRS
 from .exceptions import Invalid
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ MAX_TEXT = 200_000
 SANS = "DejaVu"
 SERIF = "DejaVuSerif"
 # Where Debian (and most Linux distributions) install fonts; searched recursively.
-DEFAULT_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 
 _FONT_FILES = {
     (SANS, ""): "DejaVuSans.ttf",
