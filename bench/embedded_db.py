@@ -30,7 +30,6 @@ then builds it with an empty patch directory).
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 import statistics
@@ -365,14 +364,14 @@ def check(args):
             results[binary] = run_queries(db.uri)
     patched, base = results[args.binary], results[args.baseline]
     assert [k for k, _ in patched] == [k for k, _ in base]
-    differ = [(k, a, b) for (k, a), (_, b) in zip(patched, base) if a != b]
+    differ = [(k, a, b) for (k, a), (_, b) in zip(patched, base, strict=True) if a != b]
     # Without a sort, a limit may pick any documents (in any order): then only check they match.
     real = []
     full = dict(patched)
     for k, a, b in differ:
-        if k[2] == "None" and k[3] and isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-            if all(x in full[(k[0], k[1], k[2], 0, 0)] for x in a):
-                continue
+        unsorted_limit = k[2] == "None" and k[3] and isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
+        if unsorted_limit and all(x in full[(k[0], k[1], k[2], 0, 0)] for x in a):
+            continue
         real.append((k, a, b))
     print(f"semantic check: {len(patched)} query results compared, {len(differ) - len(real)} are unsorted "
           f"limits that picked other matching documents, {len(real)} differ")
