@@ -341,10 +341,16 @@ def run_queries(uri):
                     if not s and not isinstance(ids, str) and not limit:
                         ids = sorted(ids)
                     out.append(((coll, repr(f), repr(s), limit, skip), ids))
-            try:
-                out.append(((coll, repr(f), "count", 0, 0), c.count_documents(f)))
-            except Exception as e:  # noqa: BLE001
-                out.append(((coll, repr(f), "count", 0, 0), f"error: {e}"))
+            for name, count in (
+                ("count", lambda c=c, f=f: c.count_documents(f)),
+                ("count skip 1 limit 3", lambda c=c, f=f: c.count_documents(f, skip=1, limit=3)),
+                ("count command", lambda c=c, f=f: c.database.command("count", c.name, query=f)["n"]),
+                ("$count stage", lambda c=c, f=f: list(c.aggregate([{"$match": f}, {"$count": "n"}]))),
+            ):
+                try:
+                    out.append(((coll, repr(f), name, 0, 0), count()))
+                except Exception as e:  # noqa: BLE001
+                    out.append(((coll, repr(f), name, 0, 0), f"error: {e}"))
     client.close()
     return out
 
