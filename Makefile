@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint fuzz bench clean db redis
+.PHONY: run test lint fuzz bench clean db redis ferretdb-test
 
 run: $(INSTALLED) $(FERRETDB) redis
 	$(BIN)/python tools/serve.py
@@ -53,6 +53,10 @@ $(INSTALLED): setup.cfg pyproject.toml
 # (see README).
 $(FERRETDB): $(FERRETDB_SRC)
 	tools/ferretdb/build.sh $(FERRETDB)
+
+# FerretDB's Go tests of the packages our patches change, patches applied (needs the module proxy).
+ferretdb-test:
+	tools/ferretdb/test.sh
 
 clean:
 	rm -rf $(VENV) bin build *.egg-info .pytest_cache
