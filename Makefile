@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FERRETDB := bin/orbix-ferretdb
-FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum
+FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum \
+	tools/ferretdb/build.sh $(wildcard tools/ferretdb/patches/*.patch)
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint fuzz bench clean db redis fonts
+.PHONY: run test lint fuzz bench clean db redis fonts ferretdb-test
 
 run: $(INSTALLED) $(FERRETDB) redis fonts
 	$(BIN)/python tools/serve.py
@@ -55,11 +56,16 @@ $(INSTALLED): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
-# FerretDB (SQLite backend) embedded through our launcher. The second attempt covers
-# Go toolchains that reject FerretDB's go:linkname uses (see README).
+# FerretDB (SQLite backend) embedded through our launcher, with our patches to FerretDB
+# (tools/ferretdb/patches) applied to a vendored copy in build/ferretdb. The script retries
+# with -ldflags=-checklinkname=0 for Go toolchains that reject FerretDB's go:linkname uses
+# (see README).
 $(FERRETDB): $(FERRETDB_SRC)
-	mkdir -p bin
-	cd tools/ferretdb && (go build -trimpath -o ../../$(FERRETDB) . || go build -trimpath -ldflags=-checklinkname=0 -o ../../$(FERRETDB) .)
+	tools/ferretdb/build.sh $(FERRETDB)
+
+# FerretDB's Go tests of the packages our patches change, patches applied (needs the module proxy).
+ferretdb-test:
+	tools/ferretdb/test.sh
 
 clean:
 	rm -rf $(VENV) bin build *.egg-info .pytest_cache
