@@ -38,7 +38,11 @@ BLUEPRINT_MODULES = [
 ]
 
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
-CLI_MODULES = ["orbix.invoices.cli"]
+CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
+
+# Modules registering background jobs (``jobs.registry.job``) and periodic tasks
+# (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
+JOB_MODULES = ["orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs"]
 
 
 class StripTrailingSlash:
@@ -98,6 +102,8 @@ def create_app(config=None):
         api.register_blueprint(import_module(name).blp)
     init_rate_limits(app)
     init_idempotency(app)  # after rate limits: a replay is answered only to a verified, allowed caller
+    for name in JOB_MODULES:
+        import_module(name)
     register_commands(app, [import_module(name).cli for name in CLI_MODULES])
     init_write_tracking(app)  # after the CLI commands: it wraps them to invalidate report caches
     return app

@@ -120,6 +120,18 @@ def load_config():
         # After a failed call the session cache leaves Redis alone this long (reads MongoDB).
         "REDIS_RETRY_SECONDS": _float("REDIS_RETRY_SECONDS", 2.0),
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "orbix"),
+        # Background jobs (orbix.jobs): the queue's Redis, by default the rate limits' one.
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or None,
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "").strip() or "orbix",
+        "JOBS_RETRY_MAX": _int("JOBS_RETRY_MAX", 5),
+        # Retry n waits base * 2**(n-1) seconds (30, 60, 120, 240, 480 by default).
+        "JOBS_RETRY_BASE_SECONDS": _int("JOBS_RETRY_BASE_SECONDS", 30),
+        "JOBS_TIMEOUT_SECONDS": _int("JOBS_TIMEOUT_SECONDS", 300),
+        "SCHEDULER_TICK_SECONDS": _float("SCHEDULER_TICK_SECONDS", 60.0),
+        # E-mail (orbix.mail). Development default: the sink `make run` starts.
+        "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or (None if production else "smtp://127.0.0.1:8025"),
+        "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or (None if production else "Orbix <orbix@localhost>"),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),
         "RATELIMIT_PASSWORD": os.environ.get("RATELIMIT_PASSWORD", "5/minute"),

@@ -11,6 +11,7 @@ os.environ.setdefault("ORBIX_ENV", "testing")
 from orbix.app import create_app  # noqa: E402
 from orbix.db import get_db  # noqa: E402
 from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.dev.mail_sink import MailSink  # noqa: E402
 from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 from tests.factories import register_user  # noqa: E402
@@ -40,6 +41,13 @@ def redis_uri():
         yield server.uri
 
 
+@pytest.fixture(scope="session")
+def mail_sink():
+    """A real SMTP server (aiosmtpd) on a free port; ``received`` holds what it accepted."""
+    with MailSink() as sink:
+        yield sink
+
+
 # Limits high enough that only the rate-limit tests (which build their own app) hit them.
 UNLIMITED = {"RATELIMIT_DEFAULT": "100000/minute", "RATELIMIT_AUTH": "100000/minute",
              "RATELIMIT_PASSWORD": "100000/minute", "RATELIMIT_AI": "100000/minute"}
@@ -53,9 +61,14 @@ def make_app(mongo_uri, redis_uri, **overrides):
     return create_app(config)
 
 
+# Jobs retry at once (no backoff) and twice, so a burst worker sees a failing job to its end.
+JOBS_FOR_TESTS = {"JOBS_RETRY_BASE_SECONDS": 0, "JOBS_RETRY_MAX": 2, "JOBS_QUEUE": "orbix-test",
+                  "MAIL_FROM": "Orbix <invoices@orbix.test>"}
+
+
 @pytest.fixture(scope="session")
-def app(mongo_uri, redis_uri):
-    app = make_app(mongo_uri, redis_uri)
+def app(mongo_uri, redis_uri, mail_sink):
+    app = make_app(mongo_uri, redis_uri, SMTP_URL=mail_sink.url, **JOBS_FOR_TESTS)
     with app.app_context():
         db = get_db()
         for name in db.list_collection_names():
@@ -115,3 +128,42 @@ def auth(user):
 def other_auth(make_user):
     """Authorization headers of a second, unrelated user."""
     return make_user(name="Mallory Other")["headers"]
+
+
+class JobRunner:
+    """Works the app's job queue in this process, as a worker does (RQ SimpleWorker, burst)."""
+
+    def __init__(self, app):
+        from orbix.jobs.queue import get_queue
+
+        self.app = app
+        with app.app_context():
+            self.queue = get_queue()
+
+    def clear(self):
+        from rq.registry import FailedJobRegistry
+
+        self.queue.empty()
+        registry = FailedJobRegistry(queue=self.queue)
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+
+    def failed_ids(self):
+        from rq.registry import FailedJobRegistry
+
+        return FailedJobRegistry(queue=self.queue).get_job_ids()
+
+    def run(self):
+        from orbix.jobs.worker import run_worker
+
+        return run_worker(self.app, burst=True, with_scheduler=False)
+
+
+@pytest.fixture
+def jobs(app, mail_sink):
+    """An empty job queue and sink; ``jobs.run()`` runs every queued job (retries included)."""
+    runner = JobRunner(app)
+    runner.clear()
+    mail_sink.received.clear()
+    yield runner
+    runner.clear()

@@ -166,3 +166,12 @@ def import_json_resume(client, headers, document):
 def export_json_resume(client, headers, resume_id):
     """A resume exported as a JSON Resume document."""
     return expect(client.get(f"/api/resumes/{resume_id}/json-resume", headers=headers), 200)
+
+
+def send_invoice(client, headers, invoice, **body):
+    """E-mail ``invoice``; returns the queued message record."""
+    return expect(client.post(f"/api/invoices/{invoice['_id']}/send", json=body, headers=headers))
+
+
+def invoice_messages(client, headers, invoice):
+    return expect(client.get(f"/api/invoices/{invoice['_id']}/messages", headers=headers), 200)

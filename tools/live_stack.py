@@ -66,6 +66,49 @@ def wait_ready(base, timeout=30):
     raise RuntimeError("server did not become ready")
 
 
+def _stack_env(database, redis, **overrides):
+    return {
+        **os.environ,
+        "MONGO_URI": database.uri.rstrip("/") + "/orbix_live",
+        "RATELIMIT_STORAGE_URI": redis.uri,
+        "JWT_SECRET_KEY": "live-stack-secret-live-stack-secret-0123456789",
+        "ORBIX_ENV": "production",
+        "HOST": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        **overrides,
+    }
+
+
+def _start(command, env, log_path):
+    """A child process whose output is appended to ``log_path`` (or discarded)."""
+    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed by _stop
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log,
+                               stderr=subprocess.STDOUT if log_path else subprocess.DEVNULL)
+    process.log = log
+    return process
+
+
+def _stop(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.log is not subprocess.DEVNULL:
+        process.log.close()
+
+
+BIN_DIR = Path(sys.executable).parent
+GUNICORN = [str(BIN_DIR / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"]
+WORKER = [sys.executable, "-m", "orbix.jobs.worker"]
+
+
+def _migrate(env):
+    subprocess.run([str(BIN_DIR / "flask"), "--app", "wsgi", "migrate"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+
+
 @contextmanager
 def live_stack(log_path=None, **env_overrides):
     """Yields (base_url, gunicorn master process). With ``log_path`` the server's output
@@ -73,34 +116,60 @@ def live_stack(log_path=None, **env_overrides):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with EmbeddedDatabase() as database, RedisServer() as redis:
-        env = {
-            **os.environ,
-            "MONGO_URI": database.uri.rstrip("/") + "/orbix_live",
-            "RATELIMIT_STORAGE_URI": redis.uri,
-            "JWT_SECRET_KEY": "live-stack-secret-live-stack-secret-0123456789",
-            "ORBIX_ENV": "production",
-            "PORT": str(port),
-            "HOST": "127.0.0.1",
-            "LOG_LEVEL": "WARNING",
-            **env_overrides,
-        }
-        bin_dir = Path(sys.executable).parent
-        subprocess.run(
-            [str(bin_dir / "flask"), "--app", "wsgi", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True
-        )
-        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
-        server = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT if log_path else subprocess.DEVNULL,
-        )
+        env = _stack_env(database, redis, PORT=str(port), **env_overrides)
+        _migrate(env)
+        server = _start(GUNICORN, env, log_path)
         try:
             wait_ready(base)
             yield base, server
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
-            if log_path:
-                log.close()
+            _stop(server)
+
+
+class Cluster:
+    """App instances and workers sharing one database and one Redis (see ``live_cluster``)."""
+
+    def __init__(self, env, log_dir):
+        self.env, self.log_dir = env, Path(log_dir)
+        self.bases, self.workers, self.processes = [], [], []
+
+    def start_apps(self, count):
+        for _ in range(count):
+            port = free_port()
+            self.bases.append(f"http://127.0.0.1:{port}")
+            log = self.log_dir / f"app-{len(self.bases)}.log"
+            self.processes.append(_start(GUNICORN, {**self.env, "PORT": str(port)}, log))
+        for base in self.bases:
+            wait_ready(base)
+
+    def start_workers(self, count):
+        for _ in range(count):
+            worker = _start(WORKER, self.env, self.log_dir / f"worker-{len(self.workers) + 1}.log")
+            self.workers.append(worker)
+            self.processes.append(worker)
+
+    def logs(self, kind):
+        """The JSON log lines of every ``kind`` process ("app" or "worker"), decoded."""
+        lines = []
+        for path in sorted(self.log_dir.glob(f"{kind}-*.log")):
+            for line in path.read_text(errors="replace").splitlines():
+                with suppress(ValueError):
+                    lines.append(json.loads(line))
+        return lines
+
+
+@contextmanager
+def live_cluster(log_dir, apps=2, **env_overrides):
+    """Several app instances (gunicorn) on one database and one Redis, as a scaled deployment
+    runs; ``cluster.start_workers(n)`` adds job workers. Each process logs to
+    ``log_dir/app-N.log`` or ``log_dir/worker-N.log``."""
+    with EmbeddedDatabase() as database, RedisServer() as redis:
+        env = _stack_env(database, redis, **env_overrides)
+        _migrate(env)
+        cluster = Cluster(env, log_dir)
+        try:
+            cluster.start_apps(apps)
+            yield cluster
+        finally:
+            for process in cluster.processes:
+                _stop(process)

@@ -129,6 +129,11 @@ def change_password(user, current_password, new_password):
     return updated
 
 
+def find_user(user_id):
+    """The account (without its password hash) for work done outside a request (jobs); None if deleted."""
+    return collection(USERS).find_one({"_id": user_id}, {"password_hash": 0})
+
+
 def business_profile(user):
     """What invoices and contracts print as the freelancer's side (party A)."""
     settings = settings_view(user)

@@ -2,10 +2,11 @@
 
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
+from ..mail.schemas import MailMessageSchema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import csv_download, pdf_response
-from . import export, from_time, service
+from . import delivery, export, from_time, service
 from .pdf import render
 from .schemas import (
     FromTimeSchema,
@@ -15,6 +16,7 @@ from .schemas import (
     InvoiceUpdateSchema,
     InvoiceWriteSchema,
     PaymentWriteSchema,
+    SendInvoiceSchema,
     money_view,
 )
 
@@ -117,3 +119,22 @@ def record_payment(data, invoice_id):
 def delete_payment(invoice_id, payment_id):
     """Reverse a payment; the status is recomputed"""
     return service.delete_payment(current_user_doc(), invoice_id, payment_id)
+
+
+@blp.route("/<invoice_id>/send", methods=["POST"])
+@blp.auth()
+@blp.arguments(SendInvoiceSchema)
+@blp.response(201, MailMessageSchema)
+@blp.errors(404, 409, 503)
+def send_invoice(data, invoice_id):
+    """E-mail the invoice to the client (PDF attached; a draft becomes sent); returns the queued message"""
+    return delivery.send_invoice(current_user_doc(), invoice_id, data)
+
+
+@blp.route("/<invoice_id>/messages", methods=["GET"])
+@blp.auth()
+@blp.response(200, MailMessageSchema(many=True))
+@blp.errors(404)
+def invoice_messages(invoice_id):
+    """Every e-mail about the invoice, oldest first, with status queued, sent or failed"""
+    return delivery.messages_for(current_user_doc(), invoice_id)

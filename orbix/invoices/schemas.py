@@ -5,10 +5,10 @@ Stored money is integer minor units (and quantities/rates integer ten-thousandth
 numbers in major units.
 """
 
-from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_dump, pre_load, validate, validates_schema
 
 from ..common import money
-from ..common.fields import AwareDateTime, CalendarDate, Currency, Money, ObjectIdField, Text
+from ..common.fields import AwareDateTime, CalendarDate, Currency, EmailAddress, Money, ObjectIdField, Text
 from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
 from . import lifecycle, totals
 from .payments import METHODS
@@ -213,3 +213,33 @@ class FromTimeSchema(InvoiceTermsSchema):
             raise ValidationError("Give entry_ids or a from/to range, not both.", "entry_ids")
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("Must not be before `from`.", "to")
+
+
+MAX_RECIPIENTS = 20
+
+
+def one_line(value):
+    if "\r" in value or "\n" in value:
+        raise ValidationError("Must not contain line breaks.")
+
+
+class SendInvoiceSchema(BaseSchema):
+    """``POST /api/invoices/{id}/send``: every field optional."""
+
+    to = fields.List(EmailAddress(), validate=validate.Length(min=1, max=MAX_RECIPIENTS),
+                     metadata={"description": "Recipients (default: the client's e-mail); one address or a list"})
+    cc = fields.List(EmailAddress(), validate=validate.Length(max=MAX_RECIPIENTS))
+    subject = Text(min_length=1, max_length=200, validate=one_line,
+                   metadata={"description": "Default: 'Invoice <number> from <business name>'"})
+    message = Text(max_length=10000, allow_none=True, metadata={"description": "Your words above the summary"})
+    attach_pdf = fields.Boolean(load_default=True)
+
+    @pre_load
+    def _single_addresses(self, data, **kwargs):
+        """``"to": "a@b.c"`` is taken as ``["a@b.c"]``."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for name in ("to", "cc"):
+                if isinstance(data.get(name), str):
+                    data[name] = [data[name]]
+        return data

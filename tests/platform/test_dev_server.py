@@ -3,6 +3,8 @@ gunicorn. If the database dies it is restarted on the same port and files, and t
 answered 503 meanwhile, recovers without a restart."""
 
 import contextlib
+import email
+import email.policy
 import os
 import signal
 import subprocess
@@ -19,7 +21,8 @@ from tools.live_stack import call, wait_ready
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a dev server password"
 # Inherited settings that would make serve.py use something other than what it starts.
-NOT_INHERITED = ("MONGO_URI", "MONGO_DB_NAME", "RATELIMIT_STORAGE_URI", "PROMETHEUS_MULTIPROC_DIR")
+NOT_INHERITED = ("MONGO_URI", "MONGO_DB_NAME", "RATELIMIT_STORAGE_URI", "PROMETHEUS_MULTIPROC_DIR", "SMTP_URL",
+                 "MAIL_FROM", "JOBS_REDIS_URL", "JOBS_QUEUE")
 
 
 def _children(pid):
@@ -49,7 +52,8 @@ def serving(tmp_path):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     env.update(PORT=str(port), HOST="127.0.0.1", ORBIX_DB_LISTEN=f"127.0.0.1:{free_port()}",
-               ORBIX_REDIS_PORT=str(free_port()), ORBIX_INSTANCE_DIR=str(tmp_path / "instance"),
+               ORBIX_REDIS_PORT=str(free_port()), ORBIX_MAIL_PORT=str(free_port()),
+               ORBIX_INSTANCE_DIR=str(tmp_path / "instance"),
                WEB_CONCURRENCY="1", GUNICORN_THREADS="2", LOG_LEVEL="WARNING", BCRYPT_ROUNDS="4")
     with open(tmp_path / "serve.log", "wb") as log:
         # Its own process group, so that whatever is left can be ended as a whole.
@@ -96,3 +100,22 @@ def test_a_killed_embedded_database_is_restarted_and_the_api_recovers(tmp_path):
         assert login["user"]["email"] == "dev@example.com"  # same data directory
     assert serve.returncode == 0
     assert not Path(f"/proc/{restarted}").exists()  # stopping make run stops the restarted database too
+
+
+def test_make_run_delivers_a_sent_invoice_to_the_local_mail_sink(tmp_path):
+    with serving(tmp_path) as (base, _serve):
+        token = call(base, "POST", "/api/auth/register",
+                     {"name": "Dev", "email": "dev@example.com", "password": PASSWORD})["token"]
+        customer = call(base, "POST", "/api/clients", {"name": "Acme", "email": "billing@acme.io"}, token)
+        invoice = call(base, "POST", "/api/invoices", {"client_id": customer["_id"], "payment_terms": "Net 30",
+                                                       "items": [{"description": "Work", "quantity": 1, "rate": 90}]},
+                       token)
+        call(base, "POST", f"/api/invoices/{invoice['_id']}/send", {}, token)
+        mail_dir = tmp_path / "instance" / "mail"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(mail_dir.glob("*.eml")):
+            time.sleep(0.3)
+        [eml] = list(mail_dir.glob("*.eml"))
+        message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        assert message["To"] == "billing@acme.io" and invoice["invoice_number"] in message["Subject"]
+    assert f"written to {mail_dir}" in (tmp_path / "serve.log").read_text()

@@ -1,0 +1,29 @@
+"""The message log as JSON."""
+
+from marshmallow import Schema, fields
+
+from ..common.fields import AwareDateTime, ObjectIdField
+
+
+class MailAttachmentSchema(Schema):
+    type = fields.String()
+    filename = fields.String()
+
+
+class MailMessageSchema(Schema):
+    _id = ObjectIdField()
+    invoice_id = ObjectIdField(allow_none=True)
+    kind = fields.String()
+    status = fields.String(metadata={"description": "queued, sent or failed"})
+    to = fields.List(fields.String())
+    cc = fields.List(fields.String())
+    reply_to = fields.String(allow_none=True)
+    subject = fields.String()
+    attachments = fields.List(fields.Nested(MailAttachmentSchema))
+    attempts = fields.Integer()
+    error = fields.String(allow_none=True, metadata={"description": "the last attempt's error"})
+    queued_at = AwareDateTime()
+    sent_at = AwareDateTime(allow_none=True)
+    failed_at = AwareDateTime(allow_none=True)
+    created_at = AwareDateTime()
+    updated_at = AwareDateTime()
