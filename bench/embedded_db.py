@@ -73,7 +73,11 @@ def build_unpatched():
 def invoice(rng, user_id, n):
     created = START + dt.timedelta(seconds=rng.randrange(SPAN_DAYS * 86400))
     items = [
-        {"description": f"Item {i} of invoice {n}", "quantity": rng.randint(1, 9), "unit_price": rng.randint(100, 90000)}
+        {
+            "description": f"Item {i} of invoice {n}",
+            "quantity": rng.randint(1, 9),
+            "unit_price": rng.randint(100, 90000),
+        }
         for i in range(rng.randint(1, 4))
     ]
     for item in items:
@@ -124,7 +128,7 @@ def seed(db, users, invoices, entries, rng):
         docs = [invoice(rng, user_id, n) for n in range(1, invoices + 1)]
         seeded[user_id] = [d["_id"] for d in docs]
         for i in range(0, len(docs), 1000):
-            db.invoices.insert_many(docs[i:i + 1000], ordered=False)
+            db.invoices.insert_many(docs[i : i + 1000], ordered=False)
         projects = [ObjectId() for _ in range(5)]
         for i in range(0, entries, 2000):
             db.time_entries.insert_many(
@@ -134,6 +138,7 @@ def seed(db, users, invoices, entries, rng):
 
 
 # --- measuring -----------------------------------------------------------------------------
+
 
 def queries(db, rng, seeded):
     """name -> function(user_id) running one query of the kind (returning the result)."""
@@ -152,13 +157,16 @@ def queries(db, rng, seeded):
         ),
         "3-month entries, page (101)": lambda u: list(
             db.time_entries.find({"user_id": u, "start_time": three_months()})
-            .sort([("start_time", 1), ("_id", 1)]).limit(101)
+            .sort([("start_time", 1), ("_id", 1)])
+            .limit(101)
         ),
         "3-month entries, all (~625)": lambda u: list(
             db.time_entries.find({"user_id": u, "start_time": three_months()}).sort([("start_time", 1), ("_id", 1)])
         ),
         "count invoices of a user": lambda u: db.invoices.count_documents({"user_id": u}),
-        "count 3-month entries": lambda u: db.time_entries.count_documents({"user_id": u, "start_time": three_months()}),
+        "count 3-month entries": lambda u: db.time_entries.count_documents(
+            {"user_id": u, "start_time": three_months()}
+        ),
     }
 
 
@@ -191,7 +199,12 @@ def explain(uri):
     plans = {}
     for name, cmd in {
         "invoice by _id": {"find": "invoices", "filter": {"_id": db.invoices.find_one()["_id"]}},
-        "invoice page": {"find": "invoices", "filter": {"user_id": u}, "sort": {"created_at": 1, "_id": 1}, "limit": 101},
+        "invoice page": {
+            "find": "invoices",
+            "filter": {"user_id": u},
+            "sort": {"created_at": 1, "_id": 1},
+            "limit": 101,
+        },
         "3-month entries": {
             "find": "time_entries",
             "filter": {"user_id": u, "start_time": {"$gte": start, "$lt": start + dt.timedelta(days=91)}},
@@ -236,7 +249,7 @@ def bench(args):
             new = [ObjectId() for _ in range(n_users - len(seeded))]
             t0 = time.perf_counter()
             for i in range(0, len(new), 10):
-                seeded.update(seed(db, new[i:i + 10], args.invoices, args.entries, rng))
+                seeded.update(seed(db, new[i : i + 10], args.invoices, args.entries, rng))
                 print(f"  seeded {len(seeded)} users ({time.perf_counter() - t0:.0f} s)", flush=True)
             n_inv, n_ent = db.invoices.estimated_document_count(), db.time_entries.estimated_document_count()
             print(f"{n_users} users: {n_inv} invoices, {n_ent} time entries (seeding {time.perf_counter() - t0:.0f} s)")
@@ -271,17 +284,55 @@ def bench(args):
 
 # --- semantic check ------------------------------------------------------------------------
 
+
 def tricky_docs():
     oid = ObjectId("5f0000000000000000000001")
     d = dt.datetime(2024, 5, 1, tzinfo=UTC)
     values = [
-        5, Int64(5), 5.0, 5.5, -0.0, 0, Int64(2**60), float(2**60), Int64(2**53 + 1), float(2**53), 1e21, -5,
-        "5", "abc", "ab c", "ab", 'q"uote', "<tag>", "é", "", oid, str(oid), ObjectId("5f0000000000000000000002"),
-        d, d + dt.timedelta(days=40), dt.datetime(1969, 12, 31, tzinfo=UTC), dt.datetime(1995, 1, 1, tzinfo=UTC),
-        dt.datetime(2300, 1, 1, tzinfo=UTC), Int64(int(d.timestamp() * 1000)), float(int(d.timestamp() * 1000)),
-        Timestamp(int(d.timestamp()), 1), True, False, "true", None,
-        [5, 6], [d], [oid], [], [{"v": 5}], ["5", 7], [d + dt.timedelta(days=400), dt.datetime(1995, 1, 1, tzinfo=UTC)],
-        {"x": 1}, {"v": 5},
+        5,
+        Int64(5),
+        5.0,
+        5.5,
+        -0.0,
+        0,
+        Int64(2**60),
+        float(2**60),
+        Int64(2**53 + 1),
+        float(2**53),
+        1e21,
+        -5,
+        "5",
+        "abc",
+        "ab c",
+        "ab",
+        'q"uote',
+        "<tag>",
+        "é",
+        "",
+        oid,
+        str(oid),
+        ObjectId("5f0000000000000000000002"),
+        d,
+        d + dt.timedelta(days=40),
+        dt.datetime(1969, 12, 31, tzinfo=UTC),
+        dt.datetime(1995, 1, 1, tzinfo=UTC),
+        dt.datetime(2300, 1, 1, tzinfo=UTC),
+        Int64(int(d.timestamp() * 1000)),
+        float(int(d.timestamp() * 1000)),
+        Timestamp(int(d.timestamp()), 1),
+        True,
+        False,
+        "true",
+        None,
+        [5, 6],
+        [d],
+        [oid],
+        [],
+        [{"v": 5}],
+        ["5", 7],
+        [d + dt.timedelta(days=400), dt.datetime(1995, 1, 1, tzinfo=UTC)],
+        {"x": 1},
+        {"v": 5},
     ]
     docs = []
     for i, v in enumerate(values):
@@ -301,25 +352,81 @@ def tricky_queries():
     d = dt.datetime(2024, 5, 1, tzinfo=UTC)
     ms = int(d.timestamp() * 1000)
     filters = [
-        {}, {"grp": "a"}, {"grp": "b"}, {"v": 5}, {"v": 5.0}, {"v": Int64(5)}, {"v": "5"}, {"v": 0}, {"v": -0.0}, {"v": Int64(2**60)},
-        {"v": float(2**60)}, {"v": Int64(2**53 + 1)}, {"v": float(2**53)}, {"v": 1e21}, {"v": 5.5},
-        {"v": oid}, {"v": str(oid)}, {"v": d}, {"v": True}, {"v": "true"}, {"v": None}, {"v": "ab c"},
-        {"v": 'q"uote'}, {"v": "<tag>"}, {"v": "é"}, {"v": ""}, {"v": Int64(ms)}, {"v": float(ms)},
-        {"v": {"$eq": d}}, {"v": {"$in": [5, "5", oid, d]}}, {"v": {"$in": [None, 5]}}, {"v": {"$in": []}},
-        {"v": {"$gte": d, "$lt": d + dt.timedelta(days=41)}}, {"v": {"$gt": d}}, {"v": {"$gte": d}},
-        {"v": {"$lt": d}}, {"v": {"$lte": d}}, {"v": {"$lt": dt.datetime(2000, 1, 1, tzinfo=UTC)}},
+        {},
+        {"grp": "a"},
+        {"grp": "b"},
+        {"v": 5},
+        {"v": 5.0},
+        {"v": Int64(5)},
+        {"v": "5"},
+        {"v": 0},
+        {"v": -0.0},
+        {"v": Int64(2**60)},
+        {"v": float(2**60)},
+        {"v": Int64(2**53 + 1)},
+        {"v": float(2**53)},
+        {"v": 1e21},
+        {"v": 5.5},
+        {"v": oid},
+        {"v": str(oid)},
+        {"v": d},
+        {"v": True},
+        {"v": "true"},
+        {"v": None},
+        {"v": "ab c"},
+        {"v": 'q"uote'},
+        {"v": "<tag>"},
+        {"v": "é"},
+        {"v": ""},
+        {"v": Int64(ms)},
+        {"v": float(ms)},
+        {"v": {"$eq": d}},
+        {"v": {"$in": [5, "5", oid, d]}},
+        {"v": {"$in": [None, 5]}},
+        {"v": {"$in": []}},
+        {"v": {"$gte": d, "$lt": d + dt.timedelta(days=41)}},
+        {"v": {"$gt": d}},
+        {"v": {"$gte": d}},
+        {"v": {"$lt": d}},
+        {"v": {"$lte": d}},
+        {"v": {"$lt": dt.datetime(2000, 1, 1, tzinfo=UTC)}},
         {"v": {"$gt": dt.datetime(2200, 1, 1, tzinfo=UTC)}},
         {"v": {"$gte": dt.datetime(1990, 1, 1, tzinfo=UTC), "$lt": dt.datetime(2030, 1, 1, tzinfo=UTC)}},
-        {"v": {"$gt": oid}}, {"v": {"$lte": oid}}, {"v": {"$gte": 5}}, {"v": {"$ne": 5}}, {"v": {"$nin": [5]}},
-        {"v": {"$exists": False}}, {"v": {"$not": {"$gte": d}}}, {"v": [5, 6]}, {"v": {"x": 1}},
-        {"nested.v": 5}, {"v.v": 5}, {"grp": "a", "v": 5}, {"grp": "a", "v": d}, {"grp": "b", "v": oid},
-        {"grp": {"$in": ["a", "b"]}, "v": {"$gte": d}}, {"$and": [{"grp": "a"}, {"v": {"$gte": d}}, {"v": {"$lt": d}}]},
+        {"v": {"$gt": oid}},
+        {"v": {"$lte": oid}},
+        {"v": {"$gte": 5}},
+        {"v": {"$ne": 5}},
+        {"v": {"$nin": [5]}},
+        {"v": {"$exists": False}},
+        {"v": {"$not": {"$gte": d}}},
+        {"v": [5, 6]},
+        {"v": {"x": 1}},
+        {"nested.v": 5},
+        {"v.v": 5},
+        {"grp": "a", "v": 5},
+        {"grp": "a", "v": d},
+        {"grp": "b", "v": oid},
+        {"grp": {"$in": ["a", "b"]}, "v": {"$gte": d}},
+        {"$and": [{"grp": "a"}, {"v": {"$gte": d}}, {"v": {"$lt": d}}]},
         {"$and": [{"grp": "a"}, {"v": {"$gte": d, "$lt": d + dt.timedelta(days=1)}}]},
-        {"$or": [{"v": 5}, {"v": d}]}, {"_id": oid}, {"_id": "string-id"}, {"_id": 7}, {"_id": str(oid)},
-        {"_id": {"$in": [7, "string-id", str(oid)]}}, {"w": 5, "v": {"$gte": d}}, {"grp": "a", "w": {"$in": [5, d]}},
+        {"$or": [{"v": 5}, {"v": d}]},
+        {"_id": oid},
+        {"_id": "string-id"},
+        {"_id": 7},
+        {"_id": str(oid)},
+        {"_id": {"$in": [7, "string-id", str(oid)]}},
+        {"w": 5, "v": {"$gte": d}},
+        {"grp": "a", "w": {"$in": [5, d]}},
     ]
-    sorts = [None, [("v", 1), ("_id", 1)], [("v", -1), ("_id", 1)], [("_id", 1)], [("_id", -1)],
-             [("v", 1), ("_id", -1)], [("w", 1), ("_id", 1)]]
+    sorts = [
+        None,
+        [("v", 1), ("_id", 1)],
+        [("v", -1), ("_id", 1)],
+        [("_id", 1)],
+        [("_id", -1)],
+        [("v", 1), ("_id", -1)],
+        [("w", 1), ("_id", 1)],
+    ]
     return filters, sorts
 
 
@@ -382,8 +489,10 @@ def check(args):
         if unsorted_limit and all(x in full[(k[0], k[1], k[2], 0, 0)] for x in a):
             continue
         real.append((k, a, b))
-    print(f"semantic check: {len(patched)} query results compared, {len(differ) - len(real)} are unsorted "
-          f"limits that picked other matching documents, {len(real)} differ")
+    print(
+        f"semantic check: {len(patched)} query results compared, {len(differ) - len(real)} are unsorted "
+        f"limits that picked other matching documents, {len(real)} differ"
+    )
     for k, a, b in real[:30]:
         print(f"  DIFF {k}:\n    patched:  {a}\n    baseline: {b}")
     return 1 if real else 0
