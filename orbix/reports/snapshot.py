@@ -74,34 +74,41 @@ class _Ids:
 
 
 class _Pricer:
-    """(client, currency, amount) of an entry, memoised on what decides them: many entries repeat."""
+    """(client, currency, amount) of an entry, with two memos: the rate and currency follow
+    from (project, client, own rate), the amount from (seconds, rate, currency): both repeat."""
 
-    def __init__(self, clients, projects, user):
-        self.clients, self.projects, self.user = clients, projects, user
-        self.memo = {}
+    def __init__(self, clients, projects, user, ids):
+        self.clients, self.projects, self.user, self.ids = clients, projects, user, ids
+        self.terms, self.amounts = {}, {}
 
-    def __call__(self, project_id, client_id, own_rate, seconds, billable):
-        key = (project_id, client_id, own_rate, seconds, billable)
-        found = self.memo.get(key)
+    def _terms(self, project_hex, client_hex, own_rate):
+        key = (project_hex, client_hex, own_rate)  # hex strings: they hash faster than ObjectIds
+        found = self.terms.get(key)
         if found is None:
-            project = self.projects.get(project_id)
-            client_id = client_id or (project or {}).get("client_id")
+            project = self.projects.get(self.ids(project_hex))
+            client_id = self.ids(client_hex) or (project or {}).get("client_id")
             client = self.clients.get(client_id)
-            entry = {"hourly_rate": own_rate, "duration": seconds, "is_billable": billable}
-            rate, _source = rates.effective_rate(entry, project, client, self.user)
-            currency = rates.billing_currency(client, self.user)
-            amount = money.to_minor(rates.entry_amount(entry, rate, currency), currency)
-            found = self.memo[key] = (client_id, currency, amount)
+            rate, _source = rates.effective_rate({"hourly_rate": own_rate}, project, client, self.user)
+            found = self.terms[key] = (client_id, rates.billing_currency(client, self.user), rate)
         return found
+
+    def __call__(self, project_hex, client_hex, own_rate, seconds, billable):
+        client_id, currency, rate = self._terms(project_hex, client_hex, own_rate)
+        key = (seconds, rate, currency, billable)
+        amount = self.amounts.get(key)
+        if amount is None:
+            entry = {"duration": seconds, "is_billable": billable}
+            amount = self.amounts[key] = money.to_minor(rates.entry_amount(entry, rate, currency), currency)
+        return client_id, currency, amount
 
 
 def _entry_tuples(user_id, clients, projects, user, ids):
     R = entry_ledger
     entries, running = [], []
-    price = _Pricer(clients, projects, user)
+    price = _Pricer(clients, projects, user, ids)
     for entry_id, row in entry_ledger.rows(user_id).items():
-        project_id, client_id = ids(row[R.PROJECT]), ids(row[R.CLIENT])
         if row[R.RUNNING]:
+            project_id, client_id = ids(row[R.PROJECT]), ids(row[R.CLIENT])
             running.append(
                 {
                     "_id": ObjectId(entry_id),
@@ -113,9 +120,9 @@ def _entry_tuples(user_id, clients, projects, user, ids):
             )
             continue
         billable = row[R.BILLABLE]
-        client_id, currency, amount = price(project_id, client_id, row[R.RATE], row[R.SECONDS], billable)
+        client_id, currency, amount = price(row[R.PROJECT], row[R.CLIENT], row[R.RATE], row[R.SECONDS], billable)
         entries.append(
-            (row[R.START], row[R.SECONDS], billable, project_id, client_id, currency, amount,
+            (row[R.START], row[R.SECONDS], billable, ids(row[R.PROJECT]), client_id, currency, amount,
              billable and not row[R.INVOICED])
         )
     entries.sort(key=lambda entry: entry[START])
