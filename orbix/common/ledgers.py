@@ -61,9 +61,9 @@ class Ledger:
 
     def _read_sources(self, db, user_id, ids):
         """{id: source document} of those ``ids`` that still exist and belong to ``user_id``."""
-        if len(ids) <= PK_READS_UP_TO:
-            found = (db[self.source].find_one({"_id": i, "user_id": user_id}, self.projection) for i in ids)
-            return {doc["_id"]: doc for doc in found if doc is not None}
+        if len(ids) <= PK_READS_UP_TO:  # ``_id`` alone, no projection: FerretDB scans otherwise
+            found = (db[self.source].find_one({"_id": i}) for i in ids)
+            return {doc["_id"]: doc for doc in found if doc is not None and doc["user_id"] == user_id}
         cursor = db[self.source].find({"_id": {"$in": list(ids)}, "user_id": user_id}, self.projection)
         return {doc["_id"]: doc for doc in cursor}
 

@@ -89,7 +89,8 @@ def test_billing_time_and_voiding_that_invoice_move_entries_out_of_and_back_into
     acme = make_client(client, auth, currency="EUR", default_hourly_rate=50)["_id"]
     make_time_entry(client, auth, hours=2, project_id=make_project(client, auth, client_id=acme)["_id"])
     assert get(client, auth, "/api/dashboard")["unbilled"]["value"] == {"EUR": 100}
-    invoice = expect(client.post("/api/invoices/from-time", json={"client_id": acme, "payment_terms": "Net 30"}, headers=auth))
+    body = {"client_id": acme, "payment_terms": "Net 30"}
+    invoice = expect(client.post("/api/invoices/from-time", json=body, headers=auth))
     assert get(client, auth, "/api/dashboard")["unbilled"]["value"] == {}
     expect(client.delete(f"/api/invoices/{invoice['_id']}", headers=auth), 200)
     assert get(client, auth, "/api/dashboard")["unbilled"]["value"] == {"EUR": 100}
