@@ -1,31 +1,19 @@
 """Report latency benchmark on the embedded database (FerretDB 1.24 on SQLite).
 
-Seeds one user with five years of data straight through pymongo (about 20,000 time
-entries, 1,500 invoices, 2,000 payments, 30 clients in three currencies, 60 projects,
-plus 3 other users' noise), then measures each report through the app's test client:
+Seeds one user with five years of data straight through pymongo (20,000 time entries,
+1,500 invoices, 2,000 payments, 200 clients in three currencies, 40 projects, 50
+contracts, plus ``--other-users`` users' noise), builds the report ledgers as
+``migrations/0008`` does, then measures each report through the app's test client:
 
 * warm: repeated requests with unchanged data (the per-user snapshot is cached, each
   request reads only the ``data_versions`` document by ``_id`` and the JWT's user);
-* cold: the first request after a write (the version is bumped as a write would),
-  which rebuilds the snapshot: one projected query per collection on ``user_id``.
+* cold: the first request after a real write (``POST /api/time-tracking``, timed too),
+  which rebuilds the snapshot from the ledgers (shard documents read by ``_id``) and the
+  user's clients and projects.
 
-    .venv/bin/python bench/reports.py [--runs 15] [--cold-runs 5]
+    .venv/bin/python bench/reports.py [--runs 15] [--cold-runs 5] [--other-users 3] [--other-scale 0.1]
 
-What each report reads and which index serves it on MongoDB (``migrations/0007``):
-time entries by ``user_id, start_time``; invoices by ``user_id, date``; payments by
-``user_id, date, currency``; clients and projects by their ``user_id`` indexes;
-``data_versions`` by ``_id``. The dashboard also counts contracts (``user_id, status,
-created_at``) and resumes (``user_id, created_at``) live. On FerretDB every filter but
-``_id`` equality is evaluated after decoding each document, so a cold build costs
-time linear in the collections' size; warm requests cost time linear in the rows of
-the requested window (bisected in memory) and nothing in the database beyond two
-primary-key reads.
-
-Last run (2-core machine, load average ~4 from other work, --cold-runs 2 --runs 10):
-warm medians 15-66 ms for every report (target < 300 ms met); cold medians 8-10.5 s,
-all of it FerretDB decoding ~23,500 documents at ~400 µs each under that load. A cold
-build is paid once per write per worker; reducing it needs per-collection versions or
-a pre-aggregated store maintained on write (not done).
+Figures and where the time goes: ``bench/README.md``.
 """
 
 import argparse
