@@ -25,8 +25,10 @@ STALE_SECONDS = 30
 
 
 @contextmanager
-def held(key, what="This document"):
-    locks = collection(LOCKS)
+def held(key, what="This document", db=None):
+    """Hold the lock ``key`` (in ``db`` when given: code that runs outside a request, such as
+    a migration, passes its database)."""
+    locks = collection(LOCKS) if db is None else db[LOCKS]
     token = ObjectId()
     deadline = time.monotonic() + WAIT_SECONDS
     while True:

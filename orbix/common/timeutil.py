@@ -131,3 +131,17 @@ def local_date(moment, tz):
         return moment.astimezone(tz).date()
     except OverflowError:
         return _saturated(moment).date()
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_ms(moment):
+    """Exact integer milliseconds since the epoch of an aware datetime."""
+    delta = moment - EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def from_epoch_ms(ms):
+    """The aware UTC datetime of ``epoch_ms``."""
+    return EPOCH + timedelta(milliseconds=ms)

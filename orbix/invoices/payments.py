@@ -10,7 +10,7 @@ from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
-from . import INVOICES, PAYMENTS, lifecycle
+from . import INVOICES, PAYMENTS, ledger, lifecycle
 
 
 def invoice_lock(invoice_id):
@@ -72,7 +72,7 @@ def _add(invoice, amount_minor, day, method, note):
             f"Exceeds the balance due ({money.minor_to_json(balance, invoice['currency'])} {invoice['currency']}).",
         )
     now = utcnow()
-    collection(PAYMENTS).insert_one(
+    inserted = collection(PAYMENTS).insert_one(
         {
             "user_id": invoice["user_id"],
             "invoice_id": invoice["_id"],
@@ -86,6 +86,7 @@ def _add(invoice, amount_minor, day, method, note):
             "updated_at": now,
         }
     )
+    ledger.payments_written(invoice["user_id"], [inserted.inserted_id])
     return _refresh(invoice)
 
 
@@ -121,4 +122,5 @@ def remove(invoice, payment_id):
         )
         if result.deleted_count == 0:
             not_found("Payment")
+        ledger.payments_written(invoice["user_id"], [parse_id(payment_id)])
         return _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))

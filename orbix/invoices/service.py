@@ -1,5 +1,7 @@
 """Invoice rules and queries: create, read, list, edit drafts, change status, delete."""
 
+from collections import defaultdict
+
 from ..auth.service import business_profile
 from ..clients.service import client_stands, find_client, require_client
 from ..common import lists, money, rates
@@ -8,10 +10,10 @@ from ..common.exceptions import conflict
 from ..common.ownership import get_owned_or_404
 from ..common.references import withdraw_unless, withdraw_unless_all_stand
 from ..common.timeutil import date_to_datetime, utcnow
-from ..db import collection
+from ..db import collection, get_db
 from ..projects.store import project_stands
 from ..time_tracking import claims
-from . import INVOICES, lifecycle, numbering, payments, snapshots, totals
+from . import INVOICES, ledger, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 
 COLLECTION = INVOICES
@@ -82,11 +84,15 @@ def get_invoice(user, invoice_id):
 
 
 def record_payment(user, invoice_id, data):
-    return present(payments.record(find_invoice(user["_id"], invoice_id), data), user)
+    invoice = find_invoice(user["_id"], invoice_id)
+    with ledger.invoice_written(user["_id"], invoice["_id"]):
+        return present(payments.record(invoice, data), user)
 
 
 def delete_payment(user, invoice_id, payment_id):
-    return present(payments.remove(find_invoice(user["_id"], invoice_id), payment_id), user)
+    invoice = find_invoice(user["_id"], invoice_id)
+    with ledger.invoice_written(user["_id"], invoice["_id"]):
+        return present(payments.remove(invoice, payment_id), user)
 
 
 def list_query(user_id, args):
@@ -153,13 +159,14 @@ def new_invoice(user, client, data, items, currency, **extra):
         **extra,
     }
     invoice = numbering.insert_numbered(doc, user["_id"], profile["invoice_prefix"])
-    withdraw_unless_all_stand(
-        [
-            (client_stands(client["_id"]), "client_id", "client"),
-            (project_stands(invoice.get("project_id")), "project_id", "project"),
-        ],
-        lambda: numbering.withdraw(invoice),
-    )
+    with ledger.invoice_written(user["_id"], invoice["_id"]):
+        withdraw_unless_all_stand(
+            [
+                (client_stands(client["_id"]), "client_id", "client"),
+                (project_stands(invoice.get("project_id")), "project_id", "project"),
+            ],
+            lambda: numbering.withdraw(invoice),
+        )
     return invoice
 
 
@@ -271,7 +278,7 @@ def change_status(invoice, target, user):
 def update_invoice(user, invoice_id, changes):
     """Edit a draft's content and/or change its status (content first, then the move)."""
     invoice = find_invoice(user["_id"], invoice_id)
-    with payments.invoice_lock(invoice["_id"]):
+    with payments.invoice_lock(invoice["_id"]), ledger.invoice_written(user["_id"], invoice["_id"]):
         invoice = find_invoice(user["_id"], invoice_id)
         content = {k: v for k, v in changes.items() if k in CONTENT_FIELDS}
         if content:
@@ -291,7 +298,7 @@ def update_invoice(user, invoice_id, changes):
 def delete_invoice(user_id, invoice_id):
     """Delete a draft (issued invoices are voided instead) and un-bill its time entries."""
     invoice = find_invoice(user_id, invoice_id)
-    with payments.invoice_lock(invoice["_id"]):
+    with payments.invoice_lock(invoice["_id"]), ledger.invoice_written(user_id, invoice["_id"]):
         result = collection(COLLECTION).delete_one(
             {"_id": invoice["_id"], "user_id": user_id, "status": lifecycle.DRAFT}
         )
@@ -305,7 +312,14 @@ def delete_invoice(user_id, invoice_id):
 
 def mark_overdue():
     """Persist ``overdue`` on every unpaid invoice past its due date (all users); returns the count."""
+    due = list(collection(COLLECTION).find(lifecycle.past_due_query(), {"user_id": 1}))
     result = collection(COLLECTION).update_many(
-        lifecycle.past_due_query(), {"$set": {"status": lifecycle.OVERDUE, "updated_at": utcnow()}}
+        {"_id": {"$in": [doc["_id"] for doc in due]}, **lifecycle.past_due_query()},
+        {"$set": {"status": lifecycle.OVERDUE, "updated_at": utcnow()}},
     )
+    by_user = defaultdict(list)
+    for doc in due:
+        by_user[doc["user_id"]].append(doc["_id"])
+    for user_id, ids in by_user.items():
+        ledger.INVOICE_ROWS.refresh(get_db(), user_id, ids)
     return result.modified_count

@@ -8,6 +8,7 @@ from ..common import money, rates
 from ..db import collection
 from ..projects.store import projects_by_id
 from . import TIME_ENTRIES as ENTRIES
+from . import ledger
 
 PROJECT_FIELDS = {"name": 1, "hourly_rate": 1, "client_id": 1}
 CLIENT_FIELDS = {"name": 1, "default_hourly_rate": 1, "currency": 1}
@@ -86,11 +87,15 @@ def project_consumption(user, project):
 
 def follow_project_client(user_id, project_id, client_id, entry_ids=None):
     """Entries follow their project's client: keep the denormalised client_id of a project's
-    not yet invoiced entries (all of them, or those among ``entry_ids``) in step."""
+    not yet invoiced entries (all of them, or those among ``entry_ids``) in step. A caller that
+    passes ``entry_ids`` refreshes their ledger rows itself (it is changing them anyway)."""
     query = {"user_id": user_id, "project_id": project_id, "invoice_id": None}
     if entry_ids is not None:
         query["_id"] = {"$in": list(entry_ids)}
     collection(ENTRIES).update_many(query, {"$set": {"client_id": client_id}})
+    if entry_ids is None:  # found after the update, so an entry written meanwhile is not missed
+        followed = collection(ENTRIES).find({"user_id": user_id, "project_id": project_id}, {"_id": 1})
+        ledger.touched(user_id, [e["_id"] for e in followed])
 
 
 def add_amount(totals, currency, amount):

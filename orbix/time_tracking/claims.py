@@ -18,6 +18,7 @@ from ..db import collection
 from ..projects.store import projects_by_id
 from . import TIME_ENTRIES as ENTRIES
 from . import TIME_ENTRY_CLAIMS as CLAIMS
+from . import ledger
 from .billing import follow_project_client
 
 STALE_AFTER = timedelta(minutes=5)
@@ -79,6 +80,7 @@ def claim(entry_ids, invoice_id, user_id, invoice_exists):
             }
             release_entries(claimed - marked, invoice_id, user_id, reset_entries=False)
             claimed = marked
+        ledger.touched(user_id, claimed)
     return claimed
 
 
@@ -103,6 +105,7 @@ def release_entries(entry_ids, invoice_id, user_id, reset_entries=True):
             {"$set": {"invoice_id": None, "invoiced_at": None, "updated_at": utcnow()}},
         )
         _follow_projects(ids, user_id)
+        ledger.touched(user_id, ids)
     collection(CLAIMS).delete_many({"_id": {"$in": ids}, "invoice_id": invoice_id})
 
 
@@ -115,4 +118,5 @@ def release_invoice(invoice_id, user_id):
     )
     if ids:
         _follow_projects(ids, user_id)
+        ledger.touched(user_id, ids)
     collection(CLAIMS).delete_many({"user_id": user_id, "invoice_id": invoice_id})

@@ -5,6 +5,7 @@
 join; an entry carrying ``invoice_id`` is locked until invoicing releases it.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from ..common import lists, money
@@ -17,7 +18,7 @@ from ..common.references import withdraw_unless
 from ..common.timeutil import UTC, as_utc, utcnow
 from ..db import collection
 from ..projects.store import project_stands, require_project
-from . import TIME_ENTRIES, billing, running
+from . import TIME_ENTRIES, billing, ledger, running
 
 COLLECTION = TIME_ENTRIES
 SORTABLE = {"start_time", "end_time", "duration", "created_at", "updated_at"}
@@ -98,14 +99,15 @@ def create_entry(user, data):
     data["duration"] = _duration(data["start_time"], data["end_time"])
     data.update(invoice_id=None, invoiced_at=None)
     entry = insert_owned(COLLECTION, user_id, data)
-    undo = lambda: collection(COLLECTION).delete_one({"_id": entry["_id"], "user_id": user_id})  # noqa: E731
-    withdraw_unless(project_stands(entry.get("project_id")), undo, "project_id", "project")
-    if entry["end_time"] is None:
-        try:
-            running.register(user_id, entry["_id"])
-        except Exception:
-            collection(COLLECTION).delete_one({"_id": entry["_id"], "user_id": user_id})
-            raise
+    with _in_ledger(user_id, entry["_id"]):
+        undo = lambda: collection(COLLECTION).delete_one({"_id": entry["_id"], "user_id": user_id})  # noqa: E731
+        withdraw_unless(project_stands(entry.get("project_id")), undo, "project_id", "project")
+        if entry["end_time"] is None:
+            try:
+                running.register(user_id, entry["_id"])
+            except Exception:
+                collection(COLLECTION).delete_one({"_id": entry["_id"], "user_id": user_id})
+                raise
     return view(user, entry)
 
 
@@ -118,6 +120,15 @@ def current_entry(user):
     return None if entry is None else view(user, entry)
 
 
+@contextmanager
+def _in_ledger(user_id, entry_id):
+    """Whatever the write did (or undid), the entry's report row follows the stored entry."""
+    try:
+        yield
+    finally:
+        ledger.touched(user_id, [entry_id])
+
+
 def _entry_lock(entry):
     """Serialises writes to one entry: the embedded database does not apply a conditional
     update atomically, so two stops could both match ``end_time: None``."""
@@ -125,8 +136,8 @@ def _entry_lock(entry):
 
 
 def stop_entry(user, entry_id, end_time=None):
-    user_id = user["_id"]
-    with _entry_lock(_get_unlocked(user_id, entry_id)):
+    entry = _get_unlocked(user["_id"], entry_id)
+    with _entry_lock(entry), _in_ledger(user["_id"], entry["_id"]):
         return _stop_locked(user, entry_id, end_time)
 
 
@@ -146,7 +157,8 @@ def _stop_locked(user, entry_id, end_time):
 
 def update_entry(user, entry_id, changes):
     """Partial update; duration follows start/end; a stopped entry cannot be restarted."""
-    with _entry_lock(_get_unlocked(user["_id"], entry_id)):
+    entry = _get_unlocked(user["_id"], entry_id)
+    with _entry_lock(entry), _in_ledger(user["_id"], entry["_id"]):
         return _update_locked(user, entry_id, changes)
 
 
@@ -176,8 +188,9 @@ def _update_locked(user, entry_id, changes):
 
 def delete_entry(user_id, entry_id):
     entry = _get_unlocked(user_id, entry_id)
-    if not delete_if(COLLECTION, entry["_id"], user_id, NOT_INVOICED):
-        _refuse_failed_write(user_id, entry)
+    with _in_ledger(user_id, entry["_id"]):
+        if not delete_if(COLLECTION, entry["_id"], user_id, NOT_INVOICED):
+            _refuse_failed_write(user_id, entry)
     running.release(user_id, entry["_id"])
 
 

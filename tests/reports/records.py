@@ -1,7 +1,8 @@
 """Records the report and dashboard tests build on.
 
 Time entries and projects go straight into the database in the stored model (so a test can
-place an entry anywhere in time, running or already invoiced); invoices go through the API.
+place an entry anywhere in time, running or already invoiced; the entry's ledger row is
+refreshed as the service would); invoices go through the API.
 """
 
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 from bson import ObjectId
 
 from orbix.common import money
+from orbix.time_tracking.ledger import LEDGER
 from tests.factories import make_invoice
 
 
@@ -33,7 +35,9 @@ def add_entry(
         "created_at": start,
         "updated_at": start,
     }
-    return str(db.time_entries.insert_one(doc).inserted_id)
+    entry_id = db.time_entries.insert_one(doc).inserted_id
+    LEDGER.refresh(db, doc["user_id"], [entry_id])  # written behind the service's back: tell the ledger
+    return str(entry_id)
 
 
 def add_project(db, user, client_id, name, rate=None, status="active"):
