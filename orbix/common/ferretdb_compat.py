@@ -7,8 +7,6 @@ Why each difference exists (FerretDB 1.24, SQLite backend):
 - it pushes only ``_id`` equality down to SQLite and evaluates other filters in Go after
   decoding every document, so an ``_id`` read that also names ``user_id`` scans the
   collection: owned lookups query ``_id`` alone and compare the owner here;
-- it sorts in memory after reading every match, but streams an unsorted filtered query in
-  insertion order and stops at the limit: oldest-first lists skip the sort there;
 - its count decodes every match, so totals stop at ``COUNT_CAP`` and a page within the cap
   comes from one pass that also yields the total.
 """
@@ -16,8 +14,6 @@ Why each difference exists (FerretDB 1.24, SQLite backend):
 import contextlib
 
 COUNT_CAP = 1_000
-# Oldest first: the order documents are inserted in, and the default of most lists.
-INSERTION_ORDER = [("created_at", 1), ("_id", 1)]
 
 _detected = {}
 _assumed = None
@@ -54,16 +50,6 @@ def find_owned_by_id(coll, oid, user_id, projection=None):
     if doc is None or doc.get("user_id") != user_id:
         return None
     return doc
-
-
-def sorted_cursor(coll, query, projection, order):
-    """A cursor in ``order``; on FerretDB oldest-first comes from insertion order (``created_at``
-    and ``_id`` are set at insert and never change), so a first page costs the same with
-    1,000 or 100,000 documents. MongoDB always gets the sort, served by a user_id-first index."""
-    cursor = coll.find(query, projection)
-    if order == INSERTION_ORDER and is_ferretdb(coll):
-        return cursor
-    return cursor.sort(order)
 
 
 def count(coll, query):

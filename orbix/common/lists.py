@@ -107,7 +107,7 @@ def find_page(collection_name, query, args, allowed_sort, projection=None, defau
     paged = "page" in args or "page_size" in args
     page = args.get("page", 1) if paged else 1
     page_size = args.get("page_size", DEFAULT_PAGE_SIZE) if paged else LIST_CAP
-    cursor = ferretdb_compat.sorted_cursor(coll, query, projection, order)
+    cursor = coll.find(query, projection).sort(order)  # always explicit: natural order is no order
     window = ferretdb_compat.window_page(coll, cursor, page, page_size) if paged else None
     if window is not None:
         docs, total, has_next = window
