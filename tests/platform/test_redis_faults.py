@@ -102,7 +102,7 @@ def test_rate_limits_are_counted_in_redis_again_once_it_resumes(own_redis, app, 
         response = answered_within(lambda: anonymous_read("10.8.0.1"), ANSWER_BOUND_SECONDS)
         assert response is not None and response.status_code == 401  # let through, then refused by auth
     counters = redis.Redis.from_url(own_redis.uri)
-    deadline = time.monotonic() + 40  # flask-limiter re-checks a dead storage at growing intervals
+    deadline = time.monotonic() + 40  # the limiter asks Redis again after REDIS_RETRY_SECONDS
     for attempt in itertools.count():
         ip = f"10.9.{attempt // 250}.{attempt % 250 + 1}"
         anonymous_read(ip)
