@@ -66,6 +66,8 @@ def configure_logging(level="INFO"):
 
 
 def init_request_tracking(app):
+    access_logging = app.config.get("ACCESS_LOG", True)  # read once, not per request
+
     @app.before_request
     def _start():
         incoming = request.headers.get("X-Request-ID", "")
@@ -79,7 +81,7 @@ def init_request_tracking(app):
         g.user_id = caller_id()
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         metrics.observe(request.method, endpoint, response.status_code, duration)
-        if app.config.get("ACCESS_LOG", True):
+        if access_logging and access_log.isEnabledFor(logging.INFO):  # no record built when it is off
             access_log.info(
                 "request",
                 extra={
