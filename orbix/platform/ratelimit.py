@@ -4,8 +4,9 @@ Why our own limiter: flask-limiter made one Redis call per limit and the session
 (``auth.sessions``) another for the caller's session epoch, and its per-request bookkeeping
 was the largest piece of an authenticated read's Python time (~0.7 ms, bench/README.md). Here
 one Lua script (EVALSHA; redis-py re-sends it after a Redis restart) increments the request's
-counters and reads (or creates) the caller's session epoch together; the session cache then
-uses that epoch instead of asking Redis again. Probes and docs (``EXEMPT_BLUEPRINTS``) and
+counters, reads (or creates) the caller's session epoch and reads or, for a write, replaces the
+caller's data version (``platform.write_tracking``) together; the session cache and the report
+cache then use what it brought instead of asking again. Probes and docs (``EXEMPT_BLUEPRINTS``) and
 unmatched paths touch no Redis at all. The keys are those flask-limiter used
 (``LIMITER/<prefix>/<key>/<scope>/<amount>/<multiples>/<granularity>``), so counters carry over a
 deploy, and so is the arithmetic: fixed windows (a counter per key that expires with its window),
@@ -49,17 +50,21 @@ from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
+from ..common.data_versions import new_token
 from ..config import ConfigError
 from .caller import caller_id
 from .errors import error_response
 from .redis_client import EPOCH_TTL_SECONDS, PREFETCH_KEY, init_redis
 from .redis_client import EXTENSION as REDIS
+from .write_tracking import DATA_VERSION_KEY, WRITE_METHODS, data_version_key
 
 EXTENSION = "orbix_limiter"
 
-# KEYS: the counters, then (when ARGV[2n+2] is a candidate epoch) the caller's session epoch.
-# ARGV: n, then (amount, window seconds) per counter, then the candidate epoch and its TTL.
-# Returns {index of the breached counter or 0, its milliseconds left, the epoch or nil}.
+# KEYS: the counters, then (when ARGV[2n+2] is a candidate epoch) the caller's session epoch and
+# data version. ARGV: n, then (amount, window seconds) per counter, then the candidate epoch, the
+# TTL of both, a fresh data version and whether it replaces the current one ('bump') or only
+# stands in for a missing one. Returns {index of the breached counter or 0, its milliseconds
+# left, the epoch or nil, the data version or nil}.
 SCRIPT = """
 local n = tonumber(ARGV[1])
 local breached, wait = 0, 0
@@ -71,15 +76,21 @@ for i = 1, n do
     break
   end
 end
-local epoch = false
-if ARGV[2 * n + 2] ~= '' then
-  epoch = redis.call('GET', KEYS[n + 1])
-  if not epoch then
-    epoch = ARGV[2 * n + 2]
-    redis.call('SET', KEYS[n + 1], epoch, 'EX', ARGV[2 * n + 3])
-  end
+if ARGV[2 * n + 2] == '' then return {breached, wait, false, false} end
+local ttl = ARGV[2 * n + 3]
+local epoch = redis.call('GET', KEYS[n + 1])
+if not epoch then
+  epoch = ARGV[2 * n + 2]
+  redis.call('SET', KEYS[n + 1], epoch, 'EX', ttl)
 end
-return {breached, wait, epoch}
+local version = ARGV[2 * n + 4]
+if ARGV[2 * n + 5] == 'bump' then
+  redis.call('SET', KEYS[n + 2], version, 'EX', ttl)
+else
+  local current = redis.call('GET', KEYS[n + 2])
+  if current then version = current else redis.call('SET', KEYS[n + 2], version, 'EX', ttl) end
+end
+return {breached, wait, epoch, version}
 """
 
 CALLER, IP, EMAIL = "caller", "ip", "email"
@@ -199,11 +210,12 @@ class RateLimiter:
         args = [len(rules)]
         for rule in rules:
             args += [rule.item.amount, rule.item.get_expiry()]
+        bump = request.method in WRITE_METHODS
         if fetch_epoch:
-            keys.append(f"{self.prefix}:session-epoch:{subject}")
-            args += [secrets.token_hex(8), EPOCH_TTL_SECONDS]
+            keys += [f"{self.prefix}:session-epoch:{subject}", data_version_key(self.prefix, subject)]
+            args += [secrets.token_hex(8), EPOCH_TTL_SECONDS, new_token(), "bump" if bump else "get"]
         else:
-            args += ["", 0]
+            args += ["", 0, "", ""]
 
         def run(client):
             if not refund:
@@ -217,9 +229,10 @@ class RateLimiter:
         result = self.gate.call("rate limits counted in memory per worker, session cache bypassed", run)
         if result is None:
             return None
-        breached, milliseconds, epoch = result
+        breached, milliseconds, epoch, version = result
         if epoch is not None:
             request.environ[PREFETCH_KEY] = (subject, epoch)
+            request.environ[DATA_VERSION_KEY] = (subject, version, bump)
         return int(breached), int(milliseconds)
 
     def _recount(self, rules, subject, counted):

@@ -5,8 +5,9 @@ each document (25-100 µs a document), so scanning five years of time entries co
 about a second per request. The reports therefore read the user's data once into
 tuples, keep it in a small LRU (``REPORTS_CACHE_USERS`` users per worker, default 8),
 and re-validate it on every request with one primary-key read of the user's
-``data_versions`` token (see ``common.data_versions``). Only a request after a write pays for a
-rebuild ("cold"); the rest compute from memory ("warm").
+``data_versions`` token (see ``common.data_versions``) and the Redis half of the version that
+the request's rate-limit round trip brought (``platform.write_tracking``). Only a request after
+a write pays for a rebuild ("cold"); the rest compute from memory ("warm").
 
 What a build reads, each one indexed query with a projection (indexes in
 ``migrations/0007_reports.py``, all starting with ``user_id``): the user's time entries
@@ -28,6 +29,7 @@ from ..common.lru import LruCache
 from ..common.timeutil import UTC
 from ..db import collection
 from ..invoices import INVOICES, PAYMENTS
+from ..platform import write_tracking
 from ..projects import PROJECTS
 from ..time_tracking import TIME_ENTRIES
 
@@ -173,7 +175,8 @@ class SnapshotCache:
         self._items = LruCache(lambda: current_app.config.get("REPORTS_CACHE_USERS", DEFAULT_CACHE_USERS))
 
     def get(self, user_id, user):
-        token = data_versions.current(user_id)  # read BEFORE scanning: see common.data_versions
+        # Read BEFORE scanning (see common.data_versions); both halves, see platform.write_tracking.
+        token = (write_tracking.fast_version(user_id), data_versions.current(user_id))
         defaults = rates.user_defaults(user)
         cached = self._items.get(user_id)
         if cached and cached[0] == token and cached[1].defaults == defaults:
