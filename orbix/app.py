@@ -59,7 +59,10 @@ class StripTrailingSlash:
 class OrbixFlask(Flask):
     """Flask, asking whether each hook and view is a coroutine once instead of on every call:
     ``ensure_sync`` runs ~17 times a request (every before/after hook, the view), and
-    ``inspect.iscoroutinefunction`` was a visible share of a ``/health`` request's time."""
+    ``inspect.iscoroutinefunction`` was a visible share of a ``/health`` request's time. JSON
+    responses go through orjson (``platform.json_provider``)."""
+
+    json_provider_class = OrjsonProvider
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +80,6 @@ class OrbixFlask(Flask):
 
 def create_app(config=None):
     app = OrbixFlask("orbix", instance_path=str(config_module.instance_dir().resolve()))
-    app.json = OrjsonProvider(app)
     app.config.update(OPENAPI_SETTINGS)
     app.config.update(config_module.load_config())
     app.config.update(config or {})

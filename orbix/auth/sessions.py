@@ -6,7 +6,8 @@ every change that can invalidate a session or alter the user document (logout, p
 change, profile and settings, account deletion) writes MongoDB first and then replaces that
 user's epoch with a new random value (:func:`invalidate`). A worker trusts its cached answer only
 while the epoch it cached under is still the current one, so a revocation takes effect on the
-very next request in every worker and instance, for the price of one Redis GET.
+very next request in every worker and instance, for the price of one Redis read, which the rate
+limiter's round trip (``platform.ratelimit``) makes for it along with its counters.
 
 Races: a miss reads the epoch *before* reading MongoDB and files what it read under that epoch;
 a write that lands in between replaces the epoch after its own database write, so the entry is
