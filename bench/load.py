@@ -110,12 +110,14 @@ def run_wrk(url, script, seconds, connections, threads=2):
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     errors = int(non2xx.group(1)) if non2xx else 0
     if socket_errors:
         errors += sum(int(x) for x in socket_errors.groups())
-    return {"rps": rps, "p50": parse_latency(output, "50"), "p99": parse_latency(output, "99"), "errors": errors}
+    return {"rps": rps, "requests": requests, "p50": parse_latency(output, "50"), "p99": parse_latency(output, "99"),
+            "errors": errors}
 
 
 def drain(base, quiet_ms=25, timeout=60):
@@ -131,8 +133,30 @@ def drain(base, quiet_ms=25, timeout=60):
         time.sleep(0.1)
 
 
-def measure(base, path, script, seconds, connections):
+def _cpu_fields(pid):
+    """utime, stime, cutime, cstime of a process in clock ticks (fields 14-17 of /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0, 0, 0, 0
+    return tuple(int(x) for x in fields[11:15])
+
+
+def workers_cpu_seconds(master_pid):
+    """User + system CPU time used so far by the gunicorn master's workers: the live ones' own,
+    plus the master's children total (workers recycled by max_requests, once reaped)."""
+    pids = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master_pid)], capture_output=True, text=True).stdout
+    total = sum(sum(_cpu_fields(pid)[:2]) for pid in pids.split())
+    total += sum(_cpu_fields(master_pid)[2:])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measure(base, path, script, seconds, connections, master_pid):
+    """wrk's figures plus the workers' CPU milliseconds per request: throughput on this shared
+    machine moves with other people's load, CPU per request much less."""
+    cpu = workers_cpu_seconds(master_pid)
     result = run_wrk(base + path, script, seconds, connections)
+    result["cpu_ms"] = (workers_cpu_seconds(master_pid) - cpu) * 1000 / max(result["requests"], 1)
     drain(base)
     return result
 
@@ -162,7 +186,7 @@ def bare_server():
                 if time.monotonic() > deadline:
                     raise RuntimeError("the bare app did not start") from None
                 time.sleep(0.2)
-        yield base
+        yield base, server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -185,8 +209,9 @@ def print_ratio(rounds, name, baseline, label, target):
     if name not in rounds[0]:
         return
     ratios = [r[name]["rps"] / r[baseline]["rps"] for r in rounds]
+    by_cpu = median(r[baseline]["cpu_ms"] / r[name]["cpu_ms"] for r in rounds)
     print(f"{label} throughput: {median(ratios):.0%} median (rounds: {', '.join(f'{x:.0%}' for x in ratios)}; "
-          f"target >= {target:.0%})")
+          f"target >= {target:.0%}); by worker CPU per request: {by_cpu:.0%}")
 
 
 def main():
@@ -206,11 +231,11 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="orbix-bench-")
     limits = {"RATELIMIT_DEFAULT": "10000000/minute", "RATELIMIT_AUTH": "10000000/minute"}
-    with live_stack(**limits) as (base, server), bare_server() as bare:
+    with live_stack(**limits) as (base, server), bare_server() as (bare, bare_pid):
         try:
             token, client_id, project_id = seed(base)
             scenarios = [
-                (BARE, "/health", lua_script(workdir, "health"), bare),
+                (BARE, "/health", lua_script(workdir, "health"), (bare, bare_pid)),
                 (HEALTH, "/health", lua_script(workdir, "health")),
                 (
                     READ,
@@ -247,15 +272,17 @@ def main():
             ]
             if args.only:
                 scenarios = [s for s in scenarios if s[0] in (BARE, HEALTH) or any(w in s[0] for w in args.only)]
-            scenarios = [(name, path, script, (target or [base])[0]) for name, path, script, *target in scenarios]
-            for _name, path, script, target in scenarios:  # warm-up at full load: pools and caches grown
-                measure(target, path, script, args.warmup, args.connections)
+            scenarios = [
+                (name, path, script, *(target or [(base, server.pid)])[0]) for name, path, script, *target in scenarios
+            ]
+            for _name, path, script, target, pid in scenarios:  # warm-up at full load: pools and caches grown
+                measure(target, path, script, args.warmup, args.connections, pid)
             # Rounds, each running every scenario once: /health and the authenticated read are
             # compared within a round, and medians over rounds tame this shared machine's noise.
             rounds = [
                 {
-                    name: measure(target, path, script, args.seconds, args.connections)
-                    for name, path, script, target in scenarios
+                    name: measure(target, path, script, args.seconds, args.connections, pid)
+                    for name, path, script, target, pid in scenarios
                 }
                 for _ in range(args.rounds)
             ]
@@ -267,12 +294,13 @@ def main():
         f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds} s per scenario (medians), "
         f"wrk -t2 on this machine ({os.cpu_count()} cores)\n"
     )
-    print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'worker CPU ms/req':>18}")
     for name in rounds[0]:
         runs = [r[name] for r in rounds]
         print(
             f"{name:38} {median(r['rps'] for r in runs):9.1f} {median(r['p50'] or 0 for r in runs):8.2f} "
-            f"{median(r['p99'] or 0 for r in runs):8.2f} {sum(r['errors'] for r in runs):7d}"
+            f"{median(r['p99'] or 0 for r in runs):8.2f} {sum(r['errors'] for r in runs):7d} "
+            f"{median(r['cpu_ms'] for r in runs):18.2f}"
         )
     print()
     print_ratio(rounds, HEALTH, BARE, "Orbix /health / bare Flask /health", 0.8)
