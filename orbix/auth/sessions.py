@@ -6,7 +6,8 @@ every change that can invalidate a session or alter the user document (logout, p
 change, profile and settings, account deletion) writes MongoDB first and then replaces that
 user's epoch with a new random value (:func:`invalidate`). A worker trusts its cached answer only
 while the epoch it cached under is still the current one, so a revocation takes effect on the
-very next request in every worker and instance, for the price of one Redis GET.
+very next request in every worker and instance, for the price of one Redis read, which the rate
+limiter's round trip (``platform.ratelimit``) makes for it along with its counters.
 
 Races: a miss reads the epoch *before* reading MongoDB and files what it read under that epoch;
 a write that lands in between replaces the epoch after its own database write, so the entry is
@@ -28,11 +29,11 @@ from dataclasses import dataclass, field
 import redis
 from bson import ObjectId
 from bson.errors import InvalidId
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from ..common.lru import LruCache
 from ..db import collection
-from ..platform.redis_client import client_options, is_redis
+from ..platform.redis_client import EPOCH_TTL_SECONDS, PREFETCH_KEY, init_redis
 from . import REVOKED_TOKENS
 from . import USERS as USERS_COLLECTION
 
@@ -40,50 +41,43 @@ USERS = USERS_COLLECTION
 REVOKED = REVOKED_TOKENS
 SESSION_PREFIX = "sid:"  # a revoked_tokens id revoking every token of a login session
 EXTENSION = "orbix_sessions"
-EPOCH_TTL_SECONDS = 24 * 3600  # an idle user's key goes away; a fresh random one replaces it
 MAX_JTIS_PER_USER = 64
 
 log = logging.getLogger(__name__)
 
 
 class RedisEpochs:
-    """Epochs in Redis, shared by every worker and instance."""
+    """Epochs in Redis, shared by every worker and instance (through the app's ``RedisGate``)."""
 
-    def __init__(self, uri, prefix, options, retry_seconds):
-        self._client = redis.Redis.from_url(uri, **options)
-        self._prefix = f"{prefix}:session-epoch:"
-        self._retry_seconds = retry_seconds
-        self._away_until = None  # monotonic time before which Redis is not asked
+    def __init__(self, gate):
+        self._gate = gate
+        self._prefix = f"{gate.prefix}:session-epoch:"
 
     def current(self, user_id):
         """The user's epoch, created when missing; None if Redis cannot answer (or failed
-        less than ``retry_seconds`` ago)."""
-        away_until = self._away_until
-        if away_until is not None and time.monotonic() < away_until:
-            return None
+        less than ``REDIS_RETRY_SECONDS`` ago). The rate limiter's round trip usually
+        fetched it already for this request."""
+        if has_request_context():
+            fetched = request.environ.get(PREFETCH_KEY)
+            if fetched is not None and fetched[0] == user_id:
+                return fetched[1]
         key = self._prefix + user_id
-        try:
-            value = self._client.get(key)
+
+        def read(client):
+            value = client.get(key)
             if value is None:
-                self._client.set(key, secrets.token_hex(8), nx=True, ex=EPOCH_TTL_SECONDS)
-                value = self._client.get(key)
-        except redis.RedisError as error:
-            if away_until is None:
-                log.warning("Redis unavailable (%s): session cache bypassed, sessions read from MongoDB",
-                            error.__class__.__name__)
-            self._away_until = time.monotonic() + self._retry_seconds
-            return None
-        if away_until is not None:
-            self._away_until = None
-            log.info("Redis answers again: session cache back in use")
-        return value
+                client.set(key, secrets.token_hex(8), nx=True, ex=EPOCH_TTL_SECONDS)
+                value = client.get(key)
+            return value
+
+        return self._gate.call("session cache bypassed, sessions read from MongoDB", read)
 
     def replace(self, user_id):
         """A new epoch; tried twice, since a lost replacement leaves other workers trusting
         their cached session until it expires."""
         for attempt in range(2):
             try:
-                self._client.set(self._prefix + user_id, secrets.token_hex(8), ex=EPOCH_TTL_SECONDS)
+                self._gate.client.set(self._prefix + user_id, secrets.token_hex(8), ex=EPOCH_TTL_SECONDS)
                 return
             except redis.RedisError:
                 if attempt:
@@ -173,9 +167,9 @@ def _load_user(user_id):
 def init_sessions(app):
     """Pick the epoch store from the rate-limit storage; no cache when it is neither."""
     storage = app.config.get("RATELIMIT_STORAGE_URI") or ""
-    if is_redis(storage):
-        epochs = RedisEpochs(storage, app.config.get("RATELIMIT_KEY_PREFIX", "orbix"), client_options(app.config),
-                             app.config.get("REDIS_RETRY_SECONDS", 2))
+    gate = init_redis(app)
+    if gate is not None:
+        epochs = RedisEpochs(gate)
     elif storage.startswith("memory://"):
         epochs = LocalEpochs()
     else:

@@ -12,7 +12,8 @@ and files the data under that token. A write that lands during the build bumps t
 token after its own database write, so the next request sees a different token and
 rebuilds; a build can never file post-write data as pre-write or vice versa.
 
-Who bumps, and when: ``platform.write_tracking`` (around write requests and CLI commands).
+Who bumps, and when: ``platform.write_tracking`` (around write requests and CLI commands; it
+also keeps a second half of each version in Redis, replaced before a write's view runs).
 """
 
 import secrets

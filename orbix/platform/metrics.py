@@ -30,11 +30,18 @@ def multiprocess_dir():
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 
+_CHILDREN = {}  # (method, endpoint, status) -> (counter, histogram): ``labels()`` takes a lock each call
+
+
 def observe(method, endpoint, status, seconds):
     if endpoint == "/metrics":
         return
-    REQUESTS.labels(method, endpoint, str(status)).inc()
-    LATENCY.labels(method, endpoint).observe(seconds)
+    children = _CHILDREN.get((method, endpoint, status))
+    if children is None:
+        children = _CHILDREN[method, endpoint, status] = (REQUESTS.labels(method, endpoint, str(status)),
+                                                          LATENCY.labels(method, endpoint))
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 @blp.route("/metrics")

@@ -12,22 +12,34 @@ DOCS_CSP = (
 HTML_DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'none'"
 
 
+# Set on every response unless the view set its own; CSP and HSTS depend on the request.
+FIXED = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
 def init_security_headers(app):
     @app.after_request
     def _headers(response):
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.path.startswith("/docs"):
             csp = DOCS_CSP
         elif response.mimetype == "text/html":
             csp = HTML_DOCUMENT_CSP
         else:
             csp = API_CSP
-        headers.setdefault("Content-Security-Policy", csp)
+        wanted = [*FIXED, ("Content-Security-Policy", csp)]
         if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-        headers.pop("Server", None)
+            wanted.append(HSTS)
+        headers = response.headers
+        # One pass over the headers (each ``setdefault`` would scan them all again).
+        present = {name.lower() for name, _value in headers.items()}
+        for name, value in wanted:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if "server" in present:
+            headers.pop("Server", None)
         return response

@@ -1,36 +1,82 @@
 """Write tracking: around any request or CLI command that may write, the caller's data
-version is bumped (``common.data_versions``), so report caches know to rebuild.
+version is bumped, so report caches know to rebuild.
 
-A write request by a verified caller bumps twice: before the view runs and after it answers
-2xx, 3xx, 409 or 5xx (a conflict or a crash may follow a partial write; other 4xx are refused
-before any write). The second bump is what makes a cache built *during* the write stale; the
-first covers the case where the second cannot be made: the database went away after the
-write (the failure is logged, the response kept), or the answer is a 503 outage, where the
-second bump is skipped because it could only wait for the same timeout again. Then the only
-copies that can be stale are those built while the write was in flight; everything cached
-before the request is already outdated. If the first bump fails the database is away: the
-request answers 503 at once, before the view writes anything. Refused writes (422) thus
-cost a rebuild of that user's reports, which is cheap next to serving stale figures.
+A user's version has two halves: a token in MongoDB (``common.data_versions``) and one in Redis
+(:func:`fast_version`); the report cache files a build under both and trusts it while both are
+unchanged. A write request by a verified caller bumps twice: before the view runs and after it
+answers 2xx, 3xx, 409 or 5xx (a conflict or a crash may follow a partial write; other 4xx are
+refused before any write). The first bump replaces the Redis half, inside the rate limiter's one
+round trip (``platform.ratelimit``), so it costs nothing extra; only if Redis could not take it
+does it write MongoDB instead (a database outage then answers 503 at once, before the view
+writes anything). The second bump writes MongoDB, as it always did. It is what makes a cache
+built *during* the write stale; the first covers the case where the second cannot be made: the
+database went away after the write (the failure is logged, the response kept), or the answer is
+a 503 outage, where the second bump is skipped because it could only wait for the same timeout
+again. Then the only copies that can be stale are those built while the write was in flight;
+everything cached before the request is already outdated. Refused writes (422) thus cost a
+rebuild of that user's reports, which is cheap next to serving stale figures.
+
+Redis tokens are random, never counters, so an expired key or a restarted Redis can only yield
+a value no cache was filed under. A worker that cannot read Redis uses a placeholder for the
+Redis half; a copy it builds then is trusted again only by a worker also unable to read Redis,
+and only until MongoDB's half changes; the one copy that could be stale is one built while
+Redis was away from that worker, followed by a write whose MongoDB bump after the view failed,
+and it lasts until the worker asks Redis again (``REDIS_RETRY_SECONDS``).
 
 After every command of a CLI group (``flask --app wsgi invoices mark-overdue``) every user is
-bumped, because such commands work across accounts.
+bumped in MongoDB, because such commands work across accounts.
 """
 
 import functools
 import logging
 
-from flask import request
+from flask import current_app, has_request_context, request
 from pymongo.errors import PyMongoError
 
 from ..common import data_versions
 from ..common.ownership import parse_id
 from .caller import caller_id
+from .redis_client import EPOCH_TTL_SECONDS
+from .redis_client import EXTENSION as REDIS
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "orbix.write_tracking"
 BUMPED_KEY = "orbix.write_tracking.user"  # in the WSGI environ: whose version the request bumped
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# In the WSGI environ: (user id, Redis data version, whether it was just replaced), set by the
+# rate limiter's round trip.
+DATA_VERSION_KEY = "orbix.data_version"
+REDIS_AWAY = "redis-away"  # the Redis half of a version read while Redis cannot answer
+
+
+def data_version_key(prefix, user_id):
+    return f"{prefix}:data-version:{user_id}"
+
+
+def _fetched(user_id):
+    """What the rate limiter's round trip brought for ``user_id`` in this request, if anything."""
+    fetched = request.environ.get(DATA_VERSION_KEY) if has_request_context() else None
+    return fetched if fetched is not None and fetched[0] == str(user_id) else None
+
+
+def fast_version(user_id):
+    """The Redis half of ``user_id``'s data version (read before the caller scans its data):
+    None without Redis storage, ``REDIS_AWAY`` while Redis cannot answer."""
+    fetched = _fetched(user_id)
+    if fetched is not None:
+        return fetched[1]
+    gate = current_app.extensions.get(REDIS)
+    if gate is None:
+        return None
+    key = data_version_key(gate.prefix, user_id)
+
+    def read(client):
+        client.set(key, data_versions.new_token(), nx=True, ex=EPOCH_TTL_SECONDS)
+        return client.get(key)
+
+    value = gate.call("report caches checked against MongoDB alone", read)
+    return REDIS_AWAY if value is None else value
 
 
 def may_have_written(method, status):
@@ -41,7 +87,9 @@ def _before_request():
     if request.method in WRITE_METHODS:
         user_id = parse_id(caller_id())
         if user_id is not None:
-            data_versions.bump(user_id)  # a database outage raises: 503 before anything is written
+            fetched = _fetched(user_id)
+            if fetched is None or not fetched[2]:  # Redis did not take the bump
+                data_versions.bump(user_id)  # a database outage raises: 503 before anything is written
             request.environ[BUMPED_KEY] = user_id
 
 

@@ -164,7 +164,7 @@ def test_bad_generate_input_is_422_naming_the_field(client, auth, stub, body, fi
 
 
 def test_ai_endpoints_carry_the_rate_limit_hook():
-    """The lead's flask-limiter wiring finds every AI endpoint through this marker."""
+    """The rate limiter finds every AI endpoint through this marker."""
     assert generate.ai_rate_limited and optimize_resume.ai_rate_limited
     assert resume_routes.optimize_resume.ai_rate_limited and resume_routes.optimize_legacy.ai_rate_limited
     assert not getattr(resume_routes.get_resume, "ai_rate_limited", False)

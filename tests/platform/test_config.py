@@ -29,6 +29,6 @@ def test_production_refuses_per_process_rate_limit_storage(mongo_uri):
 
 
 def test_a_malformed_rate_limit_stops_start_up(mongo_uri, redis_uri):
-    """flask-limiter would swallow the parse error on every request and limit nothing."""
+    """A malformed limit stops the start-up instead of limiting nothing."""
     with pytest.raises(config_module.ConfigError, match="RATELIMIT_AUTH"):
         make_app(mongo_uri, redis_uri, RATELIMIT_AUTH="ten per minute")

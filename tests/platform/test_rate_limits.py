@@ -2,8 +2,11 @@
 
 import uuid
 
+import redis
+
+from orbix.dev.redis_server import RedisServer
 from tests.conftest import make_app
-from tests.factories import PASSWORD, assert_error_shape
+from tests.factories import PASSWORD, assert_error_shape, register_user
 
 
 def _limited_app(mongo_uri, redis_uri, **limits):
@@ -71,3 +74,23 @@ def test_ai_calls_share_one_per_user_limit(mongo_uri, redis_uri, user):
     )
     assert statuses == [200, 200, 429]
     assert client.get("/api/ai/usage", headers=user["headers"]).status_code == 200  # reading usage is not an AI call
+
+
+def test_an_authenticated_read_asks_redis_once_for_its_limit_and_session(mongo_uri, app):
+    """The rate-limit counter and the session epoch travel in one round trip. MONITOR shows
+    every command a client sends; those a script runs are marked ``lua``."""
+    with RedisServer() as server:
+        client = make_app(mongo_uri, server.uri, RATELIMIT_KEY_PREFIX=f"t{uuid.uuid4().hex}").test_client()
+        account = register_user(client)
+        assert client.get("/api/clients", headers=account["headers"]).status_code == 200  # warm: script loaded
+        with redis.Redis.from_url(server.uri).monitor() as monitor:
+            assert client.get("/api/clients", headers=account["headers"]).status_code == 200
+            marker = f"end-{uuid.uuid4().hex}"
+            redis.Redis.from_url(server.uri).echo(marker)
+            commands = []
+            for event in monitor.listen():
+                if marker in event["command"]:
+                    break
+                if event["client_type"] != "lua":
+                    commands.append(event["command"])
+    assert len(commands) == 1, commands

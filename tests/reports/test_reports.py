@@ -7,6 +7,7 @@ always before the first report of a test; clients, invoices and payments go thro
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import redis
 from bson import ObjectId
 
 from orbix.common import data_versions
@@ -354,3 +355,16 @@ def test_report_json_echoes_the_window_it_used(client, auth):
     assert body["from"] == "2025-01-01" and body["to"] == "2025-03-31"
     default = report(client, auth, "clients")
     assert default["from"] <= default["to"]
+
+
+def test_a_write_replaces_the_redis_half_of_the_version_and_a_read_keeps_it(client, auth, user, redis_uri):
+    """The bump before a write's view rides on the rate limiter's Redis round trip (no database write)."""
+    versions = redis.Redis.from_url(redis_uri)
+    key = f"orbix:data-version:{user['id']}"
+    client.get("/api/clients", headers=auth)
+    before = versions.get(key)
+    assert before is not None
+    client.get("/api/clients", headers=auth)
+    assert versions.get(key) == before
+    make_client(client, auth)
+    assert versions.get(key) not in (None, before)
