@@ -58,3 +58,19 @@ def current(user_id):
         return token
     except DuplicateKeyError:
         return versions.find_one({"_id": user_id})["token"]
+
+
+# The Redis half of the version, read by a function the platform installs at start-up
+# (``platform.write_tracking``: it bumps that half in the request's rate-limit round trip).
+_fast_half = None
+
+
+def use_fast_half(reader):
+    """Install ``reader(user_id)``, the source of the version's Redis half."""
+    global _fast_half
+    _fast_half = reader
+
+
+def version(user_id):
+    """The user's whole data version, both halves, to be read BEFORE scanning the data."""
+    return (_fast_half(user_id) if _fast_half else None, current(user_id))

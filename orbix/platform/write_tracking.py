@@ -131,6 +131,7 @@ def init_write_tracking(app):
     if app.extensions.get(EXTENSION):
         return
     app.extensions[EXTENSION] = True
+    data_versions.use_fast_half(fast_version)
     app.before_request(_before_request)
     app.after_request(_after_request)
     _wrap_cli_groups(app)

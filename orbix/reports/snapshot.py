@@ -10,7 +10,7 @@ per user, read by ``_id``, kept current on every write by ``time_tracking.ledger
 the shared billing rule (``common.rates``) in integer minor units of the entry's billing
 currency, so a rate change shows at once. A cached snapshot is re-validated on every request
 with the user's ``data_versions`` token and the Redis half of the version that the request's
-rate-limit round trip brought (``platform.write_tracking``).
+rate-limit round trip brought (``common.data_versions.version``).
 
 The result is kept in a small LRU (``REPORTS_CACHE_USERS`` users per worker, default 8) and
 re-validated on every request with one primary-key read of the user's ``data_versions``
@@ -30,7 +30,6 @@ from ..common.lru import LruCache
 from ..common.timeutil import UTC, epoch_ms, from_epoch_ms
 from ..db import collection
 from ..invoices import ledger as invoice_ledger
-from ..platform import write_tracking
 from ..projects import PROJECTS
 from ..time_tracking import ledger as entry_ledger
 
@@ -175,8 +174,7 @@ class SnapshotCache:
         self._items = LruCache(lambda: current_app.config.get("REPORTS_CACHE_USERS", DEFAULT_CACHE_USERS))
 
     def get(self, user_id, user):
-        # Read BEFORE scanning (see common.data_versions); both halves, see platform.write_tracking.
-        token = (write_tracking.fast_version(user_id), data_versions.current(user_id))
+        token = data_versions.version(user_id)  # read BEFORE scanning: see common.data_versions
         defaults = rates.user_defaults(user)
         cached = self._items.get(user_id)
         if cached and cached[0] == token and cached[1].defaults == defaults:
