@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+from .managed import Managed
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BINARY = ROOT / "bin" / "orbix-ferretdb"
 # Restart delays after the database dies: doubling from the first to the last, and back to
@@ -26,7 +28,7 @@ class EmbeddedDatabaseError(RuntimeError):
     pass
 
 
-class EmbeddedDatabase:
+class EmbeddedDatabase(Managed):
     """A FerretDB process; ``data_dir=None`` gives a throwaway store in a temporary
     directory (FerretDB's in-memory SQLite mode deadlocks a write behind an open
     read, so tests use files too, on /dev/shm when available)."""
@@ -132,9 +134,5 @@ class EmbeddedDatabase:
             self._tempdir = None
             self.data_dir = None
 
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
+    def close(self):
         self.cleanup()

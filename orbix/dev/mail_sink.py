@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from .managed import Managed
 from .redis_server import free_port
 
 REJECT_PREFIX = "reject"
@@ -34,7 +35,7 @@ class _Handler:
         return "250 Message accepted"
 
 
-class MailSink:
+class MailSink(Managed):
     """``with MailSink(directory) as sink:`` ... ``sink.url`` is the SMTP_URL to use."""
 
     def __init__(self, directory=None, port=None, host="127.0.0.1"):
@@ -68,10 +69,3 @@ class MailSink:
         if self._controller:
             self._controller.stop()
             self._controller = None
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()

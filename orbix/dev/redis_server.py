@@ -8,6 +8,8 @@ import subprocess
 import tempfile
 import time
 
+from .managed import Managed
+
 
 class RedisServerError(RuntimeError):
     pass
@@ -19,7 +21,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class RedisServer:
+class RedisServer(Managed):
     def __init__(self, port=None, binary=None):
         self.binary = binary or shutil.which("redis-server")
         self.port = port or free_port()
@@ -62,10 +64,3 @@ class RedisServer:
         if self._dir:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
