@@ -16,8 +16,8 @@ class Scopes(fields.List):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault("description", f"1-20 of: {scopes.described()}")
-        super().__init__(fields.String(validate=validate.Length(max=50)), validate=validate.Length(min=1, max=20),
-                         **kwargs)
+        scope = fields.String(validate=validate.Length(max=50), metadata={"enum": scopes.ACCEPTED})
+        super().__init__(scope, validate=validate.Length(min=1, max=20), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:

@@ -24,6 +24,18 @@ FAMILIES = {
     "ai": (READ, WRITE),
     "reports": (READ,),
 }
+
+
+def _accepted():
+    for name, accesses in FAMILIES.items():
+        yield from (f"{name}:{access}" for access in accesses)
+        if WRITE in accesses:
+            yield f"{name}:*"
+    yield from (f"{ANY_FAMILY}:{access}" for access in (READ, WRITE, "*"))
+
+
+# Every scope as it may be written (case and surrounding spaces aside), for the OpenAPI document.
+ACCEPTED = list(_accepted())
 SESSION_ONLY_MESSAGE = (
     "This endpoint needs a login session: personal access tokens cannot manage tokens, change the "
     "password, log out, refresh, or export or delete the account"
