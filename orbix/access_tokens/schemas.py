@@ -8,7 +8,7 @@ from ..common.fields import AwareDateTime, Text
 from ..common.schemas import BaseSchema, DocumentSchema, ListQuerySchema
 from ..common.timeutil import utcnow
 from . import scopes
-from .service import ACTIVE, EXPIRED, MAX_DAYS, REVOKED
+from .service import ACTIVE, DEFAULT_DAYS, EXPIRED, MAX_DAYS, REVOKED
 
 
 class Scopes(fields.List):
@@ -47,7 +47,8 @@ class AccessTokenCreateSchema(BaseSchema):
     name = Text(required=True, min_length=1, max_length=100)
     scopes = Scopes(required=True)
     expires_in_days = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_DAYS), metadata={"description": "Default 90 (without expires_at)"}
+        validate=validate.Range(min=1, max=MAX_DAYS),
+        metadata={"description": f"Default {DEFAULT_DAYS} (without expires_at)"},
     )
     expires_at = AwareDateTime(metadata={"description": f"An instant in the next {MAX_DAYS} days"})
 

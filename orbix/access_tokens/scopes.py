@@ -54,7 +54,7 @@ def normalise(requested):
     for scope in requested:
         family, _, access = scope.strip().lower().partition(":")
         access = WRITE if access == "*" else access
-        if family != ANY_FAMILY and family not in FAMILIES or access not in (READ, WRITE):
+        if (family != ANY_FAMILY and family not in FAMILIES) or access not in (READ, WRITE):
             raise ValueError(f"Unknown scope {scope!r}: use {described()}.")
         if family in FAMILIES and access not in FAMILIES[family]:
             raise ValueError(f"{family} has no {access} access: use {family}:read.")
@@ -68,6 +68,7 @@ def required(family, method):
 
 
 def grants(scopes, scope):
+    """Whether ``scopes`` include ``scope``: itself, its family's write, or a wildcard."""
     family, _, access = scope.partition(":")
     wanted = {f"{family}:{WRITE}", f"{ANY_FAMILY}:{WRITE}"}
     if access == READ:
