@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from .access_tokens.credentials import init_credentials
 from .auth.sessions import init_sessions
 from .cli import register_commands
 from .common.pdf import use_font_dirs
@@ -27,6 +28,7 @@ from .platform.write_tracking import init_write_tracking
 BLUEPRINT_MODULES = [
     "orbix.platform.health",
     "orbix.auth.routes",
+    "orbix.access_tokens.routes",
     "orbix.clients.routes",
     "orbix.projects.routes",
     "orbix.time_tracking.routes",
@@ -110,6 +112,7 @@ def create_app(config=None):
     jwt.init_app(app)
     register_jwt_callbacks(jwt)
     init_sessions(app)
+    init_credentials(app)
     origins = app.config["CORS_ORIGINS"]
     cors.init_app(
         app,

@@ -45,6 +45,18 @@ def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
     }
 
 
+def bearer(token):
+    """Authorization headers for a token (a login's JWT or a personal access token)."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def make_access_token(client, headers, scopes=("*:write",), name="Script", **fields):
+    """A personal access token made with a login session: the creation body, whose ``token``
+    is the secret and ``headers`` its Authorization headers."""
+    body = expect(client.post("/api/tokens", json={"name": name, "scopes": list(scopes), **fields}, headers=headers))
+    return {**body, "headers": bearer(body["token"])}
+
+
 # ---- clients, projects, time entries --------------------------------------------------------
 
 def make_client(client, headers, **fields):

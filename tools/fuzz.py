@@ -67,7 +67,9 @@ def _seed_once(base, token):
             "experience": [{"position": "Engineer", "company": "Co", "achievements": ["Cut costs 30%"]}],
         },
     )["_id"]
+    access_token = post("/api/tokens", {"name": "Seeded", "scopes": ["clients:read"]})["_id"]
     ids = {
+        "token_id": access_token,
         "client_id": client,
         "project_id": project,
         "entry_id": entry,

@@ -18,7 +18,8 @@ from .schemas import (
     UsageSummarySchema,
 )
 
-blp = ResourceBlueprint("ai", __name__, url_prefix="/api/ai", description="AI writing assistant and resume optimizer")
+blp = ResourceBlueprint("ai", __name__, url_prefix="/api/ai", description="AI writing assistant and resume optimizer",
+                        family="ai")
 
 
 @blp.route("/generate", methods=["POST"])

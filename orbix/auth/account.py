@@ -2,11 +2,14 @@
 
 Every resource stores ``user_id`` on its documents, so both operations walk all
 collections instead of a hand-kept list that a new resource could be missing from.
-Internal bookkeeping (revocations, idempotency records) is deleted but not exported.
+Internal bookkeeping (revocations, idempotency records) is deleted but not exported; a
+collection whose documents hold secrets is exported through its owner (``EXPORTERS``).
 """
 
 from bson import ObjectId
 
+from ..access_tokens import ACCESS_TOKENS
+from ..access_tokens.service import exported as exported_access_tokens
 from ..common.timeutil import utcnow
 from ..contracts import CONTRACT_TOKEN_USES
 from ..db import get_db
@@ -20,6 +23,8 @@ ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS}
 INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
 }
+# Collection -> its owner's export of a user's documents (personal access tokens without their hashes).
+EXPORTERS = {ACCESS_TOKENS: exported_access_tokens}
 
 
 def _owned_filter(user_id):
@@ -56,7 +61,10 @@ def export_account(user):
     for name in _data_collections(db):
         if name in INTERNAL_COLLECTIONS:
             continue
-        docs = [_plain(doc) for doc in db[name].find(_owned_filter(user["_id"])).sort("_id", 1)]
+        if name in EXPORTERS:
+            docs = [_plain(doc) for doc in EXPORTERS[name](user["_id"])]
+        else:
+            docs = [_plain(doc) for doc in db[name].find(_owned_filter(user["_id"])).sort("_id", 1)]
         if docs:
             data[name] = docs
     return {"exported_at": utcnow().isoformat(), "user": _plain(user), "data": data}

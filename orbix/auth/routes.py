@@ -4,6 +4,7 @@ from flask_jwt_extended import current_user, get_jwt
 
 from ..common.schemas import MessageSchema
 from ..platform.blueprint import ResourceBlueprint
+from ..platform.caller import current_user_doc
 from . import account, service, tokens
 from .schemas import (
     AccountDeleteSchema,
@@ -18,6 +19,8 @@ from .schemas import (
     RegisterSchema,
 )
 
+# No scope family: only a login session may log out, refresh, change the password or export or
+# delete the account; the profile (/me) is open to personal access tokens with account scopes.
 blp = ResourceBlueprint("auth", __name__, url_prefix="/api/auth", description="Accounts and tokens")
 
 
@@ -62,20 +65,20 @@ def logout(data):
 
 
 @blp.route("/me", methods=["GET"])
-@blp.auth()
+@blp.auth(family="account")
 @blp.response(200, ProfileSchema)
 def me():
     """The caller's profile and business settings"""
-    return service.profile(current_user)
+    return service.profile(current_user_doc())
 
 
 @blp.route("/me", methods=["PATCH", "PUT"])
-@blp.auth()
+@blp.auth(family="account")
 @blp.arguments(ProfileUpdateSchema)
 @blp.response(200, ProfileSchema)
 def update_me(data):
     """Update name, avatar and business settings"""
-    return service.profile(service.update_profile(current_user, data))
+    return service.profile(service.update_profile(current_user_doc(), data))
 
 
 @blp.route("/me/password", methods=["POST"])

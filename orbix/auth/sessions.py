@@ -3,11 +3,13 @@
 
 Correctness rests on a per-user *epoch* kept in the shared Redis (the rate limiter's storage):
 every change that can invalidate a session or alter the user document (logout, password
-change, profile and settings, account deletion) writes MongoDB first and then replaces that
-user's epoch with a new random value (:func:`invalidate`). A worker trusts its cached answer only
-while the epoch it cached under is still the current one, so a revocation takes effect on the
-very next request in every worker and instance, for the price of one Redis read, which the rate
-limiter's round trip (``platform.ratelimit``) makes for it along with its counters.
+change, profile and settings, account deletion, revoking a personal access token) writes
+MongoDB first and then replaces that user's epoch with a new random value (:func:`invalidate`).
+Personal access tokens (``access_tokens.credentials``) are kept in the same entries. A worker
+trusts its cached answer only while the epoch it cached under is still the current one, so a
+revocation takes effect on the very next request in every worker and instance, for the price of
+one Redis read, which the rate limiter's round trip (``platform.ratelimit``) makes for it along
+with its counters.
 
 Races: a miss reads the epoch *before* reading MongoDB and files what it read under that epoch;
 a write that lands in between replaces the epoch after its own database write, so the entry is
@@ -108,6 +110,7 @@ class _Entry:
     user: dict | None
     loaded_at: float
     good_jtis: set = field(default_factory=set)
+    credentials: dict = field(default_factory=dict)  # other credentials (personal access tokens) by key
 
 
 @dataclass(frozen=True)
@@ -122,12 +125,19 @@ class SessionCache:
         self._entries = LruCache(max_users)
         self._max_age = max_age
 
-    def resolve(self, payload):
-        """Whether the token is revoked, and its user document (None if gone)."""
-        user_id, jti = str(payload.get("sub")), payload.get("jti")
+    def _current(self, user_id):
+        """(the user's epoch or None, the entry filed under it if still fresh, else None)."""
         epoch = self.epochs.current(user_id) if self.epochs else None
         entry = self._entries.get(user_id)
         if epoch is not None and entry and entry.epoch == epoch and time.monotonic() - entry.loaded_at < self._max_age:
+            return epoch, entry
+        return epoch, None
+
+    def resolve(self, payload):
+        """Whether the token is revoked, and its user document (None if gone)."""
+        user_id, jti = str(payload.get("sub")), payload.get("jti")
+        epoch, entry = self._current(user_id)
+        if entry:
             if jti in entry.good_jtis:
                 return Session(False, _copy(entry.user))
             revoked = _is_revoked(payload)
@@ -138,6 +148,24 @@ class SessionCache:
         if epoch is not None:
             self._entries.put(user_id, _Entry(epoch, user, time.monotonic(), set() if revoked else {jti}))
         return Session(revoked, _copy(user))
+
+    def resolve_credential(self, user_id, key, load):
+        """A credential other than a JWT (a personal access token's record, read by ``load()``,
+        None when missing) and its user's document, both kept while the user's epoch stands:
+        revoking such a credential replaces the epoch (``invalidate``), as a logout does."""
+        epoch, entry = self._current(user_id)
+        if entry:
+            credential = entry.credentials.get(key)
+            if credential is None:
+                credential = load()
+                if credential is not None and len(entry.credentials) < MAX_JTIS_PER_USER:
+                    entry.credentials[key] = credential
+            return credential, _copy(entry.user)
+        credential, user = load(), _load_user(user_id)
+        if epoch is not None:
+            kept = {key: credential} if credential is not None else {}
+            self._entries.put(user_id, _Entry(epoch, user, time.monotonic(), credentials=kept))
+        return credential, _copy(user)
 
 
 def _copy(user):
@@ -181,6 +209,10 @@ def init_sessions(app):
 
 def resolve(payload):
     return current_app.extensions[EXTENSION].resolve(payload)
+
+
+def resolve_credential(user_id, key, load):
+    return current_app.extensions[EXTENSION].resolve_credential(str(user_id), key, load)
 
 
 def invalidate(user_id):

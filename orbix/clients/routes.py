@@ -7,7 +7,7 @@ from ..platform.caller import current_user_id
 from . import service
 from .schemas import ClientListQuerySchema, ClientSchema, ClientUpdateSchema, ClientWriteSchema
 
-blp = ResourceBlueprint("clients", __name__, url_prefix="/api/clients", description="Clients")
+blp = ResourceBlueprint("clients", __name__, url_prefix="/api/clients", description="Clients", family="clients")
 
 
 @blp.route("/", methods=["GET"])

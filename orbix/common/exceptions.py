@@ -42,6 +42,13 @@ class NotAuthenticated(DomainError):
     status = 401
 
 
+class Forbidden(DomainError):
+    """The caller is known but its credential does not allow this (a personal access token
+    without the needed scope, or one used where only a login session may act)."""
+
+    status = 403
+
+
 class TooLarge(DomainError):
     status = 413
 

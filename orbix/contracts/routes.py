@@ -22,7 +22,8 @@ from .schemas import (
     TemplateWriteSchema,
 )
 
-blp = ResourceBlueprint("contracts", __name__, url_prefix="/api/contracts", description="Contracts")
+blp = ResourceBlueprint("contracts", __name__, url_prefix="/api/contracts", description="Contracts",
+                        family="contracts")
 
 
 @blp.route("/templates", methods=["GET"])

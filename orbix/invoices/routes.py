@@ -20,7 +20,7 @@ from .schemas import (
     money_view,
 )
 
-blp = ResourceBlueprint("invoices", __name__, url_prefix="/api/invoices", description="Invoices")
+blp = ResourceBlueprint("invoices", __name__, url_prefix="/api/invoices", description="Invoices", family="invoices")
 
 
 @blp.route("/", methods=["GET"])

@@ -1,20 +1,37 @@
 """The blueprint every resource uses: flask-smorest's, plus an ``auth`` decorator that
-requires a valid access token and documents the 401 and bearer security, and query
-arguments whose time zone defaults to the caller's own."""
+requires a valid access token (a login's JWT or a personal access token with the scope the
+view's family needs) and documents the 401, 403 and bearer security, and query arguments whose
+time zone defaults to the caller's own.
+
+Each blueprint names its scope family once (``family="clients"``: GET and HEAD need
+``clients:read``, other methods ``clients:write``); a blueprint or view without one is for login
+sessions only, so a new resource is closed to personal access tokens until it names its family."""
 
 from functools import wraps
 
 from flask_smorest import Blueprint
 
+from ..access_tokens.scopes import FAMILIES
 from ..common.timeutil import user_zone
-from .caller import current_user_doc, verify
+from .caller import FAMILY_ATTRIBUTE, current_user_doc, require_scope, verify
 from .extensions import ErrorSchema
 
 BEARER = [{"bearerAuth": []}]
 BINARY = {"type": "string", "format": "binary"}
+_BLUEPRINT_FAMILY = object()
+
+
+def _known(family):
+    if family is not None and family not in FAMILIES:
+        raise ValueError(f"unknown scope family {family!r}: add it to access_tokens.scopes.FAMILIES")
+    return family
 
 
 class ResourceBlueprint(Blueprint):
+    def __init__(self, *args, family=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = _known(family)
+
     def arguments(self, schema, *, location="json", **kwargs):
         """flask-smorest's, plus: a query schema with a ``tz`` field gets the caller's
         ``settings.timezone`` (then UTC) when the request names none, so dashboard, reports,
@@ -36,18 +53,25 @@ class ResourceBlueprint(Blueprint):
 
         return with_user_zone
 
-    def auth(self, refresh=False):
-        """Require an access token (or a refresh token with ``refresh=True``)."""
+    def auth(self, refresh=False, family=_BLUEPRINT_FAMILY):
+        """Require an access token (or a refresh token with ``refresh=True``); a personal access
+        token needs a scope of ``family`` (the blueprint's unless given; None: sessions only)."""
+        family = self.family if family is _BLUEPRINT_FAMILY else _known(family)
 
         def decorator(view):
             @wraps(view)
             def wrapper(*args, **kwargs):
                 verify(refresh)
+                require_scope(family)
                 return view(*args, **kwargs)
 
+            setattr(wrapper, FAMILY_ATTRIBUTE, family)
             documented = self.alt_response(
                 401, schema=ErrorSchema, description="Missing, invalid, expired or revoked token"
             )(wrapper)
+            refused = (f"A personal access token without {family}:read (GET) or {family}:write (other methods)"
+                       if family else "A personal access token: this needs a login session")
+            documented = self.alt_response(403, schema=ErrorSchema, description=refused)(documented)
             return self.doc(security=BEARER)(documented)
 
         return decorator

@@ -6,6 +6,10 @@ the account still there with the same token version (the JWT loaders in ``auth.t
 Hooks that run before the view (rate limits, idempotency) verify the token here; the view's
 ``auth`` decorator then reuses that verification instead of repeating it (``verify``).
 
+A Bearer value starting with ``orbix_pat_`` is a personal access token (``access_tokens``):
+checked here the same way, it sets the same caller, so every endpoint works with either; the
+``auth`` decorator then checks the token's scopes against the view's family (``require_scope``).
+
 Checking a token reads the database (revocations, the user), unless the session is cached. If
 the database cannot be reached, ``caller_id`` answers None (hooks go on as for an anonymous
 caller, e.g. rate limits keyed by IP) and remembers the failure; ``verify`` raises it again at
@@ -13,16 +17,25 @@ once, so the view answers 503 after one database timeout, not two.
 """
 
 from bson import ObjectId
-from flask import request
+from flask import current_app, request
 from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
 from pymongo.errors import ConnectionFailure
 
+from ..access_tokens import credentials
+from ..access_tokens.scopes import refusal
+from ..access_tokens.secret import is_personal
+from ..common.exceptions import NotAuthenticated
+
 # Per-request state lives in the WSGI environ, not in ``g``: an app context (and its ``g``)
 # can outlive one request, e.g. when a test or a CLI command holds it around several.
 ENVIRON_KEY = "orbix.caller_id"
 OUTAGE_KEY = "orbix.caller_outage"
+TOKEN_KEY = "orbix.access_token"  # the verified personal access token (a Credential)
+REFUSED_KEY = "orbix.access_token_refused"  # why the presented personal access token is refused (401)
+FAMILY_ATTRIBUTE = "token_family"  # on views behind ``auth``: their scope family (None: sessions only)
+PUBLIC = object()  # the family of a view without ``auth``
 
 
 def remember_verified():
@@ -42,6 +55,10 @@ def caller_id():
     request.environ[ENVIRON_KEY] = None
     if not request.headers.get("Authorization"):  # tokens come only in this header: nothing to verify
         return None
+    token = personal_token()
+    if token is not None:
+        _check_personal_token(token)
+        return request.environ[ENVIRON_KEY]
     try:
         # None without a token, and for OPTIONS (flask-jwt-extended skips those unverified,
         # so there is no token data to read: reading it anyway made every OPTIONS a 500).
@@ -56,21 +73,84 @@ def caller_id():
     return request.environ[ENVIRON_KEY]
 
 
+def personal_token():
+    """The Bearer value when it is a personal access token, else None."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        token = header[7:].strip()
+        if is_personal(token):
+            return token
+    return None
+
+
+def personal_token_owner():
+    """The user the presented personal access token was issued to, before it is fully checked
+    (the rate limiter's key); None when there is no such token or the database is away."""
+    try:
+        return credentials.owner_of(personal_token())
+    except ConnectionFailure as error:
+        request.environ[ENVIRON_KEY] = None  # caller_id does not try again: the view answers 503
+        request.environ[OUTAGE_KEY] = error
+        return None
+
+
+def _check_personal_token(token):
+    try:
+        credential = credentials.authenticate(token)
+    except NotAuthenticated as refused:
+        request.environ[REFUSED_KEY] = refused
+    except ConnectionFailure as error:
+        request.environ[OUTAGE_KEY] = error
+    else:
+        request.environ[TOKEN_KEY] = credential
+        request.environ[ENVIRON_KEY] = str(credential.user["_id"])
+
+
 def verify(refresh=False):
     """The view's token check: reuses what ``caller_id`` found, a database outage included."""
+    personal = personal_token() is not None
+    if personal:
+        caller_id()
     outage = request.environ.get(OUTAGE_KEY)
     if outage is not None:
         raise outage
+    if personal:
+        if REFUSED_KEY in request.environ:
+            raise request.environ[REFUSED_KEY]
+        return
     if refresh or not already_verified():
         verify_jwt_in_request(refresh=refresh)
         remember_verified()
 
 
+def scope_refusal(family):
+    """Why the caller's personal access token may not call a view of ``family`` (None: login
+    sessions only), as the error to raise; None when it may, or when the caller is a session."""
+    credential = request.environ.get(TOKEN_KEY)
+    return None if credential is None else refusal(credential.token["scopes"], family, request.method)
+
+
+def require_scope(family):
+    refused = scope_refusal(family)
+    if refused is not None:
+        raise refused
+
+
+def view_refusal():
+    """``scope_refusal`` for the view the request is routed to (None for views without ``auth``),
+    for hooks that act before the view (an idempotent replay)."""
+    family = getattr(current_app.view_functions.get(request.endpoint), FAMILY_ATTRIBUTE, PUBLIC)
+    return None if family is PUBLIC else scope_refusal(family)
+
+
 def current_user_id():
     """The authenticated caller's id, for views behind ``auth``."""
-    return ObjectId(get_jwt()["sub"])
+    credential = request.environ.get(TOKEN_KEY)
+    return credential.user["_id"] if credential else ObjectId(get_jwt()["sub"])
 
 
 def current_user_doc():
-    """The caller's user document (loaded once per request by the JWT user loader)."""
-    return current_user
+    """The caller's user document (loaded once per request by the JWT user loader, or with the
+    personal access token; a copy the view may change)."""
+    credential = request.environ.get(TOKEN_KEY)
+    return credential.user if credential else current_user

@@ -28,7 +28,19 @@ OPENAPI_SETTINGS = {
     "API_SPEC_OPTIONS": {
         "info": {"description": "Orbix: one API that runs a freelance business end to end."},
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT or personal access token",
+                    "description": "A login's access token (a JWT from /api/auth/login or /register), or a "
+                    "personal access token (`orbix_pat_...`, from POST /api/tokens) limited to its scopes: "
+                    "`<family>:read` for GET, `<family>:write` for other methods (write includes read), "
+                    "families account, clients, projects, time, invoices, contracts, resumes, ai, reports "
+                    "(read only), or `*:read` / `*:write` for all. A token without the scope gets 403; "
+                    "managing tokens, the password, logout, refresh and account export or deletion need a login.",
+                }
+            }
         },
     },
 }

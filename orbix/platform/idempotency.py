@@ -18,12 +18,13 @@ from pymongo.errors import DuplicateKeyError
 
 from ..common.timeutil import utcnow
 from ..db import collection
-from .caller import caller_id
+from .caller import caller_id, view_refusal
 from .errors import error_response
 
 COLLECTION = "idempotency_keys"
 HEADER = "Idempotency-Key"
-EXCLUDED_PREFIXES = ("/api/auth", "/api/public")
+# /api/tokens: a replay would keep a new personal access token in clear in the stored response.
+EXCLUDED_PREFIXES = ("/api/auth", "/api/public", "/api/tokens")
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADERS = ("Content-Type", "Location", "Content-Disposition")
 
@@ -45,8 +46,8 @@ def _begin():
         return error_response(422, f"{HEADER} must be 1-{MAX_KEY_LENGTH} characters",
                               errors={"headers": {HEADER: ["Must be 1-255 characters."]}})
     subject = caller_id()
-    if subject is None:
-        return None  # the view will answer 401; nothing to remember
+    if subject is None or view_refusal() is not None:
+        return None  # the view will answer 401 or 403; nothing to remember or replay
     record_id = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()
     fingerprint = hashlib.sha256(
         request.method.encode() + b"\x00" + request.path.encode() + b"\x00" + request.get_data(cache=True)

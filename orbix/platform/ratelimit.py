@@ -14,6 +14,8 @@ limits evaluated in order and stopping at the first breach, 429 in the house sha
 ``Retry-After`` (seconds left in the window). All keys of a request sit on one Redis; a Redis
 Cluster would need hash tags.
 
+Personal access tokens are counted like sessions, under their user's key (the same budgets).
+
 The per-user key needs the caller before the round trip, but a full check of the token
 (revocation, the account) needs the epoch the round trip brings. So the script counts under the
 token's *signed* subject (signature and expiry checked, cached per worker), then the caller is
@@ -52,7 +54,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from ..common.data_versions import new_token
 from ..config import ConfigError
-from .caller import caller_id
+from .caller import caller_id, personal_token, personal_token_owner
 from .errors import error_response
 from .redis_client import EPOCH_TTL_SECONDS, PREFETCH_KEY, init_redis
 from .redis_client import EXTENSION as REDIS
@@ -134,10 +136,13 @@ def _key(rule, subject):
 
 def _signed_subject():
     """The subject of the request's access token if its signature and expiry check out
-    (revocation and the account are checked later, by ``caller_id``), else None."""
+    (revocation and the account are checked later, by ``caller_id``), else None. A personal
+    access token's subject is the user it was issued to (known to the worker after first use)."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
+    if personal_token() is not None:
+        return personal_token_owner()
     try:
         claims = decode_token(header[7:].strip())
     except (JWTExtendedException, PyJWTError, ValueError, KeyError):

@@ -7,7 +7,7 @@ from ..platform.caller import current_user_doc, current_user_id
 from . import service
 from .schemas import ConsumptionSchema, ProjectListQuerySchema, ProjectSchema, ProjectUpdateSchema, ProjectWriteSchema
 
-blp = ResourceBlueprint("projects", __name__, url_prefix="/api/projects", description="Projects")
+blp = ResourceBlueprint("projects", __name__, url_prefix="/api/projects", description="Projects", family="projects")
 
 
 @blp.route("/", methods=["GET"])

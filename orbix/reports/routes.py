@@ -9,7 +9,8 @@ from ..platform.caller import current_user_doc
 from ..platform.downloads import csv_download
 from . import export, schemas, service
 
-blp = ResourceBlueprint("reports", __name__, url_prefix="/api", description="Dashboard and reports")
+blp = ResourceBlueprint("reports", __name__, url_prefix="/api", description="Dashboard and reports",
+                        family="reports")
 
 ENDPOINTS = (
     ("/dashboard", "dashboard", schemas.DashboardQuerySchema, schemas.DashboardSchema, service.dashboard,

@@ -21,7 +21,7 @@ from .schemas import (
     ResumeWriteSchema,
 )
 
-blp = ResourceBlueprint("resumes", __name__, url_prefix="/api/resumes", description="Resumes")
+blp = ResourceBlueprint("resumes", __name__, url_prefix="/api/resumes", description="Resumes", family="resumes")
 
 
 @blp.route("/", methods=["GET"])

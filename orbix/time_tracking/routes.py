@@ -10,7 +10,8 @@ from ..platform.downloads import csv_download
 from . import service
 from .schemas import EntryListQuerySchema, EntrySchema, EntryUpdateSchema, EntryWriteSchema, StopSchema, SummarySchema
 
-blp = ResourceBlueprint("time_tracking", __name__, url_prefix="/api/time-tracking", description="Time tracking")
+blp = ResourceBlueprint("time_tracking", __name__, url_prefix="/api/time-tracking", description="Time tracking",
+                        family="time")
 
 
 @blp.route("/", methods=["GET"])

@@ -11,7 +11,7 @@ from orbix.db import get_client
 from orbix.dev.embedded_db import EmbeddedDatabase
 from orbix.migrate import apply_migrations
 from tests.conftest import TEST_DB_NAME, make_app
-from tests.factories import PASSWORD, assert_error_shape
+from tests.factories import PASSWORD, assert_error_shape, expect
 from tests.faults import answered_within
 
 # One server-selection timeout (MONGO_TIMEOUT_MS, 2 s by default) and some slack, not two.
@@ -130,3 +130,15 @@ def test_a_write_whose_version_bump_fails_is_answered_and_reports_stay_fresh(out
     hours = client.get("/api/reports/hours", query_string=window, headers=headers)
     assert hours.status_code == 200
     assert hours.get_json()["total"]["hours"] == 2
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["first-use", "cached"])
+def test_a_personal_access_token_during_an_outage_is_a_prompt_503(outage, warm):
+    """The token's owner (the rate limit's key) and record need the database: one timeout, not two."""
+    client, database = outage.client, outage.database
+    token = expect(client.post("/api/tokens", json={"name": "CI", "scopes": ["clients:read"]}, headers=outage.headers))
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    if warm:
+        assert client.get("/api/clients", headers=headers).status_code == 200
+    database.stop()
+    _during_outage(client, "GET", "/api/clients", headers)

@@ -2,11 +2,10 @@
 
 import uuid
 
-import redis
-
 from orbix.dev.redis_server import RedisServer
 from tests.conftest import make_app
 from tests.factories import PASSWORD, assert_error_shape, register_user
+from tests.redis_monitor import commands_sent
 
 
 def _limited_app(mongo_uri, redis_uri, **limits):
@@ -83,14 +82,6 @@ def test_an_authenticated_read_asks_redis_once_for_its_limit_and_session(mongo_u
         client = make_app(mongo_uri, server.uri, RATELIMIT_KEY_PREFIX=f"t{uuid.uuid4().hex}").test_client()
         account = register_user(client)
         assert client.get("/api/clients", headers=account["headers"]).status_code == 200  # warm: script loaded
-        with redis.Redis.from_url(server.uri).monitor() as monitor:
-            assert client.get("/api/clients", headers=account["headers"]).status_code == 200
-            marker = f"end-{uuid.uuid4().hex}"
-            redis.Redis.from_url(server.uri).echo(marker)
-            commands = []
-            for event in monitor.listen():
-                if marker in event["command"]:
-                    break
-                if event["client_type"] != "lua":
-                    commands.append(event["command"])
+        response, commands = commands_sent(server.uri, lambda: client.get("/api/clients", headers=account["headers"]))
+    assert response.status_code == 200
     assert len(commands) == 1, commands
