@@ -45,6 +45,11 @@ def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
     }
 
 
+def update_settings(client, headers, **settings):
+    """Changes the caller's settings; returns the stored settings."""
+    return expect(client.put("/api/auth/me", json={"settings": settings}, headers=headers), 200)["settings"]
+
+
 # ---- clients, projects, time entries --------------------------------------------------------
 
 def make_client(client, headers, **fields):
@@ -175,3 +180,8 @@ def send_invoice(client, headers, invoice, **body):
 
 def invoice_messages(client, headers, invoice):
     return expect(client.get(f"/api/invoices/{invoice['_id']}/messages", headers=headers), 200)
+
+
+def get_invoice(client, headers, invoice):
+    """The invoice as it stands now."""
+    return expect(client.get(f"/api/invoices/{invoice['_id']}", headers=headers), 200)
