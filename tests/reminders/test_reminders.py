@@ -1,7 +1,10 @@
 """Payment reminders: the hourly run, driven through time, sends each invoice's latest due step
 once (through a real RQ worker to a real SMTP server), never after payment or void."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from bson import ObjectId
 
 from orbix.common.exceptions import Unavailable
 from orbix.jobs import scheduler
@@ -227,3 +230,26 @@ def test_a_reminder_whose_queueing_failed_is_sent_by_a_later_run(mongo_uri, redi
     assert db.reminder_claims.count_documents({"step": 0}) == 0 and invoice_messages(client, auth, invoice) == []
     assert remind(day(5, hour=13))["reminders"] == 1
     assert len(mail_sink.received) == 1
+
+
+def test_invoices_stored_before_reminders_existed_are_reminded(client, auth, remind, mail_sink, db):
+    invoice = _sent(client, auth)
+    db.invoices.update_one({}, {"$unset": {"reminders_enabled": ""}})
+    assert get_invoice(client, auth, invoice)["reminders_enabled"] is True
+    assert remind(day(5))["reminders"] == 1
+
+
+def test_a_claim_left_by_a_process_that_died_is_settled_by_a_later_run(app, client, auth, remind, mail_sink, db):
+    queued, lost = _sent(client, auth), _sent(client, auth)
+    remind(day(5))
+    assert len(mail_sink.received) == 2
+    # One process died after queueing its reminder, the other before: both claims stayed "claimed".
+    long_ago = datetime.now(UTC) - timedelta(minutes=11)
+    db.reminder_claims.update_many({"step": 0}, {"$set": {"state": "claimed", "claimed_at": long_ago}})
+    db.messages.delete_one({"invoice_id": ObjectId(lost["_id"])})
+    assert remind(day(5, hour=14))["reminders"] == 1
+    assert [email["Subject"] for _s, _r, email in mail_sink.received[2:]] == [
+        f"Reminder: invoice {lost['invoice_number']} is due today ({lost['due_date']})"]
+    for invoice in (queued, lost):
+        [entry] = get_invoice(client, auth, invoice)["reminders_sent"]
+        assert entry["step"] == 0 and entry["message_id"] == invoice_messages(client, auth, invoice)[-1]["_id"]
