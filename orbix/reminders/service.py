@@ -97,7 +97,7 @@ def remind(user, invoice, due, today):
 
 def _emailed(invoice):
     """Whether Orbix has e-mailed the client about this invoice (the invoice or a reminder)."""
-    return any(m["kind"] in EMAILED_KINDS and m["status"] != messages.FAILED
+    return any(m["kind"] in EMAILED_KINDS and m["status"] in (messages.QUEUED, messages.SENT)
                for m in messages.list_for_invoice(invoice["user_id"], invoice["_id"]))
 
 
