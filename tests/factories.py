@@ -57,6 +57,11 @@ def make_access_token(client, headers, scopes=("*:write",), name="Script", **fie
     return {**body, "headers": bearer(body["token"])}
 
 
+def update_settings(client, headers, **settings):
+    """Changes the caller's settings; returns the stored settings."""
+    return expect(client.put("/api/auth/me", json={"settings": settings}, headers=headers), 200)["settings"]
+
+
 # ---- clients, projects, time entries --------------------------------------------------------
 
 def make_client(client, headers, **fields):
@@ -187,3 +192,8 @@ def send_invoice(client, headers, invoice, **body):
 
 def invoice_messages(client, headers, invoice):
     return expect(client.get(f"/api/invoices/{invoice['_id']}/messages", headers=headers), 200)
+
+
+def get_invoice(client, headers, invoice):
+    """The invoice as it stands now."""
+    return expect(client.get(f"/api/invoices/{invoice['_id']}", headers=headers), 200)

@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from ..common.fields import Currency, EmailAddress, Money, Text
 from ..common.schemas import BaseSchema
+from ..reminders import schedule
 from .passwords import MAX_PASSWORD_BYTES
 
 
@@ -57,8 +58,34 @@ class LogoutSchema(BaseSchema):
     )
 
 
+class ReminderSchedule(fields.List):
+    """Day offsets from the due date (negative: before it), stored distinct and ascending."""
+
+    MAX_ITEMS = 100  # duplicates collapse, but a list is not read past this
+
+    def __init__(self, **kwargs):
+        step = fields.Integer(strict=True, validate=validate.Range(schedule.EARLIEST_STEP, schedule.LATEST_STEP))
+        kwargs.setdefault("metadata", {}).update(
+            description=f"Days from the due date a reminder goes out (negative: before it), at most "
+            f"{schedule.MAX_STEPS} distinct values in [{schedule.EARLIEST_STEP}, {schedule.LATEST_STEP}]; sorted and "
+            f"de-duplicated on save; null restores the default {list(schedule.DEFAULT_SCHEDULE)}",
+            example=list(schedule.DEFAULT_SCHEDULE),
+        )
+        super().__init__(step, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list) and len(value) > self.MAX_ITEMS:
+            raise ValidationError(f"At most {schedule.MAX_STEPS} days (and {self.MAX_ITEMS} items).")
+        if isinstance(value, list) and any(isinstance(step, bool) for step in value):
+            raise ValidationError("Days must be whole numbers.")
+        steps = schedule.normalised(super()._deserialize(value, attr, data, **kwargs))
+        if len(steps) > schedule.MAX_STEPS:
+            raise ValidationError(f"At most {schedule.MAX_STEPS} different days.")
+        return steps
+
+
 class SettingsSchema(BaseSchema):
-    """Business details used by invoices and contracts."""
+    """Business details used by invoices and contracts, and how clients are reminded to pay."""
 
     business_name = Text(max_length=200, allow_none=True)
     address = Text(max_length=1000, allow_none=True)
@@ -77,6 +104,13 @@ class SettingsSchema(BaseSchema):
         allow_none=True, validate=validate.OneOf(["Due on receipt", "Net 15", "Net 30", "Net 60"])
     )
     timezone = Text(max_length=64, allow_none=True)
+    reminders_enabled = fields.Boolean(
+        allow_none=True, metadata={"description": "E-mail payment reminders to clients (default true)"}
+    )
+    reminder_schedule = ReminderSchedule(allow_none=True)
+    thank_you_enabled = fields.Boolean(
+        allow_none=True, metadata={"description": "Thank the client by e-mail when an invoice is paid (default true)"}
+    )
 
     @validates("timezone")
     def _known_zone(self, value, **kwargs):

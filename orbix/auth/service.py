@@ -8,13 +8,17 @@ from ..common import money
 from ..common.exceptions import NotAuthenticated, conflict, unprocessable
 from ..common.timeutil import utcnow
 from ..db import collection
+from ..reminders.schedule import DEFAULT_SCHEDULE
 from . import passwords, sessions, tokens
 
 USERS = tokens.USERS
 SETTING_FIELDS = (
     "business_name", "address", "tax_id", "phone", "website", "default_currency",
     "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
+    "reminders_enabled", "reminder_schedule", "thank_you_enabled",
 )
+# What an unset (or null) setting means.
+SETTING_DEFAULTS = {"reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
 DEFAULT_INVOICE_PREFIX = "INV-"
 
 
@@ -70,6 +74,9 @@ def settings_view(user):
     """Stored settings rendered for JSON (the hourly rate back in major units)."""
     stored = user.get("settings") or {}
     view = {field: stored.get(field) for field in SETTING_FIELDS}
+    for field, default in SETTING_DEFAULTS.items():
+        if view[field] is None:
+            view[field] = list(default) if isinstance(default, list) else default
     view["default_hourly_rate"] = money.rate_from_store(stored.get("default_hourly_rate"))
     return view
 
@@ -132,6 +139,11 @@ def change_password(user, current_password, new_password):
 def find_user(user_id):
     """The account (without its password hash) for work done outside a request (jobs); None if deleted."""
     return collection(USERS).find_one({"_id": user_id}, {"password_hash": 0})
+
+
+def users_by_id(ids):
+    """{id: account} (without password hashes) for work over many accounts (jobs); one query."""
+    return {user["_id"]: user for user in collection(USERS).find({"_id": {"$in": list(ids)}}, {"password_hash": 0})}
 
 
 def business_profile(user):

@@ -4,7 +4,9 @@ Under the invoice's lock: a draft is moved to ``sent`` (frozen, as a status chan
 then ``mail.messages.queue`` records the message and enqueues its job. If the queue is
 unreachable the message record is gone already and the invoice is put back as it was, so a
 503 leaves nothing half-done. The PDF is rendered by the ``mail.send`` job (the invoice is
-frozen by then), not in the request.
+frozen by then), not in the request. ``queue_email`` is how any e-mail about an invoice is
+queued (the invoice here; reminders and thank-yous in ``reminders``): the same sender,
+reply-to, summary and PDF attachment.
 """
 
 from ..auth.service import business_profile, find_user
@@ -34,17 +36,38 @@ def default_subject(invoice, profile):
     return f"Invoice {invoice['invoice_number']} from {profile['business_name']}"
 
 
-def _context(invoice, client, data, user):
+def summary_context(invoice, client, user):
+    """What every e-mail about an invoice shows: whom it greets, number, amounts, due date, link."""
     view = money_view(invoice)
     return {
         "client_name": (client or {}).get("name") or "there",
         "invoice_number": invoice["invoice_number"],
         "amount_due": money.format_amount(view["balance_due"], invoice["currency"]),
+        "total": money.format_amount(view["total"], invoice["currency"]),
         "due_date": invoice["due_date"].date().isoformat(),
-        "message": data.get("message"),
         "public_url": public_page_url(user, invoice),
-        "attached": data["attach_pdf"],
     }
+
+
+def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc=(), attach_pdf=True, ref=None):
+    """Record and enqueue an e-mail about ``invoice`` (``view``: as ``service.present`` shows it)
+    from the user's business, replies going to the user, the PDF attached when asked."""
+    profile = business_profile(user)
+    return messages.queue(
+        user_id=user["_id"],
+        kind=kind,
+        invoice_id=invoice["_id"],
+        to=to,
+        cc=cc,
+        subject=subject,
+        template=template,
+        context={**summary_context(invoice, view["client"], user), **context, "attached": attach_pdf},
+        sender_name=(view["business"] or profile)["business_name"],
+        reply_to=(profile["business_name"], profile["email"]),
+        attachments=[{"type": ATTACHMENT, "invoice_id": str(invoice["_id"]),
+                      "filename": f"{invoice['invoice_number']}.pdf"}] if attach_pdf else [],
+        ref=ref,
+    )
 
 
 def send_invoice(user, invoice_id, data):
@@ -63,21 +86,16 @@ def send_invoice(user, invoice_id, data):
         if status == lifecycle.DRAFT:
             invoice = service.change_status(invoice, lifecycle.SENT, user)
             view = service.present(invoice, user)
-        profile = business_profile(user)
         try:
-            return messages.queue(
-                user_id=user["_id"],
+            return queue_email(
+                user, invoice, view,
                 kind="invoice",
-                invoice_id=invoice["_id"],
                 to=to,
                 cc=data.get("cc") or [],
-                subject=data.get("subject") or default_subject(invoice, view["business"] or profile),
+                subject=data.get("subject") or default_subject(invoice, view["business"] or business_profile(user)),
                 template="invoice",
-                context=_context(invoice, view["client"], data, user),
-                sender_name=(view["business"] or profile)["business_name"],
-                reply_to=(profile["business_name"], profile["email"]),
-                attachments=[{"type": ATTACHMENT, "invoice_id": str(invoice["_id"]),
-                              "filename": f"{invoice['invoice_number']}.pdf"}] if data["attach_pdf"] else [],
+                context={"message": data.get("message")},
+                attach_pdf=data["attach_pdf"],
             )
         except Unavailable:
             if before["status"] != invoice["status"]:

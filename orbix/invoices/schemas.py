@@ -62,6 +62,10 @@ class InvoiceTermsSchema(BaseSchema):
     discount = Money(allow_none=True, metadata={"description": "Discount amount (or give discount_rate)"})
     discount_rate = Percent(allow_none=True)
     notes = Text(max_length=5000, allow_none=True)
+    reminders_enabled = fields.Boolean(
+        metadata={"description": "Send payment reminders for this invoice (default true); can be changed at any "
+                  "time, also after sending"}
+    )
 
     @validates_schema
     def _one_of_amount_or_rate(self, data, **kwargs):
@@ -154,6 +158,12 @@ class InvoiceSummarySchema(DocumentSchema):
         return money_view(doc)
 
 
+class ReminderSentSchema(BaseSchema):
+    step = fields.Integer(metadata={"description": "Days from the due date (negative: before it)"})
+    sent_at = AwareDateTime(metadata={"description": "When the reminder was handed to the mail worker"})
+    message_id = ObjectIdField(metadata={"description": "The e-mail in GET /api/invoices/{id}/messages"})
+
+
 class InvoiceSchema(InvoiceSummarySchema):
     items = fields.List(fields.Nested(ItemSchema))
     tax_rate = Money(allow_none=True)
@@ -171,6 +181,8 @@ class InvoiceSchema(InvoiceSummarySchema):
     paid_at = AwareDateTime(allow_none=True)
     voided_at = AwareDateTime(allow_none=True)
     payments = fields.List(fields.Nested(PaymentSchema))
+    reminders_enabled = fields.Boolean(dump_default=True)
+    reminders_sent = fields.List(fields.Nested(ReminderSentSchema), metadata={"description": "Reminder steps sent"})
 
 
 class InvoiceListQuerySchema(ListQuerySchema, DateRangeQueryMixin):

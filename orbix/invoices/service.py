@@ -12,8 +12,9 @@ from ..common.references import withdraw_unless, withdraw_unless_all_stand
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection, get_db
 from ..projects.store import project_stands
+from ..reminders import claims as reminder_claims
 from ..time_tracking import claims
-from . import INVOICES, ledger, lifecycle, numbering, payments, snapshots, totals
+from . import INVOICES, events, ledger, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 
 COLLECTION = INVOICES
@@ -32,6 +33,8 @@ CONTENT_FIELDS = (
     "discount_rate",
     "notes",
 )
+# Settable at any time, even on a frozen invoice: it changes nothing the client was sent.
+ANY_TIME_FIELDS = ("reminders_enabled",)
 LIST_PROJECTION = {
     field: 1
     for field in (
@@ -75,7 +78,8 @@ def present(invoice, user):
     """The full document a caller sees: effective status, parties and payments."""
     business, client = snapshots.parties(invoice, user)
     view = with_effective_status(dict(invoice))
-    view.update(business=business, client=client, payments=payments.list_for(invoice))
+    view.update(business=business, client=client, payments=payments.list_for(invoice),
+                reminders_sent=reminder_claims.sent_for(invoice["user_id"], invoice["_id"]))
     return view
 
 
@@ -86,7 +90,10 @@ def get_invoice(user, invoice_id):
 def record_payment(user, invoice_id, data):
     invoice = find_invoice(user["_id"], invoice_id)
     with ledger.invoice_written(user["_id"], invoice["_id"]):
-        return present(payments.record(invoice, data), user)
+        invoice = payments.record(invoice, data)
+    if invoice["status"] == lifecycle.PAID:
+        events.paid(user, invoice)
+    return present(invoice, user)
 
 
 def delete_payment(user, invoice_id, payment_id):
@@ -149,6 +156,7 @@ def new_invoice(user, client, data, items, currency, **extra):
         "amount_paid": 0,
         "balance_due": amounts["total"],
         "notes": data.get("notes"),
+        "reminders_enabled": data.get("reminders_enabled", True),
         "client_snapshot": None,
         "business_snapshot": None,
         "sent_at": None,
@@ -290,8 +298,14 @@ def update_invoice(user, invoice_id, changes):
             if invoice["client_id"] != before["client_id"]:
                 undo = lambda: restore_fields(COLLECTION, before, edited)  # noqa: E731
                 withdraw_unless(client_stands(invoice["client_id"]), undo, "client_id", "client")
+        settings = {k: v for k, v in changes.items() if k in ANY_TIME_FIELDS}
+        if settings:
+            invoice = _save(invoice, settings)
+        was_paid = invoice["status"] == lifecycle.PAID
         if changes.get("status"):
             invoice = change_status(invoice, changes["status"], user)
+    if invoice["status"] == lifecycle.PAID and not was_paid:
+        events.paid(user, invoice)
     return present(invoice, user)
 
 
@@ -308,6 +322,26 @@ def delete_invoice(user_id, invoice_id):
                 conflict("Only draft invoices can be deleted; this one is void already and stays on record")
             conflict(f"Only draft invoices can be deleted; this one is {status} (void it instead)")
         claims.release_invoice(invoice["_id"], user_id)
+
+
+def remindable(first_due, last_due, projection):
+    """Issued, unsettled invoices of every user due between two dates (inclusive) whose
+    reminders are on: what the reminder run looks at (the ``status_due`` index)."""
+    return collection(COLLECTION).find(
+        {
+            "status": {"$in": list(lifecycle.OPEN)},
+            "due_date": {"$gte": date_to_datetime(first_due), "$lte": date_to_datetime(last_due)},
+            "balance_due": {"$gt": 0},
+            "reminders_enabled": {"$ne": False},
+        },
+        projection,
+    )
+
+
+def paid_since(moment, projection):
+    """Paid invoices of every user last written after ``moment`` (the ``status_updated`` index):
+    paid is final, so that is when they became paid, whatever date their payments carry."""
+    return collection(COLLECTION).find({"status": lifecycle.PAID, "updated_at": {"$gte": moment}}, projection)
 
 
 def mark_overdue():

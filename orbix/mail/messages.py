@@ -5,7 +5,10 @@ the queue is unreachable the record is deleted again and ``Unavailable`` (503) p
 so nothing half-written remains. The job sends what the record holds (attachments are
 built then, by the builder registered for their type), keyed by the message id, with a
 ``Message-ID`` header derived from it so a receiver can tell a repeat. Each attempt is
-counted and its error kept; after the last one the record reads ``failed``.
+counted and its error kept; after the last one the record reads ``failed``. A kind of message
+that may stop being wanted while it waits (a payment reminder once the invoice is paid)
+registers a ``send_check``; the job asks it right before sending and, when it names a reason,
+records the message as ``cancelled`` instead.
 """
 
 import logging
@@ -23,9 +26,10 @@ from . import MESSAGES, compose, rendering, transport
 log = logging.getLogger(__name__)
 
 SEND_JOB = "mail.send"
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
+QUEUED, SENT, FAILED, CANCELLED = "queued", "sent", "failed", "cancelled"
 
 _attachment_builders = {}
+_send_checks = {}
 
 
 def attachment_builder(kind):
@@ -38,9 +42,26 @@ def attachment_builder(kind):
     return register
 
 
+def send_check(kind):
+    """Register ``check(record) -> reason or None`` for messages of ``kind``: a reason cancels
+    the message instead of sending it."""
+
+    def register(func):
+        _send_checks[kind] = func
+        return func
+
+    return register
+
+
+def configured():
+    """Whether this server can send e-mail at all (SMTP_URL and MAIL_FROM set)."""
+    config = current_app.config
+    return bool(config.get("SMTP_URL") and config.get("MAIL_FROM"))
+
+
 def _mail_settings():
     config = current_app.config
-    if not config.get("SMTP_URL") or not config.get("MAIL_FROM"):
+    if not configured():
         raise Unavailable(
             "E-mail is not configured on this server (SMTP_URL, MAIL_FROM)", headers={"Retry-After": "60"}
         )
@@ -48,12 +69,13 @@ def _mail_settings():
 
 
 def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=None, reply_to=None,
-          attachments=(), invoice_id=None):
+          attachments=(), invoice_id=None, ref=None):
     """Record and enqueue one e-mail; returns the record.
 
     ``reply_to`` is (name, address) of the user; the From address is ``MAIL_FROM``'s, shown as
     ``sender_name`` when given. ``attachments`` are specs ``{"type": ..., "filename": ..., ...}``
-    for the registered builders."""
+    for the registered builders. ``ref`` names what the message was sent for (a reminder
+    claim), so its sender can find it again."""
     from_name, from_address = _mail_settings()
     text, html = rendering.render(template, subject=subject, sender_name=sender_name or from_name, **context)
     now = utcnow()
@@ -63,6 +85,7 @@ def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=N
         "user_id": user_id,
         "invoice_id": invoice_id,
         "kind": kind,
+        "ref": ref,
         "from": compose.mailbox_text(compose.display_name(sender_name or from_name), from_address),
         "reply_to": compose.mailbox_text(compose.display_name(reply_to[0]), reply_to[1]) if reply_to else None,
         "to": list(to),
@@ -128,8 +151,15 @@ def send(message_id):
     """Send the recorded message once: a message already sent (or deleted) is left alone."""
     messages = collection(MESSAGES)
     record = messages.find_one({"_id": ObjectId(message_id)})
-    if record is None or record["status"] == SENT:
+    if record is None or record["status"] in (SENT, CANCELLED):
         return "skipped"
+    check = _send_checks.get(record["kind"])
+    reason = check(record) if check else None
+    if reason:
+        now = utcnow()
+        messages.update_one({"_id": record["_id"]}, {"$set": {"status": CANCELLED, "error": reason, "updated_at": now}})
+        log.info("message %s cancelled: %s", message_id, reason)
+        return "cancelled"
     messages.update_one({"_id": record["_id"]}, {"$inc": {"attempts": 1}, "$set": {"updated_at": utcnow()}})
     config = current_app.config
     try:
