@@ -7,6 +7,7 @@ check the request itself (its validation, its refusals) send it themselves.
 
 import itertools
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from tests.resume_samples import full_resume
 
@@ -43,6 +44,11 @@ def register_user(client, name="Ada Lovelace", email=None, password=PASSWORD):
         "refresh_token": body["refresh_token"],
         "headers": {"Authorization": f"Bearer {body['token']}"},
     }
+
+
+def set_settings(client, headers, **settings):
+    """Change the user's business settings; returns the profile."""
+    return expect(client.patch("/api/auth/me", json={"settings": settings}, headers=headers), 200)
 
 
 # ---- clients, projects, time entries --------------------------------------------------------
@@ -175,3 +181,13 @@ def send_invoice(client, headers, invoice, **body):
 
 def invoice_messages(client, headers, invoice):
     return expect(client.get(f"/api/invoices/{invoice['_id']}/messages", headers=headers), 200)
+
+
+def share_invoice(client, headers, invoice):
+    """A new link to the invoice's public page: {url, created_at}."""
+    return expect(client.post(f"/api/invoices/{invoice['_id']}/public-link", headers=headers))
+
+
+def page_path(url):
+    """The path of a public page's absolute URL (``/i/<token>``), to open with the test client."""
+    return urlsplit(url).path

@@ -14,6 +14,7 @@ USERS = tokens.USERS
 SETTING_FIELDS = (
     "business_name", "address", "tax_id", "phone", "website", "default_currency",
     "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
+    "iban", "bic", "payment_link",
 )
 DEFAULT_INVOICE_PREFIX = "INV-"
 
@@ -146,6 +147,9 @@ def business_profile(user):
         "phone": settings.get("phone"),
         "website": settings.get("website"),
         "payment_details": settings.get("payment_details"),
+        "iban": settings.get("iban"),
+        "bic": settings.get("bic"),
+        "payment_link": settings.get("payment_link"),
         "currency": settings.get("default_currency") or money.DEFAULT_CURRENCY,
         "default_hourly_rate": settings.get("default_hourly_rate"),
         "invoice_prefix": settings.get("invoice_prefix") or DEFAULT_INVOICE_PREFIX,

@@ -3,8 +3,8 @@
 Under the invoice's lock: a draft is moved to ``sent`` (frozen, as a status change does),
 then ``mail.messages.queue`` records the message and enqueues its job. If the queue is
 unreachable the message record is gone already and the invoice is put back as it was, so a
-503 leaves nothing half-done. The PDF is rendered by the ``mail.send`` job (the invoice is
-frozen by then), not in the request.
+503 leaves nothing half-done. The PDF is rendered, and the link to the public invoice page
+issued, by the ``mail.send`` job (the invoice is frozen by then), not in the request.
 """
 
 from ..auth.service import business_profile, find_user
@@ -12,29 +12,31 @@ from ..common import money
 from ..common.documents import restore_fields
 from ..common.exceptions import Unavailable, conflict, unprocessable
 from ..mail import messages
-from . import lifecycle, service
+from . import lifecycle, service, sharing
 from .payments import invoice_lock
 from .pdf import render
 from .schemas import money_view
 
 ATTACHMENT = "invoice_pdf"
+PUBLIC_PAGE = "invoice_page"
 FROZEN_ON_SEND = ("status", "sent_at", "client_snapshot", "business_snapshot")  # what service._send writes
 
 
-def public_page_url(user, invoice):
-    """HOOK for the public invoice page (``/i/<token>``): the URL the e-mail links to, or None.
-
-    The public page does not exist yet, so there is no link. Its owner replaces this with a
-    function that issues (or reuses) the invoice's token and returns the page's absolute URL
-    (``PUBLIC_BASE_URL``); the ``invoice`` templates show the link whenever it is not None."""
-    return None
+@messages.link_builder(PUBLIC_PAGE)
+def public_page_url(user_id, spec):
+    """The link to the public invoice page (``/i/<token>``) that one e-mail carries: a new token
+    each time an invoice e-mail is sent, made by the ``mail.send`` job (so the message record
+    holds no token), on the base URL of the request that queued it (``PUBLIC_BASE_URL``)."""
+    invoice = service.find_invoice(user_id, spec["invoice_id"])
+    token, _link = sharing.issue_link(user_id, invoice)
+    return sharing.page_url(spec["base_url"], token)
 
 
 def default_subject(invoice, profile):
     return f"Invoice {invoice['invoice_number']} from {profile['business_name']}"
 
 
-def _context(invoice, client, data, user):
+def _context(invoice, client, data):
     view = money_view(invoice)
     return {
         "client_name": (client or {}).get("name") or "there",
@@ -42,13 +44,13 @@ def _context(invoice, client, data, user):
         "amount_due": money.format_amount(view["balance_due"], invoice["currency"]),
         "due_date": invoice["due_date"].date().isoformat(),
         "message": data.get("message"),
-        "public_url": public_page_url(user, invoice),
         "attached": data["attach_pdf"],
     }
 
 
-def send_invoice(user, invoice_id, data):
-    """Queue the invoice e-mail (moving a draft to sent); returns the message record."""
+def send_invoice(user, invoice_id, data, base_url):
+    """Queue the invoice e-mail (moving a draft to sent), linking to the public page on
+    ``base_url``; returns the message record."""
     invoice = service.find_invoice(user["_id"], invoice_id)
     with invoice_lock(invoice["_id"]):
         invoice = service.find_invoice(user["_id"], invoice_id)
@@ -73,7 +75,8 @@ def send_invoice(user, invoice_id, data):
                 cc=data.get("cc") or [],
                 subject=data.get("subject") or default_subject(invoice, view["business"] or profile),
                 template="invoice",
-                context=_context(invoice, view["client"], data, user),
+                context=_context(invoice, view["client"], data),
+                links={"public_url": {"type": PUBLIC_PAGE, "invoice_id": str(invoice["_id"]), "base_url": base_url}},
                 sender_name=(view["business"] or profile)["business_name"],
                 reply_to=(profile["business_name"], profile["email"]),
                 attachments=[{"type": ATTACHMENT, "invoice_id": str(invoice["_id"]),

@@ -6,12 +6,18 @@ so nothing half-written remains. The job sends what the record holds (attachment
 built then, by the builder registered for their type), keyed by the message id, with a
 ``Message-ID`` header derived from it so a receiver can tell a repeat. Each attempt is
 counted and its error kept; after the last one the record reads ``failed``.
+
+Links that carry a secret (the token of a public invoice page) are made by the job too, by
+the builder registered for their type: the stored bodies hold a random marker in their place,
+so the database never holds the secret, and each attempt replaces the marker with a new link.
 """
 
 import logging
+import secrets
 
 from bson import ObjectId
 from flask import current_app, g
+from markupsafe import escape
 
 from ..common.exceptions import Unavailable
 from ..common.timeutil import utcnow
@@ -26,6 +32,7 @@ SEND_JOB = "mail.send"
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
 
 _attachment_builders = {}
+_link_builders = {}
 
 
 def attachment_builder(kind):
@@ -33,6 +40,16 @@ def attachment_builder(kind):
 
     def register(func):
         _attachment_builders[kind] = func
+        return func
+
+    return register
+
+
+def link_builder(kind):
+    """Register ``build(user_id, spec) -> url`` for links of ``kind``, made when the e-mail is sent."""
+
+    def register(func):
+        _link_builders[kind] = func
         return func
 
     return register
@@ -48,13 +65,17 @@ def _mail_settings():
 
 
 def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=None, reply_to=None,
-          attachments=(), invoice_id=None):
+          attachments=(), invoice_id=None, links=None):
     """Record and enqueue one e-mail; returns the record.
 
     ``reply_to`` is (name, address) of the user; the From address is ``MAIL_FROM``'s, shown as
     ``sender_name`` when given. ``attachments`` are specs ``{"type": ..., "filename": ..., ...}``
-    for the registered builders."""
+    for the registered builders; ``links`` maps template variables to specs ``{"type": ...}`` of
+    the registered link builders."""
     from_name, from_address = _mail_settings()
+    links = [{**spec, "marker": f"orbix-link-{secrets.token_hex(16)}", "name": name}
+             for name, spec in (links or {}).items()]
+    context = {**context, **{link["name"]: link["marker"] for link in links}}
     text, html = rendering.render(template, subject=subject, sender_name=sender_name or from_name, **context)
     now = utcnow()
     message_id = ObjectId()
@@ -71,6 +92,7 @@ def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=N
         "text": text,
         "html": html,
         "attachments": [dict(spec) for spec in attachments],
+        "links": links,
         "status": QUEUED,
         "attempts": 0,
         "error": None,
@@ -102,14 +124,19 @@ def _email(record):
     sender_name, _ = compose.parse_mailbox(record["from"])
     reply_to = compose.parse_mailbox(record["reply_to"]) if record.get("reply_to") else None
     files = [_attachment_builders[spec["type"]](record["user_id"], spec) for spec in record.get("attachments", [])]
+    text, html = record["text"], record.get("html")
+    for link in record.get("links", []):
+        url = _link_builders[link["type"]](record["user_id"], link)
+        text = text.replace(link["marker"], url)
+        html = html.replace(link["marker"], str(escape(url))) if html else html
     return compose.build(
         sender=(sender_name, from_address),
         to=record["to"],
         cc=record.get("cc") or (),
         reply_to=reply_to,
         subject=record["subject"],
-        text=record["text"],
-        html=record.get("html"),
+        text=text,
+        html=html,
         message_id=f"<{record['_id']}@{from_address.split('@', 1)[1]}>",
         attachments=files,
     )

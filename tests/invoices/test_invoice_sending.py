@@ -14,11 +14,8 @@ from tests.factories import (
     make_invoice,
     send_invoice,
     set_invoice_status,
+    set_settings,
 )
-
-
-def _settings(client, auth, **settings):
-    expect(client.put("/api/auth/me", json={"settings": settings}, headers=auth), 200)
 
 
 def test_send_queues_a_message_and_moves_the_draft_to_sent_frozen(client, auth, jobs):
@@ -31,7 +28,7 @@ def test_send_queues_a_message_and_moves_the_draft_to_sent_frozen(client, auth, 
 
 
 def test_the_worker_delivers_html_text_and_pdf_with_reply_to_the_freelancer(client, auth, user, jobs, mail_sink):
-    _settings(client, auth, business_name="Lovelace Analytics")
+    set_settings(client, auth, business_name="Lovelace Analytics")
     invoice = make_invoice(client, auth)
     send_invoice(client, auth, invoice, cc=["boss@acme.io"], message="Thanks for the work on <the engine>.")
     jobs.run()
