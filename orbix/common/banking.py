@@ -23,3 +23,8 @@ def iban_is_valid(iban):
 
 def bic_is_valid(bic):
     return bool(BIC_SHAPE.match(bic))
+
+
+def grouped(iban):
+    """An IBAN as people read it: groups of four (``DE89 3704 0044 0532 0130 00``)."""
+    return " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))

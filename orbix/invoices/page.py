@@ -10,7 +10,7 @@ date and the balance.
 """
 
 from ..auth.service import business_profile
-from ..common import money
+from ..common import banking, money
 from . import epc, lifecycle, presentation
 from .schemas import money_view
 
@@ -35,7 +35,8 @@ def _payment_qr(invoice, business, settings):
     text = epc.payload(name, settings["iban"], invoice["balance_due"], invoice["invoice_number"], settings.get("bic"))
     if text is None:
         return None
-    return {"image": epc.qr_data_uri(text), "iban": settings["iban"], "bic": settings.get("bic"), "name": name}
+    iban = banking.grouped(settings["iban"])
+    return {"image": epc.qr_data_uri(text), "iban": iban, "bic": settings.get("bic"), "name": name}
 
 
 def page_context(view, user):

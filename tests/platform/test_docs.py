@@ -5,7 +5,6 @@ from openapi_spec_validator import validate
 
 from tests.factories import make_project
 
-
 # Blueprints of HTML pages for people (public links): not API, so not in the OpenAPI document.
 PAGE_BLUEPRINTS = ("public_pages", "invoice_pages")
 
