@@ -217,6 +217,11 @@ class _BankIdentifier(fields.String):
 
     check = None
     message = ""
+    example = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", self.example)
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = banking.compact(super()._deserialize(value, attr, data, **kwargs))
@@ -230,10 +235,7 @@ class Iban(_BankIdentifier):
 
     check = staticmethod(banking.iban_is_valid)
     message = "Not a valid IBAN (check the country code, the length and the check digits)."
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("example", "DE89370400440532013000")
-        super().__init__(**kwargs)
+    example = "DE89370400440532013000"
 
 
 class Bic(_BankIdentifier):
@@ -241,7 +243,4 @@ class Bic(_BankIdentifier):
 
     check = staticmethod(banking.bic_is_valid)
     message = "Not a valid BIC: 8 or 11 letters and digits (bank, country, location, optional branch)."
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("example", "COBADEFFXXX")
-        super().__init__(**kwargs)
+    example = "COBADEFFXXX"
