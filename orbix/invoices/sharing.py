@@ -8,8 +8,9 @@ invoice at once, and a new link can be issued afterwards.
 
 Each view of the page counts: ``view_count`` goes up by one and ``viewed_at`` keeps the first
 view (``$inc`` and ``$min`` in one update). It runs under the invoice's lock like every other
-write to an invoice, because the embedded FerretDB does not apply concurrent updates of one
-document atomically (a view could undo a payment being recorded at the same moment).
+write to an invoice (``common/locks.py``): the embedded FerretDB does not apply concurrent
+updates of one document atomically, so an unlocked count could interleave with a payment being
+recorded.
 """
 
 from ..auth.service import find_user
