@@ -9,12 +9,12 @@ FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferr
 	tools/ferretdb/build.sh $(wildcard tools/ferretdb/patches/*.patch)
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint fuzz bench clean db redis fonts ferretdb-test
+.PHONY: run test lint fuzz bench clean db redis fonts browser ferretdb-test
 
 run: $(INSTALLED) $(FERRETDB) redis fonts
 	$(BIN)/python tools/serve.py
 
-test: $(INSTALLED) $(FERRETDB) redis fonts
+test: $(INSTALLED) $(FERRETDB) redis fonts browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Rate-limit counters live in Redis (shared by all workers); make run and the tests start
@@ -34,6 +34,14 @@ fonts:
 	@if [ -z "$$PDF_FONT_DIRS" ] && ! dpkg -s $(FONT_PACKAGES) >/dev/null 2>&1; then \
 		echo "installing $(FONT_PACKAGES) (Debian packages)"; \
 		tools/apt-install --no-install-recommends $(FONT_PACKAGES); \
+	fi
+
+# The public invoice page is tested in a real browser: Playwright drives Debian's chromium
+# (Playwright's own browser download is never used), so the tests fail without it.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing chromium (Debian package)"; \
+		tools/apt-install chromium; \
 	fi
 
 lint: $(INSTALLED)

@@ -40,6 +40,10 @@ BLUEPRINT_MODULES = [
     "orbix.reports.routes",
 ]
 
+# Modules exposing ``blp``, a plain Flask blueprint of HTML pages for people (public links):
+# not API, so not in the OpenAPI document; rate-limited like every other route.
+PAGE_MODULES = ["orbix.public_links.pages", "orbix.invoices.page_routes"]
+
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
 CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 
@@ -127,6 +131,8 @@ def create_app(config=None):
     app.register_blueprint(metrics_blueprint)
     for name in BLUEPRINT_MODULES:
         api.register_blueprint(import_module(name).blp)
+    for name in PAGE_MODULES:
+        app.register_blueprint(import_module(name).blp)
     init_rate_limits(app)
     init_idempotency(app)  # after rate limits: a replay is answered only to a verified, allowed caller
     for name in JOB_MODULES:

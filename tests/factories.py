@@ -7,6 +7,7 @@ check the request itself (its validation, its refusals) send it themselves.
 
 import itertools
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from tests.resume_samples import full_resume
 
@@ -197,3 +198,13 @@ def invoice_messages(client, headers, invoice):
 def get_invoice(client, headers, invoice):
     """The invoice as it stands now."""
     return expect(client.get(f"/api/invoices/{invoice['_id']}", headers=headers), 200)
+
+
+def share_invoice(client, headers, invoice):
+    """A new link to the invoice's public page: {url, created_at}."""
+    return expect(client.post(f"/api/invoices/{invoice['_id']}/public-link", headers=headers))
+
+
+def page_path(url):
+    """The path of a public page's absolute URL (``/i/<token>``), to open with the test client."""
+    return urlsplit(url).path

@@ -16,12 +16,14 @@ from ..db import get_db
 from ..invoices import INVOICE_LEDGER, PAYMENT_LEDGER
 from ..migrate import MIGRATIONS
 from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
+from ..public_links import PUBLIC_LINKS
 from ..time_tracking import TIME_ENTRY_LEDGER
 from . import REVOKED_TOKENS, USERS, sessions, tokens
 
 ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS}
 INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
+    PUBLIC_LINKS,
 }
 # Collection -> its owner's export of a user's documents (personal access tokens without their hashes).
 EXPORTERS = {ACCESS_TOKENS: exported_access_tokens}

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..common.fields import Currency, EmailAddress, Money, Text
+from ..common.fields import Bic, Currency, EmailAddress, Iban, Money, Text
 from ..common.schemas import BaseSchema
 from ..reminders import schedule
 from .passwords import MAX_PASSWORD_BYTES
@@ -95,6 +95,16 @@ class SettingsSchema(BaseSchema):
     default_currency = Currency(allow_none=True)
     default_hourly_rate = Money(allow_none=True)
     payment_details = Text(max_length=2000, allow_none=True)
+    iban = Iban(allow_none=True, metadata={"description": "Shown on public invoice pages, with an EPC (SEPA) QR code "
+                                                          "on EUR invoices; stored without spaces"})
+    bic = Bic(allow_none=True)
+    payment_link = fields.URL(
+        allow_none=True,
+        schemes={"https"},
+        validate=validate.Length(max=2000),
+        metadata={"description": "https link where clients pay you online (a Stripe Payment Link, PayPal.me ...): "
+                                 "the 'Pay online' button of public invoice pages"},
+    )
     invoice_prefix = Text(
         max_length=20,
         allow_none=True,

@@ -16,6 +16,7 @@ SETTING_FIELDS = (
     "business_name", "address", "tax_id", "phone", "website", "default_currency",
     "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
     "reminders_enabled", "reminder_schedule", "thank_you_enabled",
+    "iban", "bic", "payment_link",
 )
 # What an unset (or null) setting means.
 SETTING_DEFAULTS = {"reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
@@ -158,6 +159,9 @@ def business_profile(user):
         "phone": settings.get("phone"),
         "website": settings.get("website"),
         "payment_details": settings.get("payment_details"),
+        "iban": settings.get("iban"),
+        "bic": settings.get("bic"),
+        "payment_link": settings.get("payment_link"),
         "currency": settings.get("default_currency") or money.DEFAULT_CURRENCY,
         "default_hourly_rate": settings.get("default_hourly_rate"),
         "invoice_prefix": settings.get("invoice_prefix") or DEFAULT_INVOICE_PREFIX,

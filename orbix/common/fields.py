@@ -6,7 +6,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from marshmallow import ValidationError, fields
 
-from . import money, timeutil
+from . import banking, money, timeutil
 
 
 class ObjectIdField(fields.Field):
@@ -210,3 +210,37 @@ class Rate(fields.Number):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return money.to_json_number(money.rate_from_store(value))
+
+
+class _BankIdentifier(fields.String):
+    """A bank identifier, accepted with spaces and in any case, stored compact in upper case."""
+
+    check = None
+    message = ""
+    example = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", self.example)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = banking.compact(super()._deserialize(value, attr, data, **kwargs))
+        if len(text) > 64 or not self.check(text):
+            raise ValidationError(self.message)
+        return text
+
+
+class Iban(_BankIdentifier):
+    """An IBAN, its check digits verified (mod 97)."""
+
+    check = staticmethod(banking.iban_is_valid)
+    message = "Not a valid IBAN (check the country code, the length and the check digits)."
+    example = "DE89370400440532013000"
+
+
+class Bic(_BankIdentifier):
+    """A BIC (SWIFT code) of 8 or 11 characters."""
+
+    check = staticmethod(banking.bic_is_valid)
+    message = "Not a valid BIC: 8 or 11 letters and digits (bank, country, location, optional branch)."
+    example = "COBADEFFXXX"

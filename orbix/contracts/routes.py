@@ -1,12 +1,11 @@
 """/api/contracts"""
 
-from flask import current_app, request
-
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import pdf_response
+from ..platform.public_urls import public_base_url
 from . import service
 from .pdf import contract_pdf
 from .schemas import (
@@ -136,8 +135,7 @@ def delete_contract(contract_id):
 @blp.errors(404, 409)
 def send_contract(data, contract_id):
     """Send for signature: freezes the text and returns a single-use signing link"""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return service.send_contract(current_user_doc(), contract_id, data.get("expires_in_days", 14), base)
+    return service.send_contract(current_user_doc(), contract_id, data.get("expires_in_days", 14), public_base_url())
 
 
 @blp.route("/<contract_id>/pdf", methods=["GET"])

@@ -3,41 +3,45 @@
 Under the invoice's lock: a draft is moved to ``sent`` (frozen, as a status change does),
 then ``mail.messages.queue`` records the message and enqueues its job. If the queue is
 unreachable the message record is gone already and the invoice is put back as it was, so a
-503 leaves nothing half-done. The PDF is rendered by the ``mail.send`` job (the invoice is
-frozen by then), not in the request. ``queue_email`` is how any e-mail about an invoice is
-queued (the invoice here; reminders and thank-yous in ``reminders``): the same sender,
-reply-to, summary and PDF attachment.
+503 leaves nothing half-done. The PDF is rendered, and the link to the public invoice page
+issued, by the ``mail.send`` job (the invoice is frozen by then), not in the request.
+``queue_email`` is how any e-mail about an invoice is queued (the invoice here; reminders and
+thank-yous in ``reminders``): the same sender, reply-to, summary, page link and PDF attachment.
 """
+
+from flask import current_app
 
 from ..auth.service import business_profile, find_user
 from ..common import money
 from ..common.documents import restore_fields
 from ..common.exceptions import Unavailable, conflict, unprocessable
 from ..mail import messages
-from . import lifecycle, service
+from . import lifecycle, service, sharing
 from .payments import invoice_lock
 from .pdf import render
 from .schemas import money_view
 
 ATTACHMENT = "invoice_pdf"
+PUBLIC_PAGE = "invoice_page"
 FROZEN_ON_SEND = ("status", "sent_at", "client_snapshot", "business_snapshot")  # what service._send writes
 
 
-def public_page_url(user, invoice):
-    """HOOK for the public invoice page (``/i/<token>``): the URL the e-mail links to, or None.
-
-    The public page does not exist yet, so there is no link. Its owner replaces this with a
-    function that issues (or reuses) the invoice's token and returns the page's absolute URL
-    (``PUBLIC_BASE_URL``); the ``invoice`` templates show the link whenever it is not None."""
-    return None
+@messages.link_builder(PUBLIC_PAGE)
+def public_page_url(user_id, spec):
+    """The link to the public invoice page (``/i/<token>``) that one e-mail carries: a new token
+    each time an invoice e-mail is sent, made by the ``mail.send`` job (so the message record
+    holds no token), on the base URL of the request that queued it (``PUBLIC_BASE_URL``)."""
+    invoice = service.find_invoice(user_id, spec["invoice_id"])
+    token, _link = sharing.issue_link(user_id, invoice)
+    return sharing.page_url(spec["base_url"], token)
 
 
 def default_subject(invoice, profile):
     return f"Invoice {invoice['invoice_number']} from {profile['business_name']}"
 
 
-def summary_context(invoice, client, user):
-    """What every e-mail about an invoice shows: whom it greets, number, amounts, due date, link."""
+def summary_context(invoice, client):
+    """What every e-mail about an invoice shows: whom it greets, number, amounts, due date."""
     view = money_view(invoice)
     return {
         "client_name": (client or {}).get("name") or "there",
@@ -45,14 +49,25 @@ def summary_context(invoice, client, user):
         "amount_due": money.format_amount(view["balance_due"], invoice["currency"]),
         "total": money.format_amount(view["total"], invoice["currency"]),
         "due_date": invoice["due_date"].date().isoformat(),
-        "public_url": public_page_url(user, invoice),
+        "public_url": None,  # the link, when there is one, replaces this (``links`` in queue_email)
     }
 
 
-def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc=(), attach_pdf=True, ref=None):
+def _link_base(invoice, base_url):
+    """Where the public page link points: the request's base when there is one, else
+    ``PUBLIC_BASE_URL``, else the base the invoice's last e-mail used (jobs have no request)."""
+    if base_url:
+        return base_url
+    return current_app.config.get("PUBLIC_BASE_URL") or messages.last_link_base(invoice["user_id"], invoice["_id"])
+
+
+def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc=(), attach_pdf=True, ref=None,
+                base_url=None):
     """Record and enqueue an e-mail about ``invoice`` (``view``: as ``service.present`` shows it)
-    from the user's business, replies going to the user, the PDF attached when asked."""
+    from the user's business, replies going to the user, with a new link to the public page
+    (on ``base_url``, see ``_link_base``) and the PDF attached when asked."""
     profile = business_profile(user)
+    base = _link_base(invoice, base_url)
     return messages.queue(
         user_id=user["_id"],
         kind=kind,
@@ -61,7 +76,9 @@ def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc
         cc=cc,
         subject=subject,
         template=template,
-        context={**summary_context(invoice, view["client"], user), **context, "attached": attach_pdf},
+        context={**summary_context(invoice, view["client"]), **context, "attached": attach_pdf},
+        links={"public_url": {"type": PUBLIC_PAGE, "invoice_id": str(invoice["_id"]), "base_url": base}}
+        if base else None,
         sender_name=(view["business"] or profile)["business_name"],
         reply_to=(profile["business_name"], profile["email"]),
         attachments=[{"type": ATTACHMENT, "invoice_id": str(invoice["_id"]),
@@ -70,8 +87,9 @@ def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc
     )
 
 
-def send_invoice(user, invoice_id, data):
-    """Queue the invoice e-mail (moving a draft to sent); returns the message record."""
+def send_invoice(user, invoice_id, data, base_url):
+    """Queue the invoice e-mail (moving a draft to sent), linking to the public page on
+    ``base_url``; returns the message record."""
     invoice = service.find_invoice(user["_id"], invoice_id)
     with invoice_lock(invoice["_id"]):
         invoice = service.find_invoice(user["_id"], invoice_id)
@@ -96,6 +114,7 @@ def send_invoice(user, invoice_id, data):
                 template="invoice",
                 context={"message": data.get("message")},
                 attach_pdf=data["attach_pdf"],
+                base_url=base_url,
             )
         except Unavailable:
             if before["status"] != invoice["status"]:

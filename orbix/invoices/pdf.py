@@ -4,7 +4,7 @@ client's name renders in any script)."""
 
 from ..common import money
 from ..common.pdf import MAX_TEXT, SANS, Document, refuse_long_text
-from . import lifecycle
+from . import lifecycle, presentation
 
 WATERMARKS = {lifecycle.DRAFT: "DRAFT", lifecycle.VOID: "VOID"}
 COLUMNS = (("#", 10, "L"), ("Description", 92, "L"), ("Qty", 20, "R"), ("Rate", 29, "R"), ("Amount", 29, "R"))
@@ -74,13 +74,7 @@ def _table(pdf, invoice):
     pdf.ln()
     pdf.set_font(SANS, size=9)
     for number, item in enumerate(invoice["items"], 1):
-        values = (
-            str(number),
-            item["description"],
-            money.to_json_number(item["quantity"]),
-            money.format_amount(item["rate"], currency),
-            money.format_amount(item["amount"], currency),
-        )
+        values = (str(number), *presentation.item_cells(item, currency))
         height = 6 * len(pdf.multi_cell(COLUMNS[1][1], 6, values[1], dry_run=True, output="LINES"))
         if pdf.will_page_break(height):
             pdf.add_page()
@@ -93,17 +87,8 @@ def _table(pdf, invoice):
 
 def _totals(pdf, invoice):
     currency = invoice["currency"]
-    rows = [("Subtotal", invoice["subtotal"])]
-    if invoice["discount"]:
-        rows.append(("Discount", -invoice["discount"]))
-    if invoice["tax"] or invoice.get("tax_rate") is not None:
-        rate = invoice.get("tax_rate")
-        rows.append((f"Tax ({money.to_json_number(rate)}%)" if rate is not None else "Tax", invoice["tax"]))
-    rows.append((f"Total ({currency})", invoice["total"]))
-    if invoice.get("amount_paid"):
-        rows += [("Paid", -invoice["amount_paid"]), ("Balance due", invoice["balance_due"])]
     pdf.ln(3)
-    for label, amount in rows:
+    for label, amount in presentation.total_rows(invoice):
         bold = label.startswith(("Total", "Balance"))
         pdf.set_font(SANS, "B" if bold else "", 10)
         pdf.cell(122)

@@ -6,7 +6,9 @@ from ..mail.schemas import MailMessageSchema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import csv_download, pdf_response
-from . import delivery, export, from_time, service
+from ..platform.idempotency import never_replayed
+from ..platform.public_urls import public_base_url
+from . import delivery, export, from_time, service, sharing
 from .pdf import render
 from .schemas import (
     FromTimeSchema,
@@ -16,6 +18,7 @@ from .schemas import (
     InvoiceUpdateSchema,
     InvoiceWriteSchema,
     PaymentWriteSchema,
+    PublicLinkSchema,
     SendInvoiceSchema,
     money_view,
 )
@@ -127,8 +130,27 @@ def delete_payment(invoice_id, payment_id):
 @blp.response(201, MailMessageSchema)
 @blp.errors(404, 409, 503)
 def send_invoice(data, invoice_id):
-    """E-mail the invoice to the client (PDF attached; a draft becomes sent); returns the queued message"""
-    return delivery.send_invoice(current_user_doc(), invoice_id, data)
+    """E-mail the invoice to the client (PDF attached, a new public page link; a draft becomes sent)"""
+    return delivery.send_invoice(current_user_doc(), invoice_id, data, public_base_url())
+
+
+@blp.route("/<invoice_id>/public-link", methods=["POST"])
+@blp.auth()
+@never_replayed
+@blp.response(201, PublicLinkSchema)
+@blp.errors(404, 409)
+def create_public_link(invoice_id):
+    """A new link to the invoice's public page (/i/<token>), shown once; a draft has none (409: send it first)"""
+    return sharing.create_link(current_user_doc(), invoice_id, public_base_url())
+
+
+@blp.route("/<invoice_id>/public-link", methods=["DELETE"])
+@blp.auth()
+@blp.response(200, MessageSchema)
+@blp.errors(404)
+def revoke_public_links(invoice_id):
+    """Revoke every link to the invoice's public page (they answer 404 from now on)"""
+    return sharing.revoke_links(current_user_doc(), invoice_id)
 
 
 @blp.route("/<invoice_id>/messages", methods=["GET"])

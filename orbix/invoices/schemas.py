@@ -152,6 +152,11 @@ class InvoiceSummarySchema(DocumentSchema):
     amount_paid = Money()
     balance_due = Money()
     notes = fields.String(allow_none=True)
+    viewed_at = AwareDateTime(
+        allow_none=True, dump_default=None,
+        metadata={"description": "When the client first opened the public page (null: never)"},
+    )
+    view_count = fields.Integer(dump_default=0, metadata={"description": "Views of the public page"})
 
     @pre_dump
     def _major_units(self, doc, **kwargs):
@@ -255,3 +260,14 @@ class SendInvoiceSchema(BaseSchema):
                 if isinstance(data.get(name), str):
                     data[name] = [data[name]]
         return data
+
+
+class PublicLinkSchema(BaseSchema):
+    """A new link to the invoice's public page (``/i/<token>``)."""
+
+    url = fields.String(
+        required=True,
+        metadata={"description": "Anyone with this link can view the invoice and download its PDF, until revoked. "
+                                 "Shown once: only a hash of its token is stored."},
+    )
+    created_at = AwareDateTime(required=True)

@@ -12,12 +12,14 @@ from ..common.references import withdraw_unless, withdraw_unless_all_stand
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection, get_db
 from ..projects.store import project_stands
+from ..public_links import links as public_links
 from ..reminders import claims as reminder_claims
 from ..time_tracking import claims
 from . import INVOICES, events, ledger, lifecycle, numbering, payments, snapshots, totals
 from .terms import resolve_due_date
 
 COLLECTION = INVOICES
+LINK_KIND = "invoice"  # the ``public_links`` kind of public invoice pages (see sharing.py)
 SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
 SEARCHABLE = ("invoice_number", "notes")
 CONTENT_FIELDS = (
@@ -54,6 +56,8 @@ LIST_PROJECTION = {
         "amount_paid",
         "balance_due",
         "notes",
+        "viewed_at",
+        "view_count",
         "created_at",
         "updated_at",
     )
@@ -310,7 +314,8 @@ def update_invoice(user, invoice_id, changes):
 
 
 def delete_invoice(user_id, invoice_id):
-    """Delete a draft (issued invoices are voided instead) and un-bill its time entries."""
+    """Delete a draft (issued invoices are voided instead), un-bill its time entries and drop
+    its public links (none today: drafts get no links, but a link must never outlive it)."""
     invoice = find_invoice(user_id, invoice_id)
     with payments.invoice_lock(invoice["_id"]), ledger.invoice_written(user_id, invoice["_id"]):
         result = collection(COLLECTION).delete_one(
@@ -322,6 +327,7 @@ def delete_invoice(user_id, invoice_id):
                 conflict("Only draft invoices can be deleted; this one is void already and stays on record")
             conflict(f"Only draft invoices can be deleted; this one is {status} (void it instead)")
         claims.release_invoice(invoice["_id"], user_id)
+        public_links.forget(LINK_KIND, invoice["_id"])
 
 
 def remindable(first_due, last_due, projection):

@@ -9,12 +9,18 @@ counted and its error kept; after the last one the record reads ``failed``. A ki
 that may stop being wanted while it waits (a payment reminder once the invoice is paid)
 registers a ``send_check``; the job asks it right before sending and, when it names a reason,
 records the message as ``cancelled`` instead.
+
+Links that carry a secret (the token of a public invoice page) are made by the job too, by
+the builder registered for their type: the stored bodies hold a random marker in their place,
+so the database never holds the secret, and each attempt replaces the marker with a new link.
 """
 
 import logging
+import secrets
 
 from bson import ObjectId
 from flask import current_app, g
+from markupsafe import escape
 
 from ..common.exceptions import Unavailable
 from ..common.timeutil import utcnow
@@ -30,6 +36,7 @@ QUEUED, SENT, FAILED, CANCELLED = "queued", "sent", "failed", "cancelled"
 
 _attachment_builders = {}
 _send_checks = {}
+_link_builders = {}
 
 
 def attachment_builder(kind):
@@ -53,6 +60,16 @@ def send_check(kind):
     return register
 
 
+def link_builder(kind):
+    """Register ``build(user_id, spec) -> url`` for links of ``kind``, made when the e-mail is sent."""
+
+    def register(func):
+        _link_builders[kind] = func
+        return func
+
+    return register
+
+
 def configured():
     """Whether this server can send e-mail at all (SMTP_URL and MAIL_FROM set)."""
     config = current_app.config
@@ -69,14 +86,18 @@ def _mail_settings():
 
 
 def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=None, reply_to=None,
-          attachments=(), invoice_id=None, ref=None):
+          attachments=(), invoice_id=None, ref=None, links=None):
     """Record and enqueue one e-mail; returns the record.
 
     ``reply_to`` is (name, address) of the user; the From address is ``MAIL_FROM``'s, shown as
     ``sender_name`` when given. ``attachments`` are specs ``{"type": ..., "filename": ..., ...}``
-    for the registered builders. ``ref`` names what the message was sent for (a reminder
+    for the registered builders; ``links`` maps template variables to specs ``{"type": ...}`` of
+    the registered link builders. ``ref`` names what the message was sent for (a reminder
     claim), so its sender can find it again."""
     from_name, from_address = _mail_settings()
+    links = [{**spec, "marker": f"orbix-link-{secrets.token_hex(16)}", "name": name}
+             for name, spec in (links or {}).items()]
+    context = {**context, **{link["name"]: link["marker"] for link in links}}
     text, html = rendering.render(template, subject=subject, sender_name=sender_name or from_name, **context)
     now = utcnow()
     message_id = ObjectId()
@@ -94,6 +115,7 @@ def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=N
         "text": text,
         "html": html,
         "attachments": [dict(spec) for spec in attachments],
+        "links": links,
         "status": QUEUED,
         "attempts": 0,
         "error": None,
@@ -119,20 +141,37 @@ def list_for_invoice(user_id, invoice_id):
     return list(collection(MESSAGES).find({"user_id": user_id, "invoice_id": invoice_id}, sort=[("created_at", 1)]))
 
 
+def last_link_base(user_id, invoice_id):
+    """The base URL the latest e-mail about the invoice linked to, or None: what a job (which has
+    no request to take it from) links to when ``PUBLIC_BASE_URL`` is unset."""
+    for record in collection(MESSAGES).find(
+        {"user_id": user_id, "invoice_id": invoice_id}, {"links": 1}, sort=[("created_at", -1)], limit=20
+    ):
+        for link in record.get("links") or ():
+            if link.get("base_url"):
+                return link["base_url"]
+    return None
+
+
 def _email(record):
     config = current_app.config
     _, from_address = compose.parse_mailbox(config["MAIL_FROM"])
     sender_name, _ = compose.parse_mailbox(record["from"])
     reply_to = compose.parse_mailbox(record["reply_to"]) if record.get("reply_to") else None
     files = [_attachment_builders[spec["type"]](record["user_id"], spec) for spec in record.get("attachments", [])]
+    text, html = record["text"], record.get("html")
+    for link in record.get("links", []):
+        url = _link_builders[link["type"]](record["user_id"], link)
+        text = text.replace(link["marker"], url)
+        html = html.replace(link["marker"], str(escape(url))) if html else html
     return compose.build(
         sender=(sender_name, from_address),
         to=record["to"],
         cc=record.get("cc") or (),
         reply_to=reply_to,
         subject=record["subject"],
-        text=record["text"],
-        html=record.get("html"),
+        text=text,
+        html=html,
         message_id=f"<{record['_id']}@{from_address.split('@', 1)[1]}>",
         attachments=files,
     )

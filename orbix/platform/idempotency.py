@@ -6,14 +6,15 @@ Keys are scoped to the caller (token subject) and stored in MongoDB under
 requests with one key cannot both insert the record (the second gets 409 while the
 first is in flight). The record holds a fingerprint of method, path and body: the
 same key with a different request is 422. Records expire after 24 hours; failures
-(5xx, exceptions) release the key so the client can retry.
+(5xx, exceptions) release the key so the client can retry. Creates whose answer carries a
+secret (``never_replayed``) are not recorded: the database would hold the secret.
 """
 
 import contextlib
 import hashlib
 from datetime import timedelta
 
-from flask import g, request
+from flask import current_app, g, request
 from pymongo.errors import DuplicateKeyError
 
 from ..common.timeutil import utcnow
@@ -29,12 +30,20 @@ MAX_KEY_LENGTH = 255
 REPLAYED_HEADERS = ("Content-Type", "Location", "Content-Disposition")
 
 
+def never_replayed(view):
+    """Mark a create whose answer carries a secret shown once (a public link's token): it is
+    not stored for replays, so a retry with the same key simply creates another."""
+    view.never_replayed = True
+    return view
+
+
 def _applies():
     return (
         request.method == "POST"
         and request.path.startswith("/api/")
         and not request.path.startswith(EXCLUDED_PREFIXES)
         and HEADER in request.headers
+        and not getattr(current_app.view_functions.get(request.endpoint), "never_replayed", False)
     )
 
 
@@ -79,8 +88,6 @@ def _begin():
 
 
 def _ttl():
-    from flask import current_app
-
     return current_app.config.get("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
 
 

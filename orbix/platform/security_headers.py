@@ -1,6 +1,12 @@
-"""Security headers on every response, with a CSP that still lets Swagger UI run."""
+"""Security headers on every response, with a CSP that still lets Swagger UI run.
 
-from flask import request
+The CSP depends on what is answered: API responses allow nothing, ``/docs`` what Swagger UI
+needs, HTML documents (resume HTML) their inline styles. A blueprint serving pages to people
+(the public invoice page) declares its own policy as ``content_security_policy`` (see
+``page_blueprint``), which every response of that blueprint, its error pages included, gets.
+"""
+
+from flask import Blueprint, request
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 # Swagger UI's bundle injects inline styles and its page has an inline init script.
@@ -10,6 +16,12 @@ DOCS_CSP = (
 )
 # Rendered documents (resume HTML) carry their own inline styles and nothing else.
 HTML_DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'none'"
+# Public pages (``/i/<token>``): no script at all, our own stylesheet, images from us or inline
+# (the payment QR code), forms posting only back to us, never framed.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 # Set on every response unless the view set its own; CSP and HSTS depend on the request.
@@ -22,10 +34,20 @@ FIXED = (
 HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 
 
+def page_blueprint(name, import_name, csp=PAGE_CSP, **kwargs):
+    """A plain Flask blueprint whose responses all carry ``csp`` (pages for people, not API)."""
+    blueprint = Blueprint(name, import_name, **kwargs)
+    blueprint.content_security_policy = csp
+    return blueprint
+
+
 def init_security_headers(app):
     @app.after_request
     def _headers(response):
-        if request.path.startswith("/docs"):
+        page_csp = getattr(app.blueprints.get(request.blueprint), "content_security_policy", None)
+        if page_csp:
+            csp = page_csp
+        elif request.path.startswith("/docs"):
             csp = DOCS_CSP
         elif response.mimetype == "text/html":
             csp = HTML_DOCUMENT_CSP

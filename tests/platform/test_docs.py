@@ -5,6 +5,9 @@ from openapi_spec_validator import validate
 
 from tests.factories import make_project
 
+# Blueprints of HTML pages for people (public links): not API, so not in the OpenAPI document.
+PAGE_BLUEPRINTS = ("public_pages", "invoice_pages")
+
 
 def test_openapi_document_validates_and_lists_every_route(client, app):
     spec = client.get("/openapi.json").get_json()
@@ -15,13 +18,19 @@ def test_openapi_document_validates_and_lists_every_route(client, app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in ("static", "swagger_assets.swagger_asset", "metrics.metrics") or rule.endpoint.startswith(
             "api-docs."
-        ):
+        ) or rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS:
             continue
         path = rule.rule.replace("<", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             variants = {path, path.rstrip("/") or "/"}
             assert any((p, method) in documented for p in variants), f"{method} {path} is not documented"
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_the_undocumented_page_routes_are_html_pages_outside_the_api(app):
+    pages = [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS]
+    assert sorted(rule.rule for rule in pages) == ["/i/<token>", "/i/<token>/pdf", "/public/<path:filename>"]
+    assert all(rule.methods - {"HEAD", "OPTIONS"} == {"GET"} for rule in pages)
 
 
 def test_every_operation_has_a_summary(client):

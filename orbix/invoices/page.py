@@ -1,0 +1,76 @@
+"""What the public invoice page shows (``/i/<token>``), as plain values for its template.
+
+The client sees the invoice as the PDF prints it (the parties frozen when it was sent, the
+same lines and totals), plus the balance due and how to pay: the freelancer's payment
+details (frozen with the invoice, as the PDF prints them), and from their current settings a
+"Pay online" link and, for a euro invoice with an IBAN, an EPC QR code for banking apps, so
+a changed account or link also applies to invoices sent before. Nothing to pay (paid, void,
+a zero balance): no pay options. The word "overdue" never appears: the page shows the due
+date and the balance.
+"""
+
+from ..auth.service import business_profile
+from ..common import banking, money
+from . import epc, lifecycle, presentation
+from .schemas import money_view
+
+STATUS_LABELS = {
+    lifecycle.PAID: "Paid",
+    lifecycle.VOID: "Cancelled",
+    lifecycle.PARTIAL: "Partly paid",
+    lifecycle.SENT: "Awaiting payment",
+    lifecycle.OVERDUE: "Awaiting payment",
+}
+
+
+def _lines(details, fields):
+    return [str(details[field]) for field in fields if details.get(field)]
+
+
+def _payment_qr(invoice, business, settings):
+    """The EPC QR code (data: URI) and the transfer it encodes, or None."""
+    if invoice["currency"] != "EUR" or not settings.get("iban"):
+        return None
+    name = business.get("business_name") or settings["business_name"]
+    text = epc.payload(name, settings["iban"], invoice["balance_due"], invoice["invoice_number"], settings.get("bic"))
+    if text is None:
+        return None
+    iban = banking.grouped(settings["iban"])
+    return {"image": epc.qr_data_uri(text), "iban": iban, "bic": settings.get("bic"), "name": name}
+
+
+def page_context(view, user):
+    """Template values for an invoice view (``service.present``) and its owner."""
+    invoice = money_view(view)
+    currency = invoice["currency"]
+    status = invoice["status"]
+    business, client = invoice["business"] or {}, invoice["client"] or {}
+    settings = business_profile(user)
+    payable = status in lifecycle.OPEN and invoice["balance_due"] > 0
+    return {
+        "number": invoice["invoice_number"],
+        "status_label": STATUS_LABELS.get(status, status.title()),
+        "badge": status if status in (lifecycle.PAID, lifecycle.VOID) else "open",
+        "cancelled": status == lifecycle.VOID,
+        "paid": status == lifecycle.PAID,
+        "business_name": business.get("business_name") or settings["business_name"],
+        "business_lines": _lines(business, ("address", "email", "phone", "website")),
+        "business_tax_id": business.get("tax_id"),
+        "client_name": client.get("name"),
+        "client_lines": _lines(client, ("company", "address", "email")),
+        "client_tax_id": client.get("tax_id"),
+        "issue_date": invoice["date"].date().isoformat(),
+        "due_date": invoice["due_date"].date().isoformat(),
+        "payment_terms": invoice.get("payment_terms"),
+        "items": [presentation.item_cells(item, currency) for item in invoice["items"]],
+        "totals": [
+            (label, money.format_amount(amount, currency))
+            for label, amount in presentation.total_rows(invoice, with_balance=status != lifecycle.VOID)
+        ],
+        "balance_due": money.format_amount(invoice["balance_due"], currency),
+        "payable": payable,
+        "payment_details": business.get("payment_details"),
+        "payment_link": settings.get("payment_link") if payable else None,
+        "payment_qr": _payment_qr(invoice, business, settings) if payable else None,
+        "notes": invoice.get("notes"),
+    }

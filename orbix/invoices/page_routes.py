@@ -1,0 +1,34 @@
+"""The public invoice page: ``/i/<token>`` (HTML) and ``/i/<token>/pdf``, opened by the
+client from the link in the invoice e-mail, with no login.
+
+A plain Flask blueprint (pages for people, not part of the API or its OpenAPI document) from
+``page_blueprint``, so every answer carries the strict page CSP. Anonymous, so rate-limited
+per client IP (``RATELIMIT_DEFAULT``, per endpoint). A wrong, revoked or unknown token is a
+plain HTML 404 page. Only a GET of the page counts as a view (not HEAD, not the PDF)."""
+
+from flask import request, url_for
+
+from ..common.exceptions import NotFound
+from ..platform.downloads import pdf_response
+from ..platform.security_headers import page_blueprint
+from ..public_links.pages import html_page, not_found_page
+from . import sharing
+from .page import page_context
+from .pdf import render
+from .schemas import money_view
+
+blp = page_blueprint("invoice_pages", __name__, template_folder="templates")
+blp.register_error_handler(NotFound, not_found_page)
+
+
+@blp.route(sharing.PAGE_PATH + "<token>", methods=["GET"])
+def invoice_page(token):
+    view, user = sharing.shared_invoice(token, count_view=request.method == "GET")
+    context = page_context(view, user)
+    return html_page("invoices/public_page.html", {**context, "pdf_url": url_for(".invoice_pdf", token=token)})
+
+
+@blp.route(sharing.PAGE_PATH + "<token>/pdf", methods=["GET"])
+def invoice_pdf(token):
+    view, _user = sharing.shared_invoice(token)
+    return pdf_response(render(money_view(view)), f"{view['invoice_number']}.pdf", inline=False)
