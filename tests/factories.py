@@ -129,6 +129,20 @@ def preview_runs(client, headers, schedule, count=None):
     return [run["run_date"] for run in runs]
 
 
+def recurring_invoice(client, headers, schedule):
+    """``schedule`` as it stands now."""
+    return expect(client.get(f"/api/recurring-invoices/{schedule['_id']}", headers=headers), 200)
+
+
+def recurring_invoices_made(client, headers, schedule):
+    """The invoices ``schedule`` made (the list's summaries, oldest first)."""
+    return expect(client.get(f"/api/recurring-invoices/{schedule['_id']}/invoices", headers=headers), 200)
+
+
+def recurring_runs(client, headers, schedule):
+    return expect(client.get(f"/api/recurring-invoices/{schedule['_id']}/runs", headers=headers), 200)
+
+
 # ---- contracts --------------------------------------------------------------------------------
 
 CONTRACT_CONTENT = "SERVICES AGREEMENT\n\n1. Scope\n\nBuild the thing."

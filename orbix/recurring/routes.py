@@ -8,12 +8,12 @@ from ..platform.caller import current_user_doc, current_user_id
 from . import service
 from .schemas import (
     PreviewQuerySchema,
-    PreviewRunSchema,
     RecurringInvoiceSchema,
     RecurringListQuerySchema,
+    RecurringPreviewSchema,
+    RecurringRunSchema,
     RecurringUpdateSchema,
     RecurringWriteSchema,
-    RunSchema,
 )
 
 blp = ResourceBlueprint(
@@ -90,7 +90,7 @@ def resume_schedule(schedule_id):
 @blp.route("/<schedule_id>/preview", methods=["GET"])
 @blp.auth()
 @blp.arguments(PreviewQuerySchema, location="query")
-@blp.response(200, PreviewRunSchema(many=True))
+@blp.response(200, RecurringPreviewSchema(many=True))
 @blp.errors(404)
 def preview(args, schedule_id):
     """The next runs: dates and the invoice totals of each"""
@@ -111,7 +111,7 @@ def schedule_invoices(args, schedule_id):
 @blp.route("/<schedule_id>/runs", methods=["GET"])
 @blp.auth()
 @blp.arguments(ListQuerySchema(exclude=("q",)), location="query")
-@blp.response(200, RunSchema(many=True), headers=PAGINATION_HEADER)
+@blp.response(200, RecurringRunSchema(many=True), headers=PAGINATION_HEADER)
 @blp.errors(404)
 def schedule_runs(args, schedule_id):
     """Every run: its invoice, or why none was made, and what auto_send did"""

@@ -20,8 +20,9 @@ class DayOfMonth(fields.Field):
     """1-28, or ``"last"`` for the last day of every month."""
 
     def __init__(self, **kwargs):
+        kinds = [{"type": "integer", "minimum": 1, "maximum": 28}, {"type": "string", "enum": [LAST]}]
         kwargs.setdefault("metadata", {}).update(
-            oneOf=[{"type": "integer", "minimum": 1, "maximum": 28}, {"type": "string", "enum": [LAST]}],
+            oneOf=[*kinds, {"type": "null"}] if kwargs.get("allow_none") else kinds,
             description="Monthly, quarterly and yearly: the day the invoice is issued (default: start_date's day; "
             "29-31 become the last day of shorter months)",
         )
@@ -106,7 +107,7 @@ class PreviewQuerySchema(BaseSchema):
                            metadata={"description": f"How many runs (default 5, at most {MAX_PREVIEW})"})
 
 
-class PreviewRunSchema(BaseSchema):
+class RecurringPreviewSchema(BaseSchema):
     run_date = CalendarDate(metadata={"description": "The invoice's issue date"})
     due_date = CalendarDate()
     period_start = CalendarDate(allow_none=True, metadata={
@@ -123,7 +124,7 @@ class PreviewRunSchema(BaseSchema):
         return money_view(doc)
 
 
-class RunSchema(BaseSchema):
+class RecurringRunSchema(BaseSchema):
     """One run: the claim of a (schedule, run date) and what became of it."""
 
     run_date = CalendarDate()
