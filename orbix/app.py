@@ -33,6 +33,7 @@ BLUEPRINT_MODULES = [
     "orbix.projects.routes",
     "orbix.time_tracking.routes",
     "orbix.invoices.routes",
+    "orbix.recurring.routes",
     "orbix.contracts.routes",
     "orbix.contracts.public_routes",
     "orbix.resumes.routes",
@@ -50,7 +51,7 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
 JOB_MODULES = ["orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs",
-               "orbix.reminders.jobs"]
+               "orbix.reminders.jobs", "orbix.recurring.jobs"]
 
 
 class StripTrailingSlash:

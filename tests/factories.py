@@ -121,6 +121,46 @@ def make_payment(client, headers, invoice, amount, **fields):
     )
 
 
+# ---- recurring invoices -----------------------------------------------------------------------
+
+RECURRING_ITEM = {"description": "Monthly retainer", "quantity": 1, "rate": 1000}
+
+
+def make_recurring(client, headers, client_id=None, **fields):
+    """A monthly recurring invoice of RECURRING_ITEM, Net 30, starting 2031-01-15 (for a new
+    client unless told)."""
+    body = {
+        "client_id": client_id or make_client(client, headers)["_id"],
+        "items": [RECURRING_ITEM],
+        "frequency": "monthly",
+        "start_date": "2031-01-15",
+        "payment_terms": "Net 30",
+        **fields,
+    }
+    return expect(client.post("/api/recurring-invoices", json=body, headers=headers))
+
+
+def preview_runs(client, headers, schedule, count=None):
+    """The run dates (ISO strings) ``GET .../preview`` lists."""
+    query = "" if count is None else f"?count={count}"
+    runs = expect(client.get(f"/api/recurring-invoices/{schedule['_id']}/preview{query}", headers=headers), 200)
+    return [run["run_date"] for run in runs]
+
+
+def recurring_invoice(client, headers, schedule):
+    """``schedule`` as it stands now."""
+    return expect(client.get(f"/api/recurring-invoices/{schedule['_id']}", headers=headers), 200)
+
+
+def recurring_invoices_made(client, headers, schedule):
+    """The invoices ``schedule`` made (the list's summaries, oldest first)."""
+    return expect(client.get(f"/api/recurring-invoices/{schedule['_id']}/invoices", headers=headers), 200)
+
+
+def recurring_runs(client, headers, schedule):
+    return expect(client.get(f"/api/recurring-invoices/{schedule['_id']}/runs", headers=headers), 200)
+
+
 # ---- contracts --------------------------------------------------------------------------------
 
 CONTRACT_CONTENT = "SERVICES AGREEMENT\n\n1. Scope\n\nBuild the thing."

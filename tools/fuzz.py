@@ -53,6 +53,11 @@ def _seed_once(base, token):
     paid = post("/api/invoices", {"client_id": client, "payment_terms": "Net 30", "items": items})["_id"]
     call(base, "PUT", f"/api/invoices/{paid}", {"status": "sent"}, token=token)
     payment = post(f"/api/invoices/{paid}/payments", {"amount": 10})["payments"][0]["_id"]
+    schedule = post(
+        "/api/recurring-invoices",
+        {"client_id": client, "project_id": project, "frequency": "monthly", "start_date": "2031-01-15",
+         "payment_terms": "Net 30", "items": items},
+    )["_id"]
     template = post("/api/contracts/templates", {"title": "Seeded", "body": "Work for {{ client }} on {{ scope }}"})[
         "_id"
     ]
@@ -74,6 +79,7 @@ def _seed_once(base, token):
         "project_id": project,
         "entry_id": entry,
         "invoice_id": invoice,
+        "schedule_id": schedule,
         "template_id": template,
         "contract_id": contract,
         "resume_id": resume,

@@ -8,6 +8,7 @@ from ..contracts import CONTRACTS
 from ..db import collection
 from ..invoices import INVOICES
 from ..projects import PROJECTS
+from ..recurring import RECURRING_INVOICES
 from ..time_tracking import TIME_ENTRIES
 from . import CLIENTS
 
@@ -20,6 +21,7 @@ REFERRERS = (
     (CONTRACTS, "contract", "contracts"),
     (PROJECTS, "project", "projects"),
     (TIME_ENTRIES, "time entry", "time entries"),
+    (RECURRING_INVOICES, "recurring invoice", "recurring invoices"),
 )
 
 

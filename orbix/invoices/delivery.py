@@ -87,9 +87,9 @@ def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc
     )
 
 
-def send_invoice(user, invoice_id, data, base_url):
+def send_invoice(user, invoice_id, data, base_url=None):
     """Queue the invoice e-mail (moving a draft to sent), linking to the public page on
-    ``base_url``; returns the message record."""
+    ``base_url`` (see ``_link_base``); returns the message record."""
     invoice = service.find_invoice(user["_id"], invoice_id)
     with invoice_lock(invoice["_id"]):
         invoice = service.find_invoice(user["_id"], invoice_id)

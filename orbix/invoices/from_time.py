@@ -21,7 +21,8 @@ from . import service
 SECONDS_PER_HOUR = Decimal(3600)
 
 
-def _client_and_project(user_id, data):
+def client_and_project(user_id, data):
+    """The client and project a body names; the project must belong to that client (422)."""
     project = require_project(user_id, data.get("project_id"))
     client_id = data.get("client_id")
     if project is not None:
@@ -116,8 +117,9 @@ def lines(entries, grouping, client, user, currency):
     return items
 
 
-def _exchange_rate(source, currency, rate):
-    """The rate from the time's currency to the invoice's; refuses to relabel an amount."""
+def exchange_rate(source, currency, rate):
+    """The rate from the time's currency to the invoice's (None when they are the same);
+    refuses to relabel an amount."""
     if currency == source:
         if rate is not None and rate != 1:
             unprocessable("exchange_rate", f"Only for an invoice in another currency than the time's ({source}).")
@@ -138,13 +140,45 @@ def _converted(item, rate, currency):
     return {**item, "rate": item["rate"] * rate, "billed_amount": amount}
 
 
+def claim_time(entry_ids, invoice_id, user_id):
+    """Claim the free ones of ``entry_ids`` for ``invoice_id`` (before writing it); the set claimed."""
+    return claims.claim(entry_ids, invoice_id, user_id, service.invoice_exists)
+
+
+def write_claimed(user, client, project, data, currency, claimed, invoice_id, exchange=None, fixed_items=(), **extra):
+    """Write the draft ``invoice_id``: ``fixed_items`` (input lines), then a line per claimed entry
+    (``data["grouping"]``, default entry) at its effective rate. If it cannot be written, the
+    entries are released, so no entry stays marked by an invoice that does not exist."""
+    source = rates.billing_currency(client, user)
+    try:
+        entries = claims.claimed_entries(claimed, invoice_id)
+        items = lines(entries, data.get("grouping", "entry"), client, user, source)
+        if exchange is not None:
+            items = [_converted(item, exchange, currency) for item in items]
+        return service.new_invoice(
+            user,
+            client,
+            data,
+            [*fixed_items, *items],
+            currency,
+            _id=invoice_id,
+            project_id=project["_id"] if project else None,
+            time_entry_ids=[entry_id for item in items for entry_id in item["time_entry_ids"]],
+            exchange_rate=None if exchange is None else str(exchange),
+            exchange_from=None if exchange is None else source,
+            **extra,
+        )
+    except BaseException:
+        claims.release_entries(claimed, invoice_id, user["_id"])
+        raise
+
+
 def bill_time(user, data):
     """POST /from-time: claim the entries, write the draft, release the claim if that fails."""
     user_id = user["_id"]
-    client, project = _client_and_project(user_id, data)
-    source = rates.billing_currency(client, user)
+    client, project = client_and_project(user_id, data)
     currency = service.invoice_currency(data, client, user)
-    exchange = _exchange_rate(source, currency, data.get("exchange_rate"))
+    exchange = exchange_rate(rates.billing_currency(client, user), currency, data.get("exchange_rate"))
     candidates = _candidates(user_id, client, project, data)
     wanted = set(data.get("entry_ids") or [])
     if wanted - set(candidates):
@@ -156,28 +190,9 @@ def bill_time(user, data):
     if not candidates:
         unprocessable("client_id", "No unbilled, billable, stopped time entries match.")
     invoice_id = ObjectId()
-    claimed = claims.claim(candidates, invoice_id, user_id, service.invoice_exists)
+    claimed = claim_time(candidates, invoice_id, user_id)
     if not claimed or (wanted and claimed != wanted):
         claims.release_entries(claimed, invoice_id, user_id)
         conflict("These time entries were just billed by another invoice; reload and try again")
-    try:
-        entries = claims.claimed_entries(claimed, invoice_id)
-        items = lines(entries, data.get("grouping", "entry"), client, user, source)
-        if exchange is not None:
-            items = [_converted(item, exchange, currency) for item in items]
-        invoice = service.new_invoice(
-            user,
-            client,
-            data,
-            items,
-            currency,
-            _id=invoice_id,
-            project_id=project["_id"] if project else None,
-            time_entry_ids=[entry_id for item in items for entry_id in item["time_entry_ids"]],
-            exchange_rate=None if exchange is None else str(exchange),
-            exchange_from=None if exchange is None else source,
-        )
-    except BaseException:
-        claims.release_entries(claimed, invoice_id, user_id)
-        raise
+    invoice = write_claimed(user, client, project, data, currency, claimed, invoice_id, exchange)
     return service.present(invoice, user)

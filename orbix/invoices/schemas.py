@@ -48,11 +48,20 @@ class ItemSchema(BaseSchema):
     time_entry_ids = fields.List(ObjectIdField())
 
 
-class InvoiceTermsSchema(BaseSchema):
-    """Dates, currency, tax, discount and notes: shared by manual and tracked-time invoices."""
+def item_list(min_items=1, **kwargs):
+    """The ``items`` field of a write body: 1 to 500 lines (``min_items=0`` where tracked time may
+    provide every line)."""
+    return fields.List(
+        fields.Nested(ItemWriteSchema),
+        validate=validate.Length(min=min_items, max=500, error=f"Between {min_items} and 500 items."),
+        **kwargs,
+    )
 
-    date = CalendarDate(metadata={"description": "Issue date (default today); backdating is allowed"})
-    due_date = CalendarDate(allow_none=True, metadata={"description": "Default: from payment_terms"})
+
+class InvoicePricingSchema(BaseSchema):
+    """Payment terms, currency, tax, discount and notes: what an invoice sets besides its lines and
+    dates (shared by manual, tracked-time and recurring invoices)."""
+
     payment_terms = Text(max_length=100, allow_none=True, metadata={"example": "Net 30"})
     currency = Currency(
         allow_none=True, metadata={"description": "Default: the client's currency, then yours, then USD"}
@@ -76,13 +85,16 @@ class InvoiceTermsSchema(BaseSchema):
                 )
 
 
+class InvoiceTermsSchema(InvoicePricingSchema):
+    """Pricing and dates: shared by manual and tracked-time invoices."""
+
+    date = CalendarDate(metadata={"description": "Issue date (default today); backdating is allowed"})
+    due_date = CalendarDate(allow_none=True, metadata={"description": "Default: from payment_terms"})
+
+
 class InvoiceWriteSchema(InvoiceTermsSchema):
     client_id = ObjectIdField(required=True)
-    items = fields.List(
-        fields.Nested(ItemWriteSchema),
-        required=True,
-        validate=validate.Length(min=1, max=500, error="Between 1 and 500 items."),
-    )
+    items = item_list(required=True)
 
 
 class InvoiceUpdateSchema(InvoiceWriteSchema):
@@ -140,6 +152,9 @@ class InvoiceSummarySchema(DocumentSchema):
     invoice_number = fields.String()
     client_id = ObjectIdField()
     project_id = ObjectIdField(allow_none=True)
+    recurring_invoice_id = ObjectIdField(
+        allow_none=True, metadata={"description": "The recurring invoice that produced it (absent otherwise)"}
+    )
     status = fields.String(metadata={"description": "Effective status: overdue once an unpaid invoice is past due"})
     date = CalendarDate()
     due_date = CalendarDate()
@@ -196,6 +211,7 @@ class InvoiceListQuerySchema(ListQuerySchema, DateRangeQueryMixin):
     )
     client_id = ObjectIdField()
     project_id = ObjectIdField(metadata={"description": "Invoices of this project (e.g. billed from its time)"})
+    recurring_invoice_id = ObjectIdField(metadata={"description": "Invoices produced by this recurring invoice"})
     overdue = fields.Boolean(metadata={"description": "true: only overdue; false: none overdue"})
 
 

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from ..auth.service import business_profile
 from ..clients.service import client_stands, find_client, require_client
-from ..common import lists, money, rates
+from ..common import lists, rates
 from ..common.documents import restore_fields
 from ..common.exceptions import conflict
 from ..common.ownership import get_owned_or_404
@@ -44,6 +44,7 @@ LIST_PROJECTION = {
         "invoice_number",
         "client_id",
         "project_id",
+        "recurring_invoice_id",
         "status",
         "date",
         "due_date",
@@ -107,14 +108,14 @@ def delete_payment(user, invoice_id, payment_id):
 
 
 def list_query(user_id, args):
-    """The filter for lists and CSV export: status (effective), client, project, issue-date
-    range, q, overdue."""
+    """The filter for lists and CSV export: status (effective), client, project, recurring
+    invoice, issue-date range, q, overdue."""
     conditions = [{"user_id": user_id}]
     if args.get("status"):
         conditions.append(lifecycle.status_query(args["status"]))
     if "overdue" in args:
         conditions.append(lifecycle.overdue_query(args["overdue"]))
-    for name in ("client_id", "project_id"):
+    for name in ("client_id", "project_id", "recurring_invoice_id"):
         if args.get(name):
             conditions.append({name: args[name]})
     conditions.append(lists.date_range("date", args.get("from_"), args.get("to")))  # calendar dates: UTC midnight
@@ -188,14 +189,6 @@ def create_invoice(user, data):
     return present(invoice, user)
 
 
-def _kept_adjustment(invoice, changes, name):
-    """(amount, rate) for tax or discount after an edit: a new value of either replaces both."""
-    if name in changes or f"{name}_rate" in changes:
-        return changes.get(name), changes.get(f"{name}_rate")
-    rate = totals.from_scaled(invoice.get(f"{name}_rate"))
-    return (None if rate is not None else money.from_minor(invoice[name], invoice["currency"])), rate
-
-
 def _edited_content(invoice, changes, user):
     """The draft's stored fields after applying ``changes`` (everything recomputed)."""
     client_id = invoice["client_id"]
@@ -209,20 +202,10 @@ def _edited_content(invoice, changes, user):
     if "items" in changes:
         items = [totals.stored_item(item, currency) for item in changes["items"]]
     elif currency != invoice["currency"]:
-        items = [
-            totals.stored_item(
-                {**item, "quantity": totals.from_scaled(item["quantity"]), "rate": totals.from_scaled(item["rate"])},
-                currency,
-            )
-            for item in invoice["items"]
-        ]
+        items = [totals.stored_item(totals.input_item(item), currency) for item in invoice["items"]]
     else:
         items = invoice["items"]
-    tax, tax_rate = _kept_adjustment(invoice, changes, "tax")
-    discount, discount_rate = _kept_adjustment(invoice, changes, "discount")
-    amounts = totals.compute(
-        items, currency, tax=tax, tax_rate=tax_rate, discount=discount, discount_rate=discount_rate
-    )
+    amounts = totals.compute(items, currency, **totals.adjustments_after(invoice, changes))
     issue_date = changes.get("date") or invoice["date"].date()
     terms = changes["payment_terms"] if "payment_terms" in changes else invoice.get("payment_terms")
     due_date = changes.get("due_date")

@@ -41,6 +41,27 @@ def stored_item(item, currency):
     return stored
 
 
+def input_item(stored):
+    """A stored line back in input form (Decimal quantity and rate), to price it again."""
+    return {**stored, "quantity": from_scaled(stored["quantity"]), "rate": from_scaled(stored["rate"])}
+
+
+def adjustment_after(doc, changes, name):
+    """(amount, rate) of a stored document's tax or discount, in input form, after ``changes``: a
+    new value of either replaces both; else the stored rate when one was given, else the amount."""
+    if name in changes or f"{name}_rate" in changes:
+        return changes.get(name), changes.get(f"{name}_rate")
+    rate = from_scaled(doc.get(f"{name}_rate"))
+    return (None if rate is not None else money.from_minor(doc[name], doc["currency"])), rate
+
+
+def adjustments_after(doc, changes=None):
+    """Tax and discount as the input that produces them again (after ``changes``, if any)."""
+    tax, tax_rate = adjustment_after(doc, changes or {}, "tax")
+    discount, discount_rate = adjustment_after(doc, changes or {}, "discount")
+    return {"tax": tax, "tax_rate": tax_rate, "discount": discount, "discount_rate": discount_rate}
+
+
 def _adjustment(amount, rate, base, currency, field):
     """An invoice-level amount (tax, discount) given directly or as a percent of ``base``."""
     if amount is not None and rate is not None:
