@@ -38,6 +38,16 @@ def _float(name, default):
     return _number(name, default, float, "a number")
 
 
+def _file(name):
+    """A path that must name a readable file when set (so a typo stops the start-up, not every send)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not os.path.isfile(raw) or not os.access(raw, os.R_OK):
+        raise ConfigError(f"{name}={raw!r} is not a readable file")
+    return raw
+
+
 def _list(name, default):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -131,6 +141,8 @@ def load_config():
         # E-mail (orbix.mail). Development default: the sink `make run` starts.
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or (None if production else "smtp://127.0.0.1:8025"),
         "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
+        # PEM bundle trusted besides the system's CAs (a private relay); certificates stay verified.
+        "SMTP_CA_FILE": _file("SMTP_CA_FILE"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or (None if production else "Orbix <orbix@localhost>"),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),
