@@ -15,11 +15,16 @@ def migrate_command():
 
 @click.command("purge-expired")
 def purge_expired_command():
-    """Delete expired token revocations and idempotency records (FerretDB has no TTL indexes)."""
+    """Delete expired token revocations, idempotency records and old job history (FerretDB has no TTL indexes)."""
+    from flask import current_app
+
     from .auth.tokens import purge_expired as purge_revocations
+    from .jobs.history import purge as purge_job_history
     from .platform.idempotency import purge_expired as purge_idempotency_keys
 
-    click.echo(f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}")
+    job_runs, schedule_runs = purge_job_history(current_app.config["JOBS_HISTORY_DAYS"])
+    click.echo(f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}, "
+               f"job runs: {job_runs}, periodic runs: {schedule_runs}")
 
 
 def register_commands(app, groups=()):

@@ -102,6 +102,9 @@ def load_config():
         secret = _development_secret(instance_dir())
     elif production and len(secret) < 32:
         raise ConfigError("JWT_SECRET_KEY is too short for production: use at least 32 random characters")
+    history_days = _int("JOBS_HISTORY_DAYS", 30)
+    if history_days < 1:
+        raise ConfigError(f"JOBS_HISTORY_DAYS must be at least 1, got {history_days}")
 
     return {
         "ENV_NAME": env,
@@ -138,6 +141,8 @@ def load_config():
         "JOBS_RETRY_BASE_SECONDS": _int("JOBS_RETRY_BASE_SECONDS", 30),
         "JOBS_TIMEOUT_SECONDS": _int("JOBS_TIMEOUT_SECONDS", 300),
         "SCHEDULER_TICK_SECONDS": _float("SCHEDULER_TICK_SECONDS", 60.0),
+        # Finished job runs and periodic runs older than this are purged (orbix.jobs.history).
+        "JOBS_HISTORY_DAYS": history_days,
         # E-mail (orbix.mail). Development default: the sink `make run` starts.
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or (None if production else "smtp://127.0.0.1:8025"),
         "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
