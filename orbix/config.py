@@ -38,6 +38,19 @@ def _float(name, default):
     return _number(name, default, float, "a number")
 
 
+def _flag(name, default):
+    """``true``/``false`` (also 1/0, yes/no, on/off); anything else stops the start-up."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 def _file(name):
     """A path that must name a readable file when set (so a typo stops the start-up, not every send)."""
     raw = os.environ.get(name, "").strip()
@@ -46,6 +59,15 @@ def _file(name):
     if not os.path.isfile(raw) or not os.access(raw, os.R_OK):
         raise ConfigError(f"{name}={raw!r} is not a readable file")
     return raw
+
+
+def _first(*names):
+    """The first of ``names`` that is set: a platform's variable (Heroku's ``REDIS_URL``) as a fallback."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
 
 
 def _list(name, default):
@@ -125,9 +147,12 @@ def load_config():
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 30),
         "AI_CONNECT_TIMEOUT_SECONDS": _int("AI_CONNECT_TIMEOUT_SECONDS", 5),
         "AI_RETRY_BACKOFF_SECONDS": float(os.environ.get("AI_RETRY_BACKOFF_SECONDS") or 0.5),
-        # Development default: the redis-server `make run` starts. Production must name one.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        # Development default: the redis-server `make run` starts. Production must name one;
+        # REDIS_URL (what Heroku's and many add-ons set) is taken when RATELIMIT_STORAGE_URI is not.
+        "RATELIMIT_STORAGE_URI": _first("RATELIMIT_STORAGE_URI", "REDIS_URL")
         or (None if production else "redis://127.0.0.1:6479/0"),
+        # rediss:// certificates are verified unless this is false (Heroku's Redis: self-signed).
+        "REDIS_TLS_VERIFY": _flag("REDIS_TLS_VERIFY", True),
         # Every Redis call gives up after this (connect and read); see orbix.platform.redis_client.
         "REDIS_TIMEOUT_SECONDS": _float("REDIS_TIMEOUT_SECONDS", 0.25),
         # After a failed call the session cache leaves Redis alone this long (reads MongoDB).
