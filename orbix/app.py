@@ -50,8 +50,8 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
-JOB_MODULES = ["orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs",
-               "orbix.reminders.jobs", "orbix.recurring.jobs"]
+JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance", "orbix.mail.messages",
+               "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs"]
 
 
 class StripTrailingSlash:

@@ -15,11 +15,16 @@ def migrate_command():
 
 @click.command("purge-expired")
 def purge_expired_command():
-    """Delete expired token revocations and idempotency records (FerretDB has no TTL indexes)."""
-    from .auth.tokens import purge_expired as purge_revocations
-    from .platform.idempotency import purge_expired as purge_idempotency_keys
+    """Delete expired token revocations, idempotency records and old job history (FerretDB has no TTL indexes);
+    the workers do it daily themselves (orbix.maintenance, orbix.jobs.history)."""
+    from flask import current_app
 
-    click.echo(f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}")
+    from .jobs.history import purge as purge_job_history
+    from .maintenance import purge_expired_records
+
+    counts = purge_expired_records()
+    counts["job runs"], counts["periodic runs"] = purge_job_history(current_app.config["JOBS_HISTORY_DAYS"])
+    click.echo(", ".join(f"{kind}: {count}" for kind, count in counts.items()))
 
 
 def register_commands(app, groups=()):

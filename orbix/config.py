@@ -38,6 +38,38 @@ def _float(name, default):
     return _number(name, default, float, "a number")
 
 
+def _flag(name, default):
+    """``true``/``false`` (also 1/0, yes/no, on/off); anything else stops the start-up."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _file(name):
+    """A path that must name a readable file when set (so a typo stops the start-up, not every send)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not os.path.isfile(raw) or not os.access(raw, os.R_OK):
+        raise ConfigError(f"{name}={raw!r} is not a readable file")
+    return raw
+
+
+def _first(*names):
+    """The first of ``names`` that is set: a platform's variable (Heroku's ``REDIS_URL``) as a fallback."""
+    for name in names:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
 def _list(name, default):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -92,6 +124,9 @@ def load_config():
         secret = _development_secret(instance_dir())
     elif production and len(secret) < 32:
         raise ConfigError("JWT_SECRET_KEY is too short for production: use at least 32 random characters")
+    history_days = _int("JOBS_HISTORY_DAYS", 30)
+    if history_days < 1:
+        raise ConfigError(f"JOBS_HISTORY_DAYS must be at least 1, got {history_days}")
 
     return {
         "ENV_NAME": env,
@@ -112,9 +147,12 @@ def load_config():
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 30),
         "AI_CONNECT_TIMEOUT_SECONDS": _int("AI_CONNECT_TIMEOUT_SECONDS", 5),
         "AI_RETRY_BACKOFF_SECONDS": float(os.environ.get("AI_RETRY_BACKOFF_SECONDS") or 0.5),
-        # Development default: the redis-server `make run` starts. Production must name one.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        # Development default: the redis-server `make run` starts. Production must name one;
+        # REDIS_URL (what Heroku's and many add-ons set) is taken when RATELIMIT_STORAGE_URI is not.
+        "RATELIMIT_STORAGE_URI": _first("RATELIMIT_STORAGE_URI", "REDIS_URL")
         or (None if production else "redis://127.0.0.1:6479/0"),
+        # rediss:// certificates are verified unless this is false (Heroku's Redis: self-signed).
+        "REDIS_TLS_VERIFY": _flag("REDIS_TLS_VERIFY", True),
         # Every Redis call gives up after this (connect and read); see orbix.platform.redis_client.
         "REDIS_TIMEOUT_SECONDS": _float("REDIS_TIMEOUT_SECONDS", 0.25),
         # After a failed call the session cache leaves Redis alone this long (reads MongoDB).
@@ -128,9 +166,13 @@ def load_config():
         "JOBS_RETRY_BASE_SECONDS": _int("JOBS_RETRY_BASE_SECONDS", 30),
         "JOBS_TIMEOUT_SECONDS": _int("JOBS_TIMEOUT_SECONDS", 300),
         "SCHEDULER_TICK_SECONDS": _float("SCHEDULER_TICK_SECONDS", 60.0),
+        # Finished job runs and periodic runs older than this are purged (orbix.jobs.history).
+        "JOBS_HISTORY_DAYS": history_days,
         # E-mail (orbix.mail). Development default: the sink `make run` starts.
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or (None if production else "smtp://127.0.0.1:8025"),
         "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
+        # PEM bundle trusted besides the system's CAs (a private relay); certificates stay verified.
+        "SMTP_CA_FILE": _file("SMTP_CA_FILE"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or (None if production else "Orbix <orbix@localhost>"),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),

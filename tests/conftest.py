@@ -164,6 +164,6 @@ def jobs(app, mail_sink):
     """An empty job queue and sink; ``jobs.run()`` runs every queued job (retries included)."""
     runner = JobRunner(app)
     runner.clear()
-    mail_sink.received.clear()
+    mail_sink.clear()
     yield runner
     runner.clear()

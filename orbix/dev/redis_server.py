@@ -1,9 +1,11 @@
 """Starts a throwaway redis-server (Debian's package) for `make run` and the tests,
 when no RATELIMIT_STORAGE_URI is given: rate-limit counters must be shared by all
-gunicorn workers, which per-process memory cannot do."""
+gunicorn workers, which per-process memory cannot do. With ``tls=(certificate, key)`` it
+serves TLS only (``rediss://``), like hosted Redis (Heroku's), for the tests."""
 
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -21,33 +23,53 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _probe_context():
+    """Only asks a local server we started whether it is up: no verification."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 class RedisServer(Managed):
-    def __init__(self, port=None, binary=None):
+    def __init__(self, port=None, binary=None, tls=None):
         self.binary = binary or shutil.which("redis-server")
         self.port = port or free_port()
+        self.tls = tls
         self.process = None
         self._dir = None
 
     @property
     def uri(self):
-        return f"redis://127.0.0.1:{self.port}/0"
+        return f"{'rediss' if self.tls else 'redis'}://127.0.0.1:{self.port}/0"
+
+    def _listen_arguments(self):
+        if not self.tls:
+            return ["--port", str(self.port)]
+        certificate, key = self.tls
+        return ["--port", "0", "--tls-port", str(self.port), "--tls-cert-file", str(certificate),
+                "--tls-key-file", str(key), "--tls-auth-clients", "no"]
+
+    def _pong(self):
+        with (socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as raw,
+              _probe_context().wrap_socket(raw) if self.tls else raw as sock):
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
 
     def start(self, timeout=10):
         if not self.binary:
             raise RedisServerError("redis-server is not installed: `make` installs it (apt-get install redis-server)")
         self._dir = tempfile.mkdtemp(prefix="orbix-redis-")
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [self.binary, *self._listen_arguments(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", self._dir, "--loglevel", "warning"],
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return self.uri
+                if self._pong():
+                    return self.uri
             except OSError:
                 time.sleep(0.05)
         self.stop()

@@ -40,13 +40,13 @@ def redis_url(config):
 
 
 def connection(config=None):
-    """One Redis client per process and URL (with the app's timeouts and no retries)."""
+    """One Redis client per process, URL and TLS choice (with the app's timeouts and no retries)."""
     config = config or current_app.config
     url = redis_url(config)
-    key = (os.getpid(), url)
+    key = (os.getpid(), url, bool(config.get("REDIS_TLS_VERIFY", True)))
     if key not in _connections:
         with _lock:
-            _connections.setdefault(key, Redis.from_url(url, **client_options(config)))
+            _connections.setdefault(key, Redis.from_url(url, **client_options(config, url)))
     return _connections[key]
 
 

@@ -45,8 +45,10 @@ def main(argv=None):
     from ..app import create_app
 
     app = create_app()
-    ok = run_worker(app, burst=options.burst, with_scheduler=not options.no_scheduler)
-    return 0 if ok is not False else 1
+    # RQ's work() returns whether any job ran: an idle worker stopped by SIGTERM (a deploy, a dyno
+    # restart) or a burst over an empty queue is no failure, so only an exception exits non-zero.
+    run_worker(app, burst=options.burst, with_scheduler=not options.no_scheduler)
+    return 0
 
 
 if __name__ == "__main__":

@@ -202,7 +202,8 @@ def send(message_id):
     messages.update_one({"_id": record["_id"]}, {"$inc": {"attempts": 1}, "$set": {"updated_at": utcnow()}})
     config = current_app.config
     try:
-        transport.send(config["SMTP_URL"], _email(record), timeout=config["SMTP_TIMEOUT_SECONDS"])
+        transport.send(config["SMTP_URL"], _email(record), timeout=config["SMTP_TIMEOUT_SECONDS"],
+                       ca_file=config.get("SMTP_CA_FILE"))
     except Exception as exc:
         messages.update_one({"_id": record["_id"]}, {"$set": {"error": f"{exc.__class__.__name__}: {exc}"[:1000]}})
         raise

@@ -33,10 +33,17 @@ def is_redis(uri):
     return bool(uri) and uri.startswith(REDIS_SCHEMES)
 
 
-def client_options(config):
-    """Keyword arguments for ``redis.Redis.from_url``."""
+def client_options(config, uri):
+    """Keyword arguments for ``redis.Redis.from_url(uri)``.
+
+    A ``rediss://`` server's certificate is verified (chain and host name) unless
+    ``REDIS_TLS_VERIFY`` is false: Heroku's Redis presents a self-signed certificate, so there
+    the connection is encrypted but the server is not authenticated, by an explicit setting."""
     timeout = config.get("REDIS_TIMEOUT_SECONDS", 0.25)
-    return {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
+    if uri.startswith("rediss://") and not config.get("REDIS_TLS_VERIFY", True):
+        options["ssl_cert_reqs"] = "none"
+    return options
 
 
 class RedisGate:
@@ -78,7 +85,7 @@ def init_redis(app):
     storage = app.config.get("RATELIMIT_STORAGE_URI") or ""
     gate = None
     if is_redis(storage):
-        gate = RedisGate(storage, client_options(app.config), app.config.get("REDIS_RETRY_SECONDS", 2),
+        gate = RedisGate(storage, client_options(app.config, storage), app.config.get("REDIS_RETRY_SECONDS", 2),
                          app.config.get("RATELIMIT_KEY_PREFIX", "orbix"))
     app.extensions[EXTENSION] = gate
     return gate

@@ -32,3 +32,38 @@ def test_a_malformed_rate_limit_stops_start_up(mongo_uri, redis_uri):
     """A malformed limit stops the start-up instead of limiting nothing."""
     with pytest.raises(config_module.ConfigError, match="RATELIMIT_AUTH"):
         make_app(mongo_uri, redis_uri, RATELIMIT_AUTH="ten per minute")
+
+
+def _production(monkeypatch, **env):
+    monkeypatch.setenv("ORBIX_ENV", "production")
+    monkeypatch.setenv("JWT_SECRET_KEY", "x" * 40)
+    for name in ("RATELIMIT_STORAGE_URI", "REDIS_URL", "REDIS_TLS_VERIFY", "SMTP_CA_FILE", "JOBS_HISTORY_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return config_module.load_config()
+
+
+def test_redis_url_is_the_fallback_for_rate_limits_and_jobs(monkeypatch):
+    """Heroku's Redis add-on sets REDIS_URL (rediss://, self-signed: REDIS_TLS_VERIFY=false)."""
+    config = _production(monkeypatch, REDIS_URL="rediss://:pw@ec2.example.com:6380", REDIS_TLS_VERIFY="false")
+    assert config["RATELIMIT_STORAGE_URI"] == "rediss://:pw@ec2.example.com:6380"
+    assert config["JOBS_REDIS_URL"] is None and config["REDIS_TLS_VERIFY"] is False  # the queue follows
+    named = _production(monkeypatch, REDIS_URL="redis://a:6379", RATELIMIT_STORAGE_URI="redis://b:6379")
+    assert named["RATELIMIT_STORAGE_URI"] == "redis://b:6379" and named["REDIS_TLS_VERIFY"] is True
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("REDIS_TLS_VERIFY", "sometimes"), ("SMTP_CA_FILE", "/nonexistent/ca.pem"), ("JOBS_HISTORY_DAYS", "0"),
+])
+def test_a_bad_setting_stops_start_up_with_its_name(monkeypatch, name, value):
+    with pytest.raises(config_module.ConfigError, match=name):
+        _production(monkeypatch, **{name: value})
+
+
+def test_smtp_ca_file_and_history_days_are_read(monkeypatch, tmp_path):
+    bundle = tmp_path / "relay-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    config = _production(monkeypatch, SMTP_CA_FILE=str(bundle), JOBS_HISTORY_DAYS="90")
+    assert config["SMTP_CA_FILE"] == str(bundle) and config["JOBS_HISTORY_DAYS"] == 90
+    assert _production(monkeypatch)["JOBS_HISTORY_DAYS"] == 30 and _production(monkeypatch)["SMTP_CA_FILE"] is None

@@ -70,3 +70,20 @@ def test_purge_expired_removes_only_expired_revocations_and_idempotency_records(
     assert "revocations: 2, idempotency records: 1" in result.output
     assert {r["user_id"] for r in db.revoked_tokens.find()} == {other["id"]}
     assert db.idempotency_keys.count_documents({}) == 0
+
+
+def test_the_workers_purge_expired_records_daily(app, client, user, jobs, db):
+    """No cron job needed: a daily periodic task (orbix.maintenance) runs the same purge."""
+    from datetime import datetime, timedelta, timezone
+
+    from orbix.jobs import scheduler
+
+    client.post("/api/auth/logout", headers=user["headers"])
+    past = datetime.now(timezone.utc) - timedelta(seconds=1)
+    assert db.revoked_tokens.update_many({}, {"$set": {"expires_at": past}}).modified_count == 2  # token, session
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        assert f"maintenance.purge_expired:{now:%Y-%m-%d}" in scheduler.tick(now)
+    jobs.run()
+    assert db.revoked_tokens.count_documents({}) == 0
+    assert db.job_runs.find_one({"_id": f"scheduler.run:maintenance.purge_expired:{now:%Y-%m-%d}"})["state"] == "done"

@@ -80,3 +80,22 @@ def test_hot_queries_are_served_by_indexes(plans_app, recorder):
             plan = get_client()[database].command("explain", explained, verbosity="queryPlanner")
             winning = str(plan["queryPlanner"]["winningPlan"])
             assert "COLLSCAN" not in winning, (command, winning)
+
+
+def test_job_history_purge_is_served_by_indexes(app, plans_app):
+    """The daily purge (orbix.jobs.history) reads job_runs by finished_at, schedule_runs by task and period."""
+    from datetime import datetime, timezone
+
+    from orbix.db import get_db
+    from orbix.jobs.history import job_runs_filter, schedule_runs_filter
+
+    cutoff = datetime.now(timezone.utc)
+    queries = (("job_runs", job_runs_filter(cutoff), None),
+               ("schedule_runs", schedule_runs_filter("invoices.mark_overdue", cutoff, cutoff), None),
+               ("schedule_runs", {"task": "invoices.mark_overdue"}, {"period_start": -1}))
+    with plans_app.app_context():
+        db = get_db()
+        for name, query, sort in queries:
+            command = {"find": name, "filter": query, **({"sort": sort} if sort else {})}
+            winning = str(db.command("explain", command, verbosity="queryPlanner")["queryPlanner"]["winningPlan"])
+            assert "COLLSCAN" not in winning, (name, query, winning)
