@@ -36,6 +36,7 @@ BLUEPRINT_MODULES = [
     "orbix.resumes.routes",
     "orbix.ai.routes",
     "orbix.reports.routes",
+    "orbix.webhooks.routes",
 ]
 
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
@@ -43,7 +44,8 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
-JOB_MODULES = ["orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs"]
+JOB_MODULES = ["orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs",
+               "orbix.webhooks.delivery"]
 
 
 class StripTrailingSlash:

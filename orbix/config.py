@@ -38,6 +38,18 @@ def _float(name, default):
     return _number(name, default, float, "a number")
 
 
+def _flag(name, default=False):
+    """A yes/no setting: true, 1, yes or on (any case) mean yes; false, 0, no or off mean no."""
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("true", "1", "yes", "on"):
+        return True
+    if raw in ("false", "0", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 def _list(name, default):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -132,6 +144,9 @@ def load_config():
         "SMTP_URL": os.environ.get("SMTP_URL", "").strip() or (None if production else "smtp://127.0.0.1:8025"),
         "SMTP_TIMEOUT_SECONDS": _float("SMTP_TIMEOUT_SECONDS", 30.0),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or (None if production else "Orbix <orbix@localhost>"),
+        # Webhooks (orbix.webhooks): private, loopback and link-local targets are refused unless allowed.
+        "WEBHOOKS_ALLOW_PRIVATE": _flag("WEBHOOKS_ALLOW_PRIVATE"),
+        "WEBHOOKS_TIMEOUT_SECONDS": _float("WEBHOOKS_TIMEOUT_SECONDS", 10.0),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),
         "RATELIMIT_PASSWORD": os.environ.get("RATELIMIT_PASSWORD", "5/minute"),

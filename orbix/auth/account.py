@@ -2,7 +2,8 @@
 
 Every resource stores ``user_id`` on its documents, so both operations walk all
 collections instead of a hand-kept list that a new resource could be missing from.
-Internal bookkeeping (revocations, idempotency records) is deleted but not exported.
+Internal bookkeeping (revocations, idempotency records) is deleted but not exported, and
+credentials (webhook signing secrets) are left out of the export.
 """
 
 from bson import ObjectId
@@ -14,12 +15,17 @@ from ..invoices import INVOICE_LEDGER, PAYMENT_LEDGER
 from ..migrate import MIGRATIONS
 from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from ..time_tracking import TIME_ENTRY_LEDGER
+from ..webhooks import WEBHOOK_ENDPOINTS
 from . import REVOKED_TOKENS, USERS, sessions, tokens
 
 ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS}
 INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
 }
+
+
+# Fields never exported, by collection: keys a leaked export file must not carry.
+SECRET_FIELDS = {WEBHOOK_ENDPOINTS: {"secret": 0}}
 
 
 def _owned_filter(user_id):
@@ -56,7 +62,8 @@ def export_account(user):
     for name in _data_collections(db):
         if name in INTERNAL_COLLECTIONS:
             continue
-        docs = [_plain(doc) for doc in db[name].find(_owned_filter(user["_id"])).sort("_id", 1)]
+        found = db[name].find(_owned_filter(user["_id"]), SECRET_FIELDS.get(name)).sort("_id", 1)
+        docs = [_plain(doc) for doc in found]
         if docs:
             data[name] = docs
     return {"exported_at": utcnow().isoformat(), "user": _plain(user), "data": data}

@@ -65,7 +65,7 @@ def send_invoice(user, invoice_id, data):
             view = service.present(invoice, user)
         profile = business_profile(user)
         try:
-            return messages.queue(
+            message = messages.queue(
                 user_id=user["_id"],
                 kind="invoice",
                 invoice_id=invoice["_id"],
@@ -83,6 +83,8 @@ def send_invoice(user, invoice_id, data):
             if before["status"] != invoice["status"]:
                 restore_fields(service.COLLECTION, before, FROZEN_ON_SEND)
             raise
+    service.announce_status(user["_id"], before["status"], invoice, view)
+    return message
 
 
 @messages.attachment_builder(ATTACHMENT)

@@ -13,12 +13,15 @@ from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection, get_db
 from ..projects.store import project_stands
 from ..time_tracking import claims
+from ..webhooks import events
 from . import INVOICES, ledger, lifecycle, numbering, payments, snapshots, totals
+from .schemas import InvoiceSchema
 from .terms import resolve_due_date
 
 COLLECTION = INVOICES
 SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
 SEARCHABLE = ("invoice_number", "notes")
+STATUS_EVENTS = {lifecycle.SENT: "invoice.sent", lifecycle.PAID: "invoice.paid"}  # webhook events
 CONTENT_FIELDS = (
     "client_id",
     "items",
@@ -79,6 +82,12 @@ def present(invoice, user):
     return view
 
 
+def announce_status(user_id, before, invoice, view):
+    """The webhook event of a stored status that just moved to sent or paid (``view``: as presented)."""
+    if invoice["status"] != before and invoice["status"] in STATUS_EVENTS:
+        events.emit(user_id, STATUS_EVENTS[invoice["status"]], InvoiceSchema().dump(view))
+
+
 def get_invoice(user, invoice_id):
     return present(find_invoice(user["_id"], invoice_id), user)
 
@@ -86,7 +95,10 @@ def get_invoice(user, invoice_id):
 def record_payment(user, invoice_id, data):
     invoice = find_invoice(user["_id"], invoice_id)
     with ledger.invoice_written(user["_id"], invoice["_id"]):
-        return present(payments.record(invoice, data), user)
+        before, invoice = invoice["status"], payments.record(invoice, data)
+    view = present(invoice, user)
+    announce_status(user["_id"], before, invoice, view)
+    return view
 
 
 def delete_payment(user, invoice_id, payment_id):
@@ -280,6 +292,7 @@ def update_invoice(user, invoice_id, changes):
     invoice = find_invoice(user["_id"], invoice_id)
     with payments.invoice_lock(invoice["_id"]), ledger.invoice_written(user["_id"], invoice["_id"]):
         invoice = find_invoice(user["_id"], invoice_id)
+        before = invoice["status"]
         content = {k: v for k, v in changes.items() if k in CONTENT_FIELDS}
         if content:
             status = lifecycle.effective_status(invoice)
@@ -292,7 +305,9 @@ def update_invoice(user, invoice_id, changes):
                 withdraw_unless(client_stands(invoice["client_id"]), undo, "client_id", "client")
         if changes.get("status"):
             invoice = change_status(invoice, changes["status"], user)
-    return present(invoice, user)
+    view = present(invoice, user)
+    announce_status(user["_id"], before, invoice, view)
+    return view
 
 
 def delete_invoice(user_id, invoice_id):
