@@ -175,3 +175,15 @@ def send_invoice(client, headers, invoice, **body):
 
 def invoice_messages(client, headers, invoice):
     return expect(client.get(f"/api/invoices/{invoice['_id']}/messages", headers=headers), 200)
+
+
+# ---- webhooks ---------------------------------------------------------------------------------
+
+def make_webhook(client, headers, url, events=("*",), **fields):
+    """A webhook endpoint (every event unless told); the answer carries its secret."""
+    return expect(client.post("/api/webhooks", json={"url": url, "events": list(events), **fields}, headers=headers))
+
+
+def webhook_deliveries(client, headers, webhook, **query):
+    """The endpoint's delivery log, newest first."""
+    return expect(client.get(f"/api/webhooks/{webhook['_id']}/deliveries", query_string=query, headers=headers), 200)
