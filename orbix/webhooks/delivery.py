@@ -28,7 +28,7 @@ from ..common.ownership import parse_id
 from ..common.timeutil import as_utc, utcnow
 from ..db import collection
 from ..jobs.queue import enqueue
-from ..jobs.registry import job
+from ..jobs.registry import error_text, job
 from ..jobs.scheduler import periodic
 from . import WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS, signing, targets, transport
 
@@ -48,7 +48,8 @@ def event(event_type, data, event_id=None, created_at=None):
     created_at = created_at or utcnow()
     payload = {"id": event_id or str(ObjectId()), "type": event_type, "created_at": created_at.isoformat(),
                "data": data}
-    return {"id": payload["id"], "type": event_type, "created_at": created_at, "body": orjson.dumps(payload)}
+    body = orjson.dumps(payload, default=str)  # a stray ObjectId or Decimal as text, as API responses show them
+    return {"id": payload["id"], "type": event_type, "created_at": created_at, "body": body}
 
 
 def record(endpoint, evt, delivery_id=None, redelivery_of=None):
@@ -126,13 +127,17 @@ def _headers(delivery, secret):
 
 
 def _send(endpoint, delivery):
+    """The attempt's outcome; whatever goes wrong is a failed attempt, so the schedule moves on."""
     config = current_app.config
     try:
         target = targets.resolve(endpoint["url"], allow_private=config["WEBHOOKS_ALLOW_PRIVATE"])
+        body, headers = _headers(delivery, endpoint["secret"])
+        return transport.post(target, body, headers, config["WEBHOOKS_TIMEOUT_SECONDS"])
     except targets.Refused as exc:
         return transport.Outcome(error=f"Not sent: {exc}")
-    body, headers = _headers(delivery, endpoint["secret"])
-    return transport.post(target, body, headers, config["WEBHOOKS_TIMEOUT_SECONDS"])
+    except Exception as exc:
+        log.exception("webhook delivery %s could not be attempted", delivery["_id"])
+        return transport.Outcome(error=error_text(exc, 500))
 
 
 def _save(delivery, outcome, now, final=False):

@@ -39,6 +39,8 @@ def _parts(url):
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
         raise Refused("Must not contain spaces or control characters (percent-encode them).")
     parts = urlsplit(url)
+    if not (parts.path + parts.query).isascii():
+        raise Refused("Must not contain non-ASCII characters in its path or query (percent-encode them).")
     if parts.scheme.lower() not in SCHEMES or not parts.hostname:
         raise Refused("Must be an http or https URL with a host, such as https://example.com/hooks/orbix.")
     if parts.username is not None or parts.password is not None:
@@ -49,8 +51,12 @@ def _parts(url):
         port = parts.port or SCHEMES[parts.scheme.lower()]
     except ValueError as exc:
         raise Refused("Has an invalid port.") from exc
+    try:
+        host = parts.hostname if parts.hostname.isascii() else parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise Refused("Has an invalid host name.") from exc
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme.lower(), parts.hostname, port, path
+    return parts.scheme.lower(), host, port, path
 
 
 def _embedded_ipv4(ip):

@@ -32,3 +32,19 @@ def test_a_malformed_rate_limit_stops_start_up(mongo_uri, redis_uri):
     """A malformed limit stops the start-up instead of limiting nothing."""
     with pytest.raises(config_module.ConfigError, match="RATELIMIT_AUTH"):
         make_app(mongo_uri, redis_uri, RATELIMIT_AUTH="ten per minute")
+
+
+@pytest.mark.parametrize(("raw", "allowed"), [(None, False), ("", False), ("false", False), ("off", False),
+                                              ("true", True), ("Yes", True), ("1", True)])
+def test_private_webhook_targets_are_refused_unless_allowed(monkeypatch, raw, allowed):
+    if raw is None:
+        monkeypatch.delenv("WEBHOOKS_ALLOW_PRIVATE", raising=False)
+    else:
+        monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", raw)
+    assert config_module.load_config()["WEBHOOKS_ALLOW_PRIVATE"] is allowed
+
+
+def test_a_malformed_yes_no_setting_stops_start_up(monkeypatch):
+    monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "sometimes")
+    with pytest.raises(config_module.ConfigError, match="WEBHOOKS_ALLOW_PRIVATE"):
+        config_module.load_config()

@@ -50,6 +50,8 @@ def test_every_wired_event_is_delivered_signed_with_the_object_as_the_api_return
     expect(client.delete(f"/api/invoices/{invoice['_id']}/payments/{first_payment['_id']}", headers=auth), 200)
     mailed = make_invoice(client, auth, client_id=customer["_id"])
     send_invoice(client, auth, mailed)
+    marked = make_invoice(client, auth, client_id=customer["_id"], status="sent")
+    expect(set_invoice_status(client, auth, marked, "paid"), 200)  # records the balance as a payment
     contract = make_contract(client, auth, client_id=customer["_id"])
     token = send_contract(client, auth, contract["_id"])["signing_url"].rsplit("/", 1)[1]
     expect(client.get(f"/api/public/contracts/{token}"), 200)
@@ -66,7 +68,7 @@ def test_every_wired_event_is_delivered_signed_with_the_object_as_the_api_return
     for request in receiver.requests:
         events.setdefault(request.json["type"], []).append(request)
     assert Counter({kind: len(found) for kind, found in events.items()}) == Counter({
-        "client.created": 1, "invoice.sent": 2, "payment.created": 2, "invoice.paid": 1, "payment.deleted": 1,
+        "client.created": 1, "invoice.sent": 3, "payment.created": 3, "invoice.paid": 2, "payment.deleted": 1,
         "contract.sent": 1, "contract.viewed": 1, "contract.signed": 1, "time_entry.stopped": 2})
     for request in receiver.requests:
         assert verify(hook["secret"], request.headers["Orbix-Signature"], request.body), request.json["type"]
@@ -78,10 +80,10 @@ def test_every_wired_event_is_delivered_signed_with_the_object_as_the_api_return
     assert events["client.created"][0].json["data"] == expect(client.get(f"/api/clients/{customer['_id']}",
                                                                          headers=auth), 200)
     assert events["time_entry.stopped"][0].json["data"] == stopped
-    assert events["invoice.paid"][0].json["data"]["_id"] == invoice["_id"]
-    assert events["invoice.paid"][0].json["data"]["status"] == "paid"
-    assert events["invoice.paid"][0].json["data"]["balance_due"] == 0
-    assert {r.json["data"]["_id"] for r in events["invoice.sent"]} == {invoice["_id"], mailed["_id"]}
+    assert {r.json["data"]["_id"] for r in events["invoice.paid"]} == {invoice["_id"], marked["_id"]}
+    assert {(r.json["data"]["status"], r.json["data"]["balance_due"]) for r in events["invoice.paid"]} == {("paid", 0)}
+    assert {r.json["data"]["_id"] for r in events["invoice.sent"]} == {invoice["_id"], mailed["_id"], marked["_id"]}
+    assert {r.json["data"]["invoice_id"] for r in events["payment.created"]} == {invoice["_id"], marked["_id"]}
     assert events["payment.deleted"][0].json["data"] == first_payment
     assert events["contract.signed"][0].json["data"]["signed_by"]["name"] == "Grace Hopper"
     assert events["contract.viewed"][0].json["data"]["status"] == "sent"

@@ -67,6 +67,7 @@ def test_the_event_catalogue_is_listed(client, auth):
         ({"url": "https://user:pw@93.184.215.14/hook", "events": ["*"]}, "url"),
         ({"url": "https://93.184.215.14/a b", "events": ["*"]}, "url"),
         ({"url": "https://93.184.215.14/hook#part", "events": ["*"]}, "url"),
+        ({"url": "https://93.184.215.14/caf\u00e9", "events": ["*"]}, "url"),
         ({"url": "https://93.184.215.14:99999/hook", "events": ["*"]}, "url"),
         ({"url": "https://" + "a" * 2048 + ".com/", "events": ["*"]}, "url"),
         ({"url": "https://no-such-host.invalid/hook", "events": ["*"]}, "url"),
