@@ -39,6 +39,7 @@ BLUEPRINT_MODULES = [
     "orbix.resumes.routes",
     "orbix.ai.routes",
     "orbix.reports.routes",
+    "orbix.webhooks.routes",
 ]
 
 # Modules exposing ``blp``, a plain Flask blueprint of HTML pages for people (public links):
@@ -51,7 +52,8 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
 JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance", "orbix.mail.messages",
-               "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs"]
+               "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs",
+               "orbix.webhooks.delivery"]
 
 
 class StripTrailingSlash:

@@ -38,15 +38,14 @@ def _float(name, default):
     return _number(name, default, float, "a number")
 
 
-def _flag(name, default):
-    """``true``/``false`` (also 1/0, yes/no, on/off); anything else stops the start-up."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+def _flag(name, default=False):
+    """A yes/no setting: true, 1, yes or on (any case) mean yes; false, 0, no or off mean no."""
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
         return default
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
+    if raw in ("true", "1", "yes", "on"):
         return True
-    if value in {"0", "false", "no", "off"}:
+    if raw in ("false", "0", "no", "off"):
         return False
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
@@ -174,6 +173,9 @@ def load_config():
         # PEM bundle trusted besides the system's CAs (a private relay); certificates stay verified.
         "SMTP_CA_FILE": _file("SMTP_CA_FILE"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or (None if production else "Orbix <orbix@localhost>"),
+        # Webhooks (orbix.webhooks): private, loopback and link-local targets are refused unless allowed.
+        "WEBHOOKS_ALLOW_PRIVATE": _flag("WEBHOOKS_ALLOW_PRIVATE"),
+        "WEBHOOKS_TIMEOUT_SECONDS": _float("WEBHOOKS_TIMEOUT_SECONDS", 10.0),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),
         "RATELIMIT_PASSWORD": os.environ.get("RATELIMIT_PASSWORD", "5/minute"),

@@ -56,7 +56,9 @@ UNLIMITED = {"RATELIMIT_DEFAULT": "100000/minute", "RATELIMIT_AUTH": "100000/min
 def make_app(mongo_uri, redis_uri, **overrides):
     """An app bound to the test database and Redis, with cheap bcrypt."""
     config = {"MONGO_URI": mongo_uri, "MONGO_DB_NAME": TEST_DB_NAME, "BCRYPT_ROUNDS": 4, "TESTING": True,
-              "RATELIMIT_STORAGE_URI": redis_uri, "ACCESS_LOG": False, **UNLIMITED}
+              "RATELIMIT_STORAGE_URI": redis_uri, "ACCESS_LOG": False, **UNLIMITED,
+              # webhooks go to receivers on 127.0.0.1 (tests/webhook_receiver.py)
+              "WEBHOOKS_ALLOW_PRIVATE": True}
     config.update(overrides)
     return create_app(config)
 

@@ -248,3 +248,15 @@ def share_invoice(client, headers, invoice):
 def page_path(url):
     """The path of a public page's absolute URL (``/i/<token>``), to open with the test client."""
     return urlsplit(url).path
+
+
+# ---- webhooks ---------------------------------------------------------------------------------
+
+def make_webhook(client, headers, url, events=("*",), **fields):
+    """A webhook endpoint (every event unless told); the answer carries its secret."""
+    return expect(client.post("/api/webhooks", json={"url": url, "events": list(events), **fields}, headers=headers))
+
+
+def webhook_deliveries(client, headers, webhook, **query):
+    """The endpoint's delivery log, newest first."""
+    return expect(client.get(f"/api/webhooks/{webhook['_id']}/deliveries", query_string=query, headers=headers), 200)

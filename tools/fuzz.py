@@ -64,6 +64,9 @@ def _seed_once(base, token):
     contract = post("/api/contracts", {"client_id": client, "title": "Seeded", "content": "Terms."})["_id"]
     signing = post("/api/contracts", {"client_id": client, "title": "To sign", "content": "Terms."})["_id"]
     link = post(f"/api/contracts/{signing}/send", {})["signing_url"].rsplit("/", 1)[1]
+    # A public address literal: the endpoint passes the target check without DNS (nothing listens there).
+    webhook = post("/api/webhooks", {"url": "https://93.184.215.14/hooks/orbix", "events": ["*"]})["_id"]
+    delivery = post(f"/api/webhooks/{webhook}/ping", {})["_id"]
     resume = post(
         "/api/resumes",
         {
@@ -83,6 +86,8 @@ def _seed_once(base, token):
         "template_id": template,
         "contract_id": contract,
         "resume_id": resume,
+        "webhook_id": webhook,
+        "delivery_id": delivery,
         "token": link,
     }
     return ids, {"invoice_id": paid, "payment_id": payment}

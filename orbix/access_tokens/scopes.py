@@ -23,6 +23,7 @@ FAMILIES = {
     "resumes": (READ, WRITE),
     "ai": (READ, WRITE),
     "reports": (READ,),
+    "webhooks": (READ, WRITE),
 }
 
 

@@ -18,6 +18,8 @@ from ..migrate import MIGRATIONS
 from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from ..public_links import PUBLIC_LINKS
 from ..time_tracking import TIME_ENTRY_LEDGER
+from ..webhooks import WEBHOOK_ENDPOINTS
+from ..webhooks.service import exported as exported_webhook_endpoints
 from . import REVOKED_TOKENS, USERS, sessions, tokens
 
 ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS}
@@ -25,8 +27,9 @@ INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
     PUBLIC_LINKS,
 }
-# Collection -> its owner's export of a user's documents (personal access tokens without their hashes).
-EXPORTERS = {ACCESS_TOKENS: exported_access_tokens}
+# Collection -> its owner's export of a user's documents, without what a leaked export file must
+# not carry (personal access tokens without their hashes, webhook endpoints without their secrets).
+EXPORTERS = {ACCESS_TOKENS: exported_access_tokens, WEBHOOK_ENDPOINTS: exported_webhook_endpoints}
 
 
 def _owned_filter(user_id):

@@ -10,7 +10,9 @@ from ..invoices import INVOICES
 from ..projects import PROJECTS
 from ..recurring import RECURRING_INVOICES
 from ..time_tracking import TIME_ENTRIES
+from ..webhooks import events
 from . import CLIENTS
+from .schemas import ClientSchema
 
 COLLECTION = CLIENTS
 SORTABLE = {"name", "email", "company", "created_at", "updated_at"}
@@ -52,7 +54,9 @@ def list_clients(user_id, args):
 
 
 def create_client(user_id, data):
-    return insert_owned(COLLECTION, user_id, data)
+    client = insert_owned(COLLECTION, user_id, data)
+    events.emit(user_id, "client.created", ClientSchema().dump(client))
+    return client
 
 
 def get_client(user_id, client_id):

@@ -27,8 +27,10 @@ from ..common.ownership import find_owned, get_owned_or_404
 from ..common.references import withdraw_unless_all_stand
 from ..db import collection
 from ..projects.store import project_stands, require_project
+from ..webhooks import events
 from . import CONTRACT_TEMPLATES, CONTRACT_TOKEN_USES, CONTRACT_TOKENS, CONTRACTS, rendering
 from .builtin_templates import BUILTIN_TEMPLATES
+from .schemas import ContractSchema
 
 COLLECTION = CONTRACTS
 TEMPLATES = CONTRACT_TEMPLATES
@@ -408,7 +410,9 @@ def send_contract(user, contract_id, expires_in_days, base_url):
     which stays the source of truth: a token whose hash is not on its contract is dead.
     """
     with _locked(user["_id"], contract_id) as contract:
-        return _send_locked(user, contract, expires_in_days, base_url)
+        sent = _send_locked(user, contract, expires_in_days, base_url)
+    events.emit(user["_id"], "contract.sent", ContractSchema().dump(sent["contract"]))
+    return sent
 
 
 def _send_locked(user, contract, expires_in_days, base_url):
@@ -470,7 +474,9 @@ def _signable(token):
 
 
 def public_contract(token):
-    contract, _ = _signable(token)
+    """What the signing link shows; the first opening of each link is the ``contract.viewed`` event."""
+    contract, token_hash = _signable(token)
+    events.emit(contract["user_id"], "contract.viewed", ContractSchema().dump(view(contract)), key=token_hash)
     return {**view(contract), "expires_at": contract["signing"]["expires_at"]}
 
 
@@ -510,6 +516,7 @@ def _sign_locked(token, signer, ip, user_agent):
     collection(TOKENS).delete_one({"_id": token_hash})
     if doc is None:
         not_found(LINK_GONE)
+    events.emit(doc["user_id"], "contract.signed", ContractSchema().dump(view(doc)))
     return {
         "message": "Contract signed",
         "signed_at": now,

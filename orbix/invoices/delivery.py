@@ -105,7 +105,7 @@ def send_invoice(user, invoice_id, data, base_url=None):
             invoice = service.change_status(invoice, lifecycle.SENT, user)
             view = service.present(invoice, user)
         try:
-            return queue_email(
+            message = queue_email(
                 user, invoice, view,
                 kind="invoice",
                 to=to,
@@ -120,6 +120,8 @@ def send_invoice(user, invoice_id, data, base_url=None):
             if before["status"] != invoice["status"]:
                 restore_fields(service.COLLECTION, before, FROZEN_ON_SEND)
             raise
+    service.announce_status(user, before["status"], invoice, view)
+    return message
 
 
 @messages.attachment_builder(ATTACHMENT)

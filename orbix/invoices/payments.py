@@ -10,13 +10,14 @@ from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
+from ..webhooks import events as webhook_events
 from . import INVOICES, PAYMENTS, ledger, lifecycle
+from .schemas import PaymentSchema
 
 
 def invoice_lock(invoice_id):
     """Serialises writes to one invoice (payments, status changes)."""
     return held(f"invoice:{invoice_id}", "This invoice")
-METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")
 
 
 def list_for(invoice):
@@ -72,22 +73,23 @@ def _add(invoice, amount_minor, day, method, note):
             f"Exceeds the balance due ({money.minor_to_json(balance, invoice['currency'])} {invoice['currency']}).",
         )
     now = utcnow()
-    inserted = collection(PAYMENTS).insert_one(
-        {
-            "user_id": invoice["user_id"],
-            "invoice_id": invoice["_id"],
-            "client_id": invoice["client_id"],
-            "amount": amount_minor,
-            "currency": invoice["currency"],
-            "date": date_to_datetime(day or lifecycle.today()),
-            "method": method,
-            "note": note,
-            "created_at": now,
-            "updated_at": now,
-        }
-    )
-    ledger.payments_written(invoice["user_id"], [inserted.inserted_id])
-    return _refresh(invoice)
+    payment = {
+        "user_id": invoice["user_id"],
+        "invoice_id": invoice["_id"],
+        "client_id": invoice["client_id"],
+        "amount": amount_minor,
+        "currency": invoice["currency"],
+        "date": date_to_datetime(day or lifecycle.today()),
+        "method": method,
+        "note": note,
+        "created_at": now,
+        "updated_at": now,
+    }
+    collection(PAYMENTS).insert_one(payment)
+    ledger.payments_written(invoice["user_id"], [payment["_id"]])
+    invoice = _refresh(invoice)
+    webhook_events.emit(invoice["user_id"], "payment.created", PaymentSchema().dump(payment))
+    return invoice
 
 
 def record(invoice, data):
@@ -117,10 +119,12 @@ def settle(invoice, user):
 def remove(invoice, payment_id):
     """Reverse one payment and recompute the invoice's status."""
     with invoice_lock(invoice["_id"]):
-        result = collection(PAYMENTS).delete_one(
+        payment = collection(PAYMENTS).find_one_and_delete(
             {"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]}
         )
-        if result.deleted_count == 0:
+        if payment is None:
             not_found("Payment")
-        ledger.payments_written(invoice["user_id"], [parse_id(payment_id)])
-        return _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
+        ledger.payments_written(invoice["user_id"], [payment["_id"]])
+        refreshed = _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
+        webhook_events.emit(invoice["user_id"], "payment.deleted", PaymentSchema().dump(payment))
+        return refreshed

@@ -11,8 +11,8 @@ from ..common import money
 from ..common.fields import AwareDateTime, CalendarDate, Currency, EmailAddress, Money, ObjectIdField, Text
 from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
 from . import lifecycle, totals
-from .payments import METHODS
 
+METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")  # of a payment
 MONEY_FIELDS = ("subtotal", "discount", "tax", "total", "amount_paid", "balance_due")
 RATE_FIELDS = ("tax_rate", "discount_rate")
 

@@ -15,13 +15,16 @@ from ..projects.store import project_stands
 from ..public_links import links as public_links
 from ..reminders import claims as reminder_claims
 from ..time_tracking import claims
+from ..webhooks import events as webhook_events
 from . import INVOICES, events, ledger, lifecycle, numbering, payments, snapshots, totals
+from .schemas import InvoiceSchema
 from .terms import resolve_due_date
 
 COLLECTION = INVOICES
 LINK_KIND = "invoice"  # the ``public_links`` kind of public invoice pages (see sharing.py)
 SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
 SEARCHABLE = ("invoice_number", "notes")
+STATUS_EVENTS = {lifecycle.SENT: "invoice.sent", lifecycle.PAID: "invoice.paid"}  # webhook events
 CONTENT_FIELDS = (
     "client_id",
     "items",
@@ -88,6 +91,17 @@ def present(invoice, user):
     return view
 
 
+def announce_status(user, before, invoice, view):
+    """What follows a stored status that just moved (``view``: the invoice as presented): the
+    webhook event (sent, paid) and, once paid, the paid listeners (the thank-you e-mail)."""
+    if invoice["status"] == before:
+        return
+    if invoice["status"] in STATUS_EVENTS:
+        webhook_events.emit(user["_id"], STATUS_EVENTS[invoice["status"]], InvoiceSchema().dump(view))
+    if invoice["status"] == lifecycle.PAID:
+        events.paid(user, invoice)
+
+
 def get_invoice(user, invoice_id):
     return present(find_invoice(user["_id"], invoice_id), user)
 
@@ -95,10 +109,10 @@ def get_invoice(user, invoice_id):
 def record_payment(user, invoice_id, data):
     invoice = find_invoice(user["_id"], invoice_id)
     with ledger.invoice_written(user["_id"], invoice["_id"]):
-        invoice = payments.record(invoice, data)
-    if invoice["status"] == lifecycle.PAID:
-        events.paid(user, invoice)
-    return present(invoice, user)
+        before, invoice = invoice["status"], payments.record(invoice, data)
+    view = present(invoice, user)
+    announce_status(user, before, invoice, view)
+    return view
 
 
 def delete_payment(user, invoice_id, payment_id):
@@ -275,6 +289,7 @@ def update_invoice(user, invoice_id, changes):
     invoice = find_invoice(user["_id"], invoice_id)
     with payments.invoice_lock(invoice["_id"]), ledger.invoice_written(user["_id"], invoice["_id"]):
         invoice = find_invoice(user["_id"], invoice_id)
+        status_before = invoice["status"]
         content = {k: v for k, v in changes.items() if k in CONTENT_FIELDS}
         if content:
             status = lifecycle.effective_status(invoice)
@@ -288,12 +303,11 @@ def update_invoice(user, invoice_id, changes):
         settings = {k: v for k, v in changes.items() if k in ANY_TIME_FIELDS}
         if settings:
             invoice = _save(invoice, settings)
-        was_paid = invoice["status"] == lifecycle.PAID
         if changes.get("status"):
             invoice = change_status(invoice, changes["status"], user)
-    if invoice["status"] == lifecycle.PAID and not was_paid:
-        events.paid(user, invoice)
-    return present(invoice, user)
+    view = present(invoice, user)
+    announce_status(user, status_before, invoice, view)
+    return view
 
 
 def delete_invoice(user_id, invoice_id):

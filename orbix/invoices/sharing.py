@@ -10,7 +10,7 @@ Each view of the page counts: ``view_count`` goes up by one and ``viewed_at`` ke
 view (``$inc`` and ``$min`` in one update). It runs under the invoice's lock like every other
 write to an invoice (``common/locks.py``): the embedded FerretDB does not apply concurrent
 updates of one document atomically, so an unlocked count could interleave with a payment being
-recorded.
+recorded. The first view of each link is also the ``invoice.viewed`` webhook event.
 """
 
 from ..auth.service import find_user
@@ -18,8 +18,10 @@ from ..common.exceptions import conflict, not_found
 from ..common.timeutil import utcnow
 from ..db import collection
 from ..public_links import links
+from ..webhooks import events as webhook_events
 from . import INVOICES, lifecycle, service
 from .payments import invoice_lock
+from .schemas import InvoiceSchema
 
 KIND = service.LINK_KIND
 PAGE_PATH = "/i/"
@@ -69,6 +71,9 @@ def shared_invoice(token, count_view=False):
         or lifecycle.effective_status(invoice) == lifecycle.DRAFT
     ):
         not_found("Invoice")
+    view = service.present(invoice, user)
     if count_view:
         _count_view(invoice)
-    return service.present(invoice, user), user
+        # The first opening of each link is the invoice.viewed event (the key makes it once).
+        webhook_events.emit(user["_id"], "invoice.viewed", InvoiceSchema().dump(view), key=link["_id"])
+    return view, user

@@ -35,6 +35,11 @@ class Job:
     on_failure: object = None
 
 
+def error_text(exc, limit=1000):
+    """An exception as the one line a log record keeps: its class and message, cut to ``limit``."""
+    return f"{exc.__class__.__name__}: {exc}"[:limit]
+
+
 class JobBusy(RuntimeError):
     """Another worker is running this job's key right now: this attempt is retried later."""
 
@@ -114,7 +119,7 @@ def perform(name, key, args):
         try:
             result = entry.func(key, *args)
         except Exception as exc:
-            error = f"{exc.__class__.__name__}: {exc}"[:1000]
+            error = error_text(exc)
             _finish(run_id, "failed", error)
             last = not (rq_job and rq_job.retries_left)
             log.exception(

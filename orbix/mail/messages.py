@@ -26,7 +26,7 @@ from ..common.exceptions import Unavailable
 from ..common.timeutil import utcnow
 from ..db import collection
 from ..jobs.queue import enqueue
-from ..jobs.registry import job
+from ..jobs.registry import error_text, job
 from . import MESSAGES, compose, rendering, transport
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ def send(message_id):
         transport.send(config["SMTP_URL"], _email(record), timeout=config["SMTP_TIMEOUT_SECONDS"],
                        ca_file=config.get("SMTP_CA_FILE"))
     except Exception as exc:
-        messages.update_one({"_id": record["_id"]}, {"$set": {"error": f"{exc.__class__.__name__}: {exc}"[:1000]}})
+        messages.update_one({"_id": record["_id"]}, {"$set": {"error": error_text(exc)}})
         raise
     now = utcnow()
     messages.update_one({"_id": record["_id"]}, {"$set": {"status": SENT, "sent_at": now, "error": None,

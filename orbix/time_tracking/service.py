@@ -18,7 +18,9 @@ from ..common.references import withdraw_unless
 from ..common.timeutil import UTC, as_utc, utcnow
 from ..db import collection
 from ..projects.store import project_stands, require_project
+from ..webhooks import events
 from . import TIME_ENTRIES, billing, ledger, running
+from .schemas import EntrySchema
 
 COLLECTION = TIME_ENTRIES
 SORTABLE = {"start_time", "end_time", "duration", "created_at", "updated_at"}
@@ -138,7 +140,9 @@ def _entry_lock(entry):
 def stop_entry(user, entry_id, end_time=None):
     entry = _get_unlocked(user["_id"], entry_id)
     with _entry_lock(entry), _in_ledger(user["_id"], entry["_id"]):
-        return _stop_locked(user, entry_id, end_time)
+        stopped = _stop_locked(user, entry_id, end_time)
+    events.emit(user["_id"], "time_entry.stopped", EntrySchema().dump(stopped))
+    return stopped
 
 
 def _stop_locked(user, entry_id, end_time):
@@ -181,9 +185,11 @@ def _update_locked(user, entry_id, changes):
     if "project_id" in changes:
         undo = lambda: restore_fields(COLLECTION, entry, changes)  # noqa: E731
         withdraw_unless(project_stands(changes["project_id"]), undo, "project_id", "project")
+    shown = view(user, updated)
     if entry.get("end_time") is None and updated.get("end_time") is not None:
         running.release(user_id, entry["_id"])
-    return view(user, updated)
+        events.emit(user_id, "time_entry.stopped", EntrySchema().dump(shown))
+    return shown
 
 
 def delete_entry(user_id, entry_id):

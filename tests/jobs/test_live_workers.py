@@ -5,7 +5,6 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import requests
 from pymongo import MongoClient
 from redis import Redis
 from rq import Queue
@@ -13,30 +12,12 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 
 from orbix.dev.mail_sink import MailSink
+from tests.live import live_api as _api
+from tests.live import until as _until
 from tools.live_stack import live_cluster
 
 pytestmark = pytest.mark.slow
 FAILING_REQUEST_ID = "live-failing-send-0001"
-
-
-def _api(base, method, path, token=None, **kwargs):
-    headers = kwargs.pop("headers", {})
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    response = requests.request(method, base + path, headers=headers, timeout=30, **kwargs)
-    assert response.status_code < 300, response.text
-    return response
-
-
-def _until(predicate, timeout=90):
-    """Poll until ``predicate()`` is truthy (the workers run on their own schedule)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError("the workers did not get there in time")
 
 
 @pytest.fixture(scope="module")

@@ -67,3 +67,19 @@ def test_smtp_ca_file_and_history_days_are_read(monkeypatch, tmp_path):
     config = _production(monkeypatch, SMTP_CA_FILE=str(bundle), JOBS_HISTORY_DAYS="90")
     assert config["SMTP_CA_FILE"] == str(bundle) and config["JOBS_HISTORY_DAYS"] == 90
     assert _production(monkeypatch)["JOBS_HISTORY_DAYS"] == 30 and _production(monkeypatch)["SMTP_CA_FILE"] is None
+
+
+@pytest.mark.parametrize(("raw", "allowed"), [(None, False), ("", False), ("false", False), ("off", False),
+                                              ("true", True), ("Yes", True), ("1", True)])
+def test_private_webhook_targets_are_refused_unless_allowed(monkeypatch, raw, allowed):
+    if raw is None:
+        monkeypatch.delenv("WEBHOOKS_ALLOW_PRIVATE", raising=False)
+    else:
+        monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", raw)
+    assert config_module.load_config()["WEBHOOKS_ALLOW_PRIVATE"] is allowed
+
+
+def test_a_malformed_yes_no_setting_stops_start_up(monkeypatch):
+    monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "sometimes")
+    with pytest.raises(config_module.ConfigError, match="WEBHOOKS_ALLOW_PRIVATE"):
+        config_module.load_config()

@@ -9,13 +9,13 @@ from pymongo import monitoring
 
 from orbix.common import ferretdb_compat
 from tests.conftest import make_app
-from tests.factories import make_client, make_invoice, make_project, make_time_entry, register_user
+from tests.factories import make_client, make_invoice, make_project, make_time_entry, make_webhook, register_user
 
 ENDPOINTS = (
     "/api/clients", "/api/clients?q=acme", "/api/clients?page=1&page_size=20", "/api/projects",
     "/api/time-tracking?from=2025-01-01&to=2025-03-31", "/api/time-tracking/summary?from=2025-01-01&to=2025-12-31",
     "/api/invoices", "/api/invoices?status=sent", "/api/invoices?page=2&page_size=10", "/api/contracts",
-    "/api/resumes", "/api/ai/usage", "/api/recurring-invoices",
+    "/api/resumes", "/api/ai/usage", "/api/recurring-invoices", "/api/webhooks",
 )
 
 
@@ -61,13 +61,15 @@ def plans_app(mongo_uri, redis_uri, recorder):
 def test_hot_queries_are_served_by_indexes(plans_app, recorder):
     client = plans_app.test_client()
     auth = register_user(client)["headers"]
+    hook = make_webhook(client, auth, "http://127.0.0.1:9/hook")["_id"]  # the client below is its event
     customer = make_client(client, auth)["_id"]
     project = make_project(client, auth, client_id=customer)["_id"]
     make_time_entry(client, auth, project_id=project)
     invoice = make_invoice(client, auth, customer, status="sent")
     recorder.recording = True
     try:
-        for path in (*ENDPOINTS, f"/api/invoices/{invoice['_id']}", f"/api/clients/{customer}"):
+        for path in (*ENDPOINTS, f"/api/invoices/{invoice['_id']}", f"/api/clients/{customer}",
+                     f"/api/webhooks/{hook}/deliveries"):
             assert client.get(path, headers=auth).status_code == 200, path
     finally:
         recorder.recording = False
