@@ -31,6 +31,9 @@ BLUEPRINT_MODULES = [
     "orbix.projects.routes",
     "orbix.time_tracking.routes",
     "orbix.invoices.routes",
+    "orbix.expenses.routes",
+    "orbix.expenses.category_routes",
+    "orbix.files.routes",
     "orbix.contracts.routes",
     "orbix.contracts.public_routes",
     "orbix.resumes.routes",
@@ -43,7 +46,9 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
-JOB_MODULES = ["orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs"]
+JOB_MODULES = [
+    "orbix.jobs.scheduler", "orbix.mail.messages", "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.files.jobs",
+]
 
 
 class StripTrailingSlash:

@@ -15,11 +15,16 @@ def migrate_command():
 
 @click.command("purge-expired")
 def purge_expired_command():
-    """Delete expired token revocations and idempotency records (FerretDB has no TTL indexes)."""
+    """Delete expired token revocations and idempotency records (FerretDB has no TTL indexes), and the
+    chunks of file uploads a crash left unfinished."""
     from .auth.tokens import purge_expired as purge_revocations
+    from .files.service import purge_abandoned as purge_file_writes
     from .platform.idempotency import purge_expired as purge_idempotency_keys
 
-    click.echo(f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}")
+    click.echo(
+        f"revocations: {purge_revocations()}, idempotency records: {purge_idempotency_keys()}, "
+        f"unfinished file writes: {purge_file_writes()}"
+    )
 
 
 def register_commands(app, groups=()):

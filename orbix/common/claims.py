@@ -27,6 +27,20 @@ def _nothing(*_args):
     return None
 
 
+def unbilled_query(user_id, client_id, unbilled, project_id=None, ids=None, field=None, start=None, end=None):
+    """The filter of a client's (and project's) documents meeting ``unbilled``, optionally among
+    ``ids`` and with ``field`` in ``[start, end)``."""
+    query = {"user_id": user_id, "client_id": client_id, **unbilled}
+    if project_id is not None:
+        query["project_id"] = project_id
+    if ids:
+        query["_id"] = {"$in": list(dict.fromkeys(ids))}
+    window = {key: value for key, value in (("$gte", start), ("$lt", end)) if value is not None}
+    if window:
+        query[field] = window
+    return query
+
+
 class Claims:
     """Claims on the documents of ``items`` (a collection name), kept in ``claims``.
 

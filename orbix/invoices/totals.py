@@ -36,8 +36,9 @@ def stored_item(item, currency):
         "rate": to_scaled(item["rate"]),
         "amount": money.to_minor(amount, currency),
     }
-    if item.get("time_entry_ids"):
-        stored["time_entry_ids"] = item["time_entry_ids"]
+    for name in ("time_entry_ids", "expense_ids"):  # what billed lines were made from
+        if item.get(name):
+            stored[name] = item[name]
     return stored
 
 

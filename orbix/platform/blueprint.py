@@ -1,10 +1,13 @@
 """The blueprint every resource uses: flask-smorest's, plus an ``auth`` decorator that
-requires a valid access token and documents the 401 and bearer security, and query
-arguments whose time zone defaults to the caller's own."""
+requires a valid access token and documents the 401 and bearer security, query
+arguments whose time zone defaults to the caller's own, and a ``multipart`` argument
+location (form fields and files of one multipart/form-data body, in one schema)."""
 
 from functools import wraps
 
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from ..common.timeutil import user_zone
 from .caller import current_user_doc, verify
@@ -14,7 +17,23 @@ BEARER = [{"bearerAuth": []}]
 BINARY = {"type": "string", "format": "binary"}
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' Flask parser plus ``location="multipart"``: flask-smorest documents one request
+    body per operation, so an upload's file and its form fields are loaded by one schema."""
+
+    __location_map__ = dict(multipart="load_multipart", **FlaskParser.__location_map__)
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 class ResourceBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
+
     def arguments(self, schema, *, location="json", **kwargs):
         """flask-smorest's, plus: a query schema with a ``tz`` field gets the caller's
         ``settings.timezone`` (then UTC) when the request names none, so dashboard, reports,

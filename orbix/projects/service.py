@@ -12,13 +12,18 @@ from ..common.exceptions import unprocessable
 from ..common.ownership import get_owned_or_404
 from ..common.references import delete_unreferenced, withdraw_unless
 from ..common.timeutil import date_to_datetime
+from ..expenses import EXPENSES
 from ..invoices import INVOICES
 from ..time_tracking import TIME_ENTRIES, billing
 from .store import COLLECTION
 
 SORTABLE = {"name", "status", "start_date", "end_date", "created_at", "updated_at"}
 SEARCHABLE = ("name", "description")
-REFERRERS = ((TIME_ENTRIES, "time entry", "time entries"), (INVOICES, "invoice", "invoices"))
+REFERRERS = (
+    (TIME_ENTRIES, "time entry", "time entries"),
+    (INVOICES, "invoice", "invoices"),
+    (EXPENSES, "expense", "expenses"),
+)
 DATE_FIELDS = ("start_date", "end_date")
 
 

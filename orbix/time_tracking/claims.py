@@ -3,7 +3,7 @@
 writes those collections.
 """
 
-from ..common.claims import Claims
+from ..common.claims import Claims, unbilled_query
 from ..db import collection
 from ..projects.store import projects_by_id
 from . import TIME_ENTRIES as ENTRIES
@@ -17,14 +17,7 @@ UNBILLED = {"is_billable": True, "end_time": {"$ne": None}, "invoice_id": None, 
 def unbilled_entry_ids(user_id, client_id, project_id=None, entry_ids=None, start=None, end=None):
     """Ids of the caller's billable, stopped, not yet invoiced entries for a client (and
     project), optionally among ``entry_ids`` and starting in ``[start, end)``."""
-    query = {"user_id": user_id, "client_id": client_id, **UNBILLED}
-    if project_id is not None:
-        query["project_id"] = project_id
-    if entry_ids:
-        query["_id"] = {"$in": list(dict.fromkeys(entry_ids))}
-    window = {key: value for key, value in (("$gte", start), ("$lt", end)) if value is not None}
-    if window:
-        query["start_time"] = window
+    query = unbilled_query(user_id, client_id, UNBILLED, project_id, entry_ids, "start_time", start, end)
     return [e["_id"] for e in collection(ENTRIES).find(query, {"_id": 1})]
 
 

@@ -1,0 +1,16 @@
+"""File housekeeping: hourly, the chunks of uploads a crash left unfinished are deleted."""
+
+import logging
+
+from ..jobs.scheduler import periodic
+from . import service
+
+log = logging.getLogger(__name__)
+
+
+@periodic("files.purge_abandoned", every="hour", catch_up=1)
+def purge_abandoned_hourly(period_start):
+    count = service.purge_abandoned()
+    if count:
+        log.info("cleared %d unfinished file writes", count)
+    return count
