@@ -9,9 +9,9 @@ be deleted (409, ``common.references``)."""
 
 import contextlib
 
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
-from ..common import lists
+from ..common import ferretdb_compat, lists
 from ..common.documents import insert_owned, update_owned
 from ..common.exceptions import conflict, unprocessable
 from ..common.ownership import get_owned_or_404, require_owned_reference
@@ -73,7 +73,9 @@ def rename_category(user_id, category_id, name):
         return update_owned(
             COLLECTION, category["_id"], user_id, {"name": name, "name_key": name_key(name)}, "Expense category"
         )
-    except DuplicateKeyError:
+    except OperationFailure as exc:
+        if not ferretdb_compat.duplicate_key(exc):
+            raise
         _duplicate(name)
 
 

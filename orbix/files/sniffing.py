@@ -50,12 +50,10 @@ def stored_name(name, kind, default="file"):
     when it names another accepted type."""
     name = _plain(name) or default
     stem, extension = posixpath.splitext(name)
-    extension = extension.lower()
-    if extension in kind.extensions:
+    if extension.lower() in kind.extensions:
         return stem[: MAX_NAME_LENGTH - len(extension)] + extension
-    if extension in KNOWN_EXTENSIONS:
-        raise NameMismatch(
-            f"The content is {kind.label} but the name ends in {extension} ({KNOWN_EXTENSIONS[extension].label})."
-        )
+    if extension.lower() in KNOWN_EXTENSIONS:
+        claimed = KNOWN_EXTENSIONS[extension.lower()].label
+        raise NameMismatch(f"The content is {kind.label} but the name ends in {extension} ({claimed}).")
     suffix = kind.extensions[0]
     return name[: MAX_NAME_LENGTH - len(suffix)] + suffix
