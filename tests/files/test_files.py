@@ -4,6 +4,7 @@ Uploads go through HTTP as multipart/form-data; the ``db`` fixture only reads st
 (or, for the crash test, leaves the state a crashed upload would leave)."""
 
 import hashlib
+import io
 from datetime import timedelta
 
 import pytest
@@ -132,11 +133,35 @@ def test_a_body_over_the_upload_limit_is_refused_from_its_length_alone(client, a
     assert body["message"] == TOO_LARGE
 
 
+def test_a_streamed_upload_is_cut_off_at_the_upload_limit(client, auth):
+    """A chunked body has no length to refuse up front: the form parser stops at the limit."""
+    head = b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'
+    for size, status in ((1000, 201), (LIMIT + MB, 413)):
+        body = head + file_bytes(PNG_SIGNATURE, size) + b"\r\n--XyZ--\r\n"
+        response = client.post(
+            FILES,
+            input_stream=io.BytesIO(body),
+            headers={**auth, "Content-Type": "multipart/form-data; boundary=XyZ", "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},  # what gunicorn says of a dechunked body
+        )
+        assert response.status_code == status, response.get_json()
+    assert response.get_json()["message"] == TOO_LARGE
+
+
 def test_other_routes_keep_the_global_body_limit(client, auth):
     body = assert_error_shape(
         client.post("/api/clients", data=b"x" * (3 * MB), content_type="application/json", headers=auth), 413
     )
     assert body["message"] == "Request body too large: the limit is 2097152 bytes"
+
+
+def test_a_retried_upload_with_an_idempotency_key_is_stored_once(client, auth, db):
+    keyed = {**auth, "Idempotency-Key": "upload-1"}
+    first = expect(upload(client, keyed, file_bytes(PNG_SIGNATURE, 3000)))
+    again = upload(client, keyed, file_bytes(PNG_SIGNATURE, 3000))
+    assert expect(again) == first and again.headers["Idempotent-Replayed"] == "true"
+    assert db["files.files"].count_documents({}) == 1
+    assert_error_shape(upload(client, keyed, file_bytes(PNG_SIGNATURE, 3001)), 422)  # another body, same key
 
 
 def test_files_are_the_owners_only(client, auth, other_auth):
