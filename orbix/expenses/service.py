@@ -72,26 +72,25 @@ def _links(user_id, client_id, project_id):
     return client["_id"], project["_id"]
 
 
-def _stored(user, changes, current=None):
-    """The stored fields a body sets (``current``: the stored expense, on an update)."""
-    user_id = user["_id"]
-    current = current or {}
+def _money(user, changes, current):
+    """Stored currency, amount and markup a body sets; changing only the currency restates the
+    amount at the new currency's precision."""
     stored = {}
-    for name in ("vendor", "notes", "billable", "receipt_file_id"):
-        if name in changes:
-            stored[name] = changes[name]
-    if "date" in changes:
-        stored["date"] = date_to_datetime(changes["date"])
     currency = current.get("currency")
     if "currency" in changes or not current:
-        currency = changes.get("currency") or rates.user_defaults(user)[1]
-        stored["currency"] = currency
+        currency = stored["currency"] = changes.get("currency") or rates.user_defaults(user)[1]
     if "amount" in changes:
         stored["amount"] = _minor_amount(changes["amount"], currency)
     elif current and currency != current["currency"]:
         stored["amount"] = _minor_amount(money.from_minor(current["amount"], current["currency"]), currency)
     if "markup_percent" in changes or not current:
         stored["markup_percent"] = pricing.markup_to_store(changes.get("markup_percent"))
+    return stored
+
+
+def _references(user_id, changes, current):
+    """Stored category, client, project and receipt a body sets, each the caller's (422)."""
+    stored = {}
     if "category_id" in changes or "category" in changes:
         stored["category_id"] = categories.resolve(user_id, changes.get("category_id"), changes.get("category"))
     if "client_id" in changes or "project_id" in changes:
@@ -101,8 +100,20 @@ def _stored(user, changes, current=None):
         else:  # a new project brings its client; clearing the project keeps the client
             client_id = None if changes.get("project_id") is not None else current.get("client_id")
         stored["client_id"], stored["project_id"] = _links(user_id, client_id, project_id)
-    if stored.get("receipt_file_id") is not None:
-        require_file(user_id, stored["receipt_file_id"], "receipt", "receipt_file_id")
+    if "receipt_file_id" in changes:
+        receipt = require_file(user_id, changes["receipt_file_id"], "receipt", "receipt_file_id")
+        stored["receipt_file_id"] = receipt["_id"] if receipt else None
+    return stored
+
+
+def _stored(user, changes, current=None):
+    """The stored fields a body sets (``current``: the stored expense, on an update)."""
+    current = current or {}
+    stored = {name: changes[name] for name in ("vendor", "notes", "billable") if name in changes}
+    if "date" in changes:
+        stored["date"] = date_to_datetime(changes["date"])
+    stored.update(_money(user, changes, current))
+    stored.update(_references(user["_id"], changes, current))
     merged = {**current, **stored}
     if merged.get("billable") and merged.get("client_id") is None:
         unprocessable("billable", "A billable expense needs a client_id (the client it is billed to).")

@@ -9,8 +9,6 @@ from decimal import Decimal
 from ..common import money
 from ..common.exceptions import unprocessable
 
-SCALE_PLACES = 4
-
 
 def to_scaled(value):
     return money.rate_to_store(value)
