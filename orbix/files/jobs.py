@@ -1,4 +1,5 @@
-"""File housekeeping: hourly, the chunks of uploads a crash left unfinished are deleted."""
+"""File housekeeping: daily, the chunks of uploads a crash left unfinished are deleted (they are
+never listed meanwhile, only stored)."""
 
 import logging
 
@@ -8,8 +9,8 @@ from . import service
 log = logging.getLogger(__name__)
 
 
-@periodic("files.purge_abandoned", every="hour", catch_up=1)
-def purge_abandoned_hourly(period_start):
+@periodic("files.purge_abandoned", every="day", catch_up=1)
+def purge_abandoned_daily(period_start):
     count = service.purge_abandoned()
     if count:
         log.info("cleared %d unfinished file writes", count)

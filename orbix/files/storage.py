@@ -7,7 +7,7 @@ nothing GridFS needs is missing there (PyMongo 4 no longer asks the server for a
 A GridFS write stores the chunks first and the files document last, so a file is listed only
 once whole. A crash in between would leave chunks that nothing lists: every write (and every
 deletion, which removes the document first) is therefore announced in ``file_writes`` and the
-mark removed once done; ``purge_abandoned`` (hourly job, ``flask --app wsgi purge-expired``)
+mark removed once done; ``purge_abandoned`` (daily job, ``flask --app wsgi purge-expired``)
 deletes the chunks of marks older than ``ABANDONED_AFTER`` whose files document is gone.
 Owner, purpose and SHA-256 are top-level fields of the files document (GridFS allows extra
 fields), so the ownership helpers and indexes work on it like on any collection; the sniffed
