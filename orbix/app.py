@@ -34,6 +34,9 @@ BLUEPRINT_MODULES = [
     "orbix.time_tracking.routes",
     "orbix.invoices.routes",
     "orbix.recurring.routes",
+    "orbix.expenses.routes",
+    "orbix.expenses.category_routes",
+    "orbix.files.routes",
     "orbix.contracts.routes",
     "orbix.contracts.public_routes",
     "orbix.resumes.routes",
@@ -53,7 +56,7 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
 JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance", "orbix.mail.messages",
                "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs",
-               "orbix.webhooks.delivery"]
+               "orbix.webhooks.delivery", "orbix.files.jobs"]
 
 
 class StripTrailingSlash:

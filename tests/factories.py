@@ -260,3 +260,38 @@ def make_webhook(client, headers, url, events=("*",), **fields):
 def webhook_deliveries(client, headers, webhook, **query):
     """The endpoint's delivery log, newest first."""
     return expect(client.get(f"/api/webhooks/{webhook['_id']}/deliveries", query_string=query, headers=headers), 200)
+
+
+# ---- files and expenses -------------------------------------------------------------------------
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff\xe0"
+PDF_SIGNATURE = b"%PDF-1.7\n"
+
+
+def file_bytes(signature=PNG_SIGNATURE, size=64, fill=b"\x01\x02\x03\x04\x05\x06\x07"):
+    """``size`` bytes starting with ``signature`` (a file type's magic number), a pattern after it
+    (no real image: only the signature is sniffed)."""
+    body = signature + fill * (size // len(fill) + 1)
+    return body[:size]
+
+
+def upload(client, headers, data, filename="receipt.png", purpose="receipt", content_type="image/png"):
+    """The response to uploading ``data`` (the test judges it)."""
+    import io
+
+    form = {"file": (io.BytesIO(data), filename, content_type)}
+    if purpose is not None:
+        form["purpose"] = purpose
+    return client.post("/api/files", data=form, content_type="multipart/form-data", headers=headers)
+
+
+def upload_file(client, headers, data=None, **fields):
+    """A stored file (a small PNG receipt unless told)."""
+    return expect(upload(client, headers, file_bytes() if data is None else data, **fields))
+
+
+def make_expense(client, headers, **fields):
+    """An expense of 42.50 (in your default currency) on 2025-05-06 unless told."""
+    body = {"date": "2025-05-06", "amount": 42.5, "vendor": "Acme Air", **fields}
+    return expect(client.post("/api/expenses", json=body, headers=headers))

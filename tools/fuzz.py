@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.ai_stub_server import StubServer  # noqa: E402
-from tools.live_stack import call, live_stack  # noqa: E402
+from tools.live_stack import call, live_stack, upload  # noqa: E402
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 # examples: the documented examples; coverage: boundary values of every constraint (lengths,
@@ -76,6 +76,13 @@ def _seed_once(base, token):
         },
     )["_id"]
     access_token = post("/api/tokens", {"name": "Seeded", "scopes": ["clients:read"]})["_id"]
+    receipt = upload(base, "/api/files", "seeded.png", b"\x89PNG\r\n\x1a\n" + bytes(56), token)["_id"]
+    category = post("/api/expense-categories", {"name": f"Seeded {receipt}"})["_id"]
+    expense = post(
+        "/api/expenses",
+        {"date": "2026-01-05", "amount": 12.5, "client_id": client, "billable": True, "category_id": category,
+         "receipt_file_id": receipt},
+    )["_id"]
     ids = {
         "token_id": access_token,
         "client_id": client,
@@ -88,6 +95,9 @@ def _seed_once(base, token):
         "resume_id": resume,
         "webhook_id": webhook,
         "delivery_id": delivery,
+        "expense_id": expense,
+        "category_id": category,
+        "file_id": upload(base, "/api/files", "seeded.pdf", b"%PDF-1.7\n" + bytes(56), token)["_id"],
         "token": link,
     }
     return ids, {"invoice_id": paid, "payment_id": payment}

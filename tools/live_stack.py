@@ -32,6 +32,26 @@ def call(base, method, path, body=None, token=None):
         return json.loads(response.read() or b"null")
 
 
+def upload(base, path, filename, data, token, fields=None):
+    """A multipart/form-data POST of one file part ``file`` (and text ``fields``); returns the
+    decoded body."""
+    boundary = "orbix-" + os.urandom(8).hex()
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in (fields or {}).items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n\r\n'.encode()
+        + data + b"\r\n"
+    )
+    request = urllib.request.Request(
+        base + path, data=b"".join(parts) + f"--{boundary}--\r\n".encode(), method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
 def send_chunked(base, path, body, headers=None, chunk_size=65536, timeout=30):
     """POST ``body`` (bytes) with ``Transfer-Encoding: chunked`` over a raw socket, as
     urllib cannot; returns (status, decoded JSON body). The server may answer (a 413) and

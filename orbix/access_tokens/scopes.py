@@ -24,6 +24,8 @@ FAMILIES = {
     "ai": (READ, WRITE),
     "reports": (READ,),
     "webhooks": (READ, WRITE),
+    "expenses": (READ, WRITE),  # expenses and their categories
+    "files": (READ, WRITE),  # receipts and logos
 }
 
 

@@ -13,6 +13,9 @@ from ..access_tokens.service import exported as exported_access_tokens
 from ..common.timeutil import utcnow
 from ..contracts import CONTRACT_TOKEN_USES
 from ..db import get_db
+from ..expenses import EXPENSE_CATEGORY_DEFAULTS
+from ..files import FILE_CHUNKS, FILE_WRITES
+from ..files.service import delete_all as delete_files
 from ..invoices import INVOICE_LEDGER, PAYMENT_LEDGER
 from ..migrate import MIGRATIONS
 from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
@@ -22,10 +25,11 @@ from ..webhooks import WEBHOOK_ENDPOINTS
 from ..webhooks.service import exported as exported_webhook_endpoints
 from . import REVOKED_TOKENS, USERS, sessions, tokens
 
-ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS}
+# File chunks carry no user_id (GridFS writes them): the files package deletes them by file.
+ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS, FILE_CHUNKS}
 INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
-    PUBLIC_LINKS,
+    PUBLIC_LINKS, EXPENSE_CATEGORY_DEFAULTS, FILE_WRITES,
 }
 # Collection -> its owner's export of a user's documents, without what a leaked export file must
 # not carry (personal access tokens without their hashes, webhook endpoints without their secrets).
@@ -79,6 +83,7 @@ def delete_account(user, token_payload):
     """Remove every document the user owns, then the user; tokens die with the user."""
     db = get_db()
     tokens.revoke(token_payload)
+    delete_files(user["_id"])  # the bytes first: they are found through the files' documents
     for name in _data_collections(db):
         if name != tokens.REVOKED:
             db[name].delete_many(_owned_filter(user["_id"]))

@@ -8,10 +8,14 @@ Why each difference exists (FerretDB 1.24, SQLite backend):
   decoding every document, so an ``_id`` read that also names ``user_id`` scans the
   collection: owned lookups query ``_id`` alone and compare the owner here;
 - its count decodes every match, so totals stop at ``COUNT_CAP`` and a page within the cap
-  comes from one pass that also yields the total.
+  comes from one pass that also yields the total;
+- an update (findAndModify) that breaks a unique index fails as an InternalError naming
+  SQLite's UNIQUE constraint instead of a DuplicateKeyError (E11000): ``duplicate_key``.
 """
 
 import contextlib
+
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 COUNT_CAP = 1_000
 
@@ -38,6 +42,13 @@ def assume_mongodb():
         yield
     finally:
         _assumed = previous
+
+
+def duplicate_key(error):
+    """Whether a failed write broke a unique index, on either engine."""
+    if isinstance(error, DuplicateKeyError):
+        return True
+    return isinstance(error, OperationFailure) and "UNIQUE constraint failed" in str(error)
 
 
 def find_owned_by_id(coll, oid, user_id, projection=None):

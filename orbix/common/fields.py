@@ -102,6 +102,20 @@ class Money(fields.Number):
         return money.to_json_number(value)
 
 
+SCALE_PLACES = money.RATE_SCALE  # factors (quantities, rates, percents) are stored to 1/10000
+
+
+def at_most_4_places(value):
+    """A factor stored exactly as integer ten-thousandths (``money.rate_to_store``)."""
+    if value.normalize().as_tuple().exponent < -SCALE_PLACES:
+        raise ValidationError(f"At most {SCALE_PLACES} decimal places.")
+
+
+def positive(value):
+    if value <= 0:
+        raise ValidationError("Must be greater than 0.")
+
+
 class EmailAddress(fields.Email):
     """An e-mail address of at most 254 characters (RFC 5321's limit), checked before the
     format: marshmallow's Email pattern walks the whole text (about 1 s per megabyte)."""

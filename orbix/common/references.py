@@ -33,23 +33,30 @@ def references_to(user_id, field, doc_id, referrers):
     return found
 
 
-def refuse_if_referenced(user_id, field, doc_id, referrers, what):
-    """409 naming the referrers, and pointing at archiving instead."""
+ARCHIVE_HINT = "archive it instead (PATCH archived=true)"
+
+
+def refuse_if_referenced(user_id, field, doc_id, referrers, what, hint=ARCHIVE_HINT):
+    """409 naming the referrers, and saying what to do instead (``hint``: archive by default)."""
     refs = references_to(user_id, field, doc_id, referrers)
     if refs:
-        conflict(f"{what} is referenced by {', '.join(refs)}; archive it instead (PATCH archived=true)")
+        conflict(f"{what} is referenced by {', '.join(refs)}; {hint}")
 
 
-def delete_unreferenced(collection_name, doc_id, user_id, field, referrers, what):
-    """Delete the owner's document unless something refers to it through ``field`` (409)."""
+def delete_unreferenced(collection_name, doc_id, user_id, field, referrers, what, hint=ARCHIVE_HINT, remove=None):
+    """Delete the owner's document unless something refers to it through ``field`` (409).
+    ``remove()`` deletes it when more than its document must go (a stored file's bytes)."""
     documents = collection(collection_name)
     documents.update_one({"_id": doc_id, "user_id": user_id}, {"$set": {DELETING: utcnow()}})
     try:
-        refuse_if_referenced(user_id, field, doc_id, referrers, what)
+        refuse_if_referenced(user_id, field, doc_id, referrers, what, hint)
     except Conflict:
         documents.update_one({"_id": doc_id, "user_id": user_id}, {"$unset": {DELETING: ""}})
         raise
-    delete_owned(collection_name, doc_id, user_id, what)
+    if remove is None:
+        delete_owned(collection_name, doc_id, user_id, what)
+    else:
+        remove()
 
 
 def withdraw_unless(stands, withdraw, field, what):

@@ -1,8 +1,9 @@
-"""Billing tracked time: a draft invoice from unbilled, billable, stopped entries.
+"""Billing tracked time (and expenses): a draft invoice from unbilled, billable, stopped
+entries, and from billable expenses when the body asks (``from_expenses``).
 
-Entries are claimed (see ``claims``) before the invoice is written and released if it
-cannot be written, so two concurrent calls never bill an entry twice. Each entry is
-billed at its effective rate with the shared billing rule (``common.rates``).
+Entries and expenses are claimed (``common.claims``) before the invoice is written and
+released if it cannot be written, so two concurrent calls never bill one twice. Each entry
+is billed at its effective rate with the shared billing rule (``common.rates``).
 """
 
 from collections import OrderedDict
@@ -14,9 +15,10 @@ from ..clients.service import require_client
 from ..common import money, rates
 from ..common.exceptions import conflict, unprocessable
 from ..common.timeutil import date_to_datetime, end_of_day
+from ..expenses.claims import EXPENSE_CLAIMS
 from ..projects.store import projects_by_id, require_project
 from ..time_tracking import claims
-from . import service
+from . import from_expenses, service
 
 SECONDS_PER_HOUR = Decimal(3600)
 
@@ -140,45 +142,11 @@ def _converted(item, rate, currency):
     return {**item, "rate": item["rate"] * rate, "billed_amount": amount}
 
 
-def claim_time(entry_ids, invoice_id, user_id):
-    """Claim the free ones of ``entry_ids`` for ``invoice_id`` (before writing it); the set claimed."""
-    return claims.claim(entry_ids, invoice_id, user_id, service.invoice_exists)
-
-
-def write_claimed(user, client, project, data, currency, claimed, invoice_id, exchange=None, fixed_items=(), **extra):
-    """Write the draft ``invoice_id``: ``fixed_items`` (input lines), then a line per claimed entry
-    (``data["grouping"]``, default entry) at its effective rate. If it cannot be written, the
-    entries are released, so no entry stays marked by an invoice that does not exist."""
-    source = rates.billing_currency(client, user)
-    try:
-        entries = claims.claimed_entries(claimed, invoice_id)
-        items = lines(entries, data.get("grouping", "entry"), client, user, source)
-        if exchange is not None:
-            items = [_converted(item, exchange, currency) for item in items]
-        return service.new_invoice(
-            user,
-            client,
-            data,
-            [*fixed_items, *items],
-            currency,
-            _id=invoice_id,
-            project_id=project["_id"] if project else None,
-            time_entry_ids=[entry_id for item in items for entry_id in item["time_entry_ids"]],
-            exchange_rate=None if exchange is None else str(exchange),
-            exchange_from=None if exchange is None else source,
-            **extra,
-        )
-    except BaseException:
-        claims.release_entries(claimed, invoice_id, user["_id"])
-        raise
-
-
-def bill_time(user, data):
-    """POST /from-time: claim the entries, write the draft, release the claim if that fails."""
-    user_id = user["_id"]
-    client, project = client_and_project(user_id, data)
-    currency = service.invoice_currency(data, client, user)
-    exchange = exchange_rate(rates.billing_currency(client, user), currency, data.get("exchange_rate"))
+def _selected_entries(user_id, client, project, data):
+    """The entries to bill: none with ``include_time: false``; 422 for a wanted one that is
+    not billable here."""
+    if not data.get("include_time", True):
+        return []
     candidates = _candidates(user_id, client, project, data)
     wanted = set(data.get("entry_ids") or [])
     if wanted - set(candidates):
@@ -187,12 +155,85 @@ def bill_time(user, data):
             "entry_ids",
             f"Not billable here (not yours, another client's, running, non-billable or already invoiced): {bad}.",
         )
-    if not candidates:
-        unprocessable("client_id", "No unbilled, billable, stopped time entries match.")
+    return candidates
+
+
+def claim_time(entry_ids, invoice_id, user_id):
+    """Claim the free ones of ``entry_ids`` for ``invoice_id`` (before writing it); the set claimed."""
+    return claims.claim(entry_ids, invoice_id, user_id, service.invoice_exists)
+
+
+def _claim(user_id, invoice_id, data, entry_ids, expense_ids):
+    """Claim the selection: 409 (nothing kept) if any wanted item, or everything, went to
+    another invoice meanwhile; a sweep (no ids given) bills what is left of it."""
+    claimed = claim_time(entry_ids, invoice_id, user_id)
+    claimed_expenses = EXPENSE_CLAIMS.claim(expense_ids, invoice_id, user_id, service.invoice_exists)
+    wanted_entries, wanted_expenses = set(data.get("entry_ids") or []), set(data.get("expense_ids") or [])
+    if (
+        not (claimed or claimed_expenses)
+        or (wanted_entries and claimed != wanted_entries)
+        or (wanted_expenses and claimed_expenses != wanted_expenses)
+    ):
+        _release(user_id, invoice_id, claimed, claimed_expenses)
+        conflict("These time entries or expenses were just billed by another invoice; reload and try again")
+    return claimed, claimed_expenses
+
+
+def _release(user_id, invoice_id, entry_ids, expense_ids):
+    claims.release_entries(entry_ids, invoice_id, user_id)
+    EXPENSE_CLAIMS.release(expense_ids, invoice_id, user_id)
+
+
+def write_claimed(user, client, project, data, currency, claimed, invoice_id, exchange=None, fixed_items=(),
+                  claimed_expenses=(), **extra):
+    """Write the draft ``invoice_id``: ``fixed_items`` (input lines), then a line per claimed entry
+    (``data["grouping"]``, default entry) at its effective rate, then a line per claimed expense.
+    If it cannot be written, the entries and expenses are released, so none stays marked by an
+    invoice that does not exist."""
+    user_id = user["_id"]
+    source = rates.billing_currency(client, user)
+    try:
+        entries = claims.claimed_entries(claimed, invoice_id)
+        items = lines(entries, data.get("grouping", "entry"), client, user, source) if entries else []
+        exchange = exchange if entries else None  # the time went to another invoice meanwhile
+        if exchange is not None:
+            items = [_converted(item, exchange, currency) for item in items]
+        if claimed_expenses:
+            expenses = EXPENSE_CLAIMS.claimed(claimed_expenses, invoice_id)
+            items += from_expenses.lines(expenses, user_id, client["_id"], currency)
+        return service.new_invoice(
+            user,
+            client,
+            data,
+            [*fixed_items, *items],
+            currency,
+            _id=invoice_id,
+            project_id=project["_id"] if project else None,
+            time_entry_ids=[entry_id for item in items for entry_id in item.get("time_entry_ids", ())],
+            expense_ids=[expense_id for item in items for expense_id in item.get("expense_ids", ())],
+            exchange_rate=None if exchange is None else str(exchange),
+            exchange_from=None if exchange is None else source,
+            **extra,
+        )
+    except BaseException:
+        _release(user_id, invoice_id, claimed, claimed_expenses)
+        raise
+
+
+def bill_time(user, data):
+    """POST /from-time: claim the entries and expenses, write the draft, release the claims if
+    that fails."""
+    user_id = user["_id"]
+    client, project = client_and_project(user_id, data)
+    currency = service.invoice_currency(data, client, user)
+    entry_ids = _selected_entries(user_id, client, project, data)
+    expense_ids = from_expenses.candidates(user_id, client, project, data, currency)
+    if not entry_ids and not expense_ids:
+        unprocessable("client_id", "No unbilled, billable, stopped time entries (or billable expenses) match.")
+    source = rates.billing_currency(client, user)
+    exchange = exchange_rate(source, currency, data.get("exchange_rate")) if entry_ids else None
     invoice_id = ObjectId()
-    claimed = claim_time(candidates, invoice_id, user_id)
-    if not claimed or (wanted and claimed != wanted):
-        claims.release_entries(claimed, invoice_id, user_id)
-        conflict("These time entries were just billed by another invoice; reload and try again")
-    invoice = write_claimed(user, client, project, data, currency, claimed, invoice_id, exchange)
+    claimed, claimed_expenses = _claim(user_id, invoice_id, data, entry_ids, expense_ids)
+    invoice = write_claimed(user, client, project, data, currency, claimed, invoice_id, exchange,
+                            claimed_expenses=claimed_expenses)
     return service.present(invoice, user)

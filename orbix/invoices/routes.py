@@ -61,7 +61,7 @@ def create_invoice(data):
 @blp.response(201, InvoiceSchema)
 @blp.errors(409)
 def create_from_time(data):
-    """Create a draft from unbilled billable time entries, marking them as invoiced"""
+    """Create a draft from unbilled billable time entries (and billable expenses), marking them as invoiced"""
     return from_time.bill_time(current_user_doc(), data)
 
 
@@ -89,7 +89,7 @@ def update_invoice(changes, invoice_id):
 @blp.response(200, MessageSchema)
 @blp.errors(404, 409)
 def delete_invoice(invoice_id):
-    """Delete a draft (issued invoices must be voided); its time entries become billable again"""
+    """Delete a draft (issued invoices must be voided); its time entries and expenses become billable again"""
     service.delete_invoice(current_user_id(), invoice_id)
     return {"message": "Invoice deleted"}
 

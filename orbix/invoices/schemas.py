@@ -8,23 +8,23 @@ numbers in major units.
 from marshmallow import ValidationError, fields, pre_dump, pre_load, validate, validates_schema
 
 from ..common import money
-from ..common.fields import AwareDateTime, CalendarDate, Currency, EmailAddress, Money, ObjectIdField, Text
+from ..common.fields import (
+    AwareDateTime,
+    CalendarDate,
+    Currency,
+    EmailAddress,
+    Money,
+    ObjectIdField,
+    Text,
+    at_most_4_places,
+    positive,
+)
 from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
 from . import lifecycle, totals
 
 METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")  # of a payment
 MONEY_FIELDS = ("subtotal", "discount", "tax", "total", "amount_paid", "balance_due")
 RATE_FIELDS = ("tax_rate", "discount_rate")
-
-
-def at_most_4_places(value):
-    if value.normalize().as_tuple().exponent < -totals.SCALE_PLACES:
-        raise ValidationError(f"At most {totals.SCALE_PLACES} decimal places.")
-
-
-def positive(value):
-    if value <= 0:
-        raise ValidationError("Must be greater than 0.")
 
 
 def Percent(**kwargs):
@@ -46,6 +46,7 @@ class ItemSchema(BaseSchema):
     rate = Money()
     amount = Money()
     time_entry_ids = fields.List(ObjectIdField())
+    expense_ids = fields.List(ObjectIdField())
 
 
 def item_list(min_items=1, **kwargs):
@@ -193,6 +194,7 @@ class InvoiceSchema(InvoiceSummarySchema):
         allow_none=True, metadata={"description": "Your business details as of sending (live for drafts)"}
     )
     time_entry_ids = fields.List(ObjectIdField())
+    expense_ids = fields.List(ObjectIdField(), metadata={"description": "Expenses billed here (from-time)"})
     exchange_rate = Money(
         allow_none=True, metadata={"description": "Set when tracked time priced in exchange_from was billed here"}
     )
@@ -216,13 +218,28 @@ class InvoiceListQuerySchema(ListQuerySchema, DateRangeQueryMixin):
 
 
 class FromTimeSchema(InvoiceTermsSchema):
-    """Bill the caller's unbilled, billable, stopped time entries."""
+    """Bill the caller's unbilled, billable, stopped time entries, and billable expenses."""
 
     client_id = ObjectIdField()
     project_id = ObjectIdField()
     entry_ids = fields.List(ObjectIdField(), validate=validate.Length(min=1, max=2000))
-    from_ = CalendarDate(data_key="from", metadata={"description": "Entries starting on or after this date"})
-    to = CalendarDate(metadata={"description": "Entries starting on or before this date (inclusive)"})
+    from_ = CalendarDate(
+        data_key="from", metadata={"description": "Entries starting (expenses dated) on or after this date"}
+    )
+    to = CalendarDate(metadata={"description": "Entries starting (expenses dated) on or before this date (inclusive)"})
+    include_time = fields.Boolean(
+        load_default=True, metadata={"description": "false: bill no time entries (only expenses)"}
+    )
+    expense_ids = fields.List(
+        ObjectIdField(),
+        validate=validate.Length(min=1, max=2000),
+        metadata={"description": "Billable expenses of the client (and project) to bill, in the invoice's currency"},
+    )
+    include_expenses = fields.Boolean(
+        load_default=False,
+        metadata={"description": "true: also bill every unbilled billable expense of the client (and project) "
+                  "dated in from/to"},
+    )
     exchange_rate = Money(
         allow_none=True,
         max_value=10**6,
@@ -244,6 +261,12 @@ class FromTimeSchema(InvoiceTermsSchema):
             raise ValidationError("Give client_id or project_id.", "client_id")
         if data.get("entry_ids") and (data.get("from_") or data.get("to")):
             raise ValidationError("Give entry_ids or a from/to range, not both.", "entry_ids")
+        if data.get("entry_ids") and not data.get("include_time", True):
+            raise ValidationError("Give entry_ids only when billing time (include_time true).", "entry_ids")
+        if data.get("expense_ids") and data.get("include_expenses"):
+            raise ValidationError("Give expense_ids or include_expenses, not both.", "expense_ids")
+        if data.get("expense_ids") and (data.get("from_") or data.get("to")):
+            raise ValidationError("Give expense_ids or a from/to range, not both.", "expense_ids")
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("Must not be before `from`.", "to")
 

@@ -11,6 +11,7 @@ from ..common.ownership import get_owned_or_404
 from ..common.references import withdraw_unless, withdraw_unless_all_stand
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection, get_db
+from ..expenses.claims import EXPENSE_CLAIMS
 from ..projects.store import project_stands
 from ..public_links import links as public_links
 from ..reminders import claims as reminder_claims
@@ -265,8 +266,14 @@ def _void(invoice):
     if invoice.get("amount_paid"):
         conflict("Cannot void an invoice with payments recorded; delete its payments first")
     invoice = _save(invoice, {"status": lifecycle.VOID, "voided_at": utcnow(), "balance_due": 0})
-    claims.release_invoice(invoice["_id"], invoice["user_id"])
+    _release_billed(invoice["_id"], invoice["user_id"])
     return invoice
+
+
+def _release_billed(invoice_id, user_id):
+    """A deleted or voided invoice bills nothing: its time entries and expenses are free again."""
+    claims.release_invoice(invoice_id, user_id)
+    EXPENSE_CLAIMS.release_invoice(invoice_id, user_id)
 
 
 def change_status(invoice, target, user):
@@ -311,8 +318,8 @@ def update_invoice(user, invoice_id, changes):
 
 
 def delete_invoice(user_id, invoice_id):
-    """Delete a draft (issued invoices are voided instead), un-bill its time entries and drop
-    its public links (none today: drafts get no links, but a link must never outlive it)."""
+    """Delete a draft (issued invoices are voided instead), un-bill its time entries and expenses
+    and drop its public links (none today: drafts get no links, but a link must never outlive it)."""
     invoice = find_invoice(user_id, invoice_id)
     with payments.invoice_lock(invoice["_id"]), ledger.invoice_written(user_id, invoice["_id"]):
         result = collection(COLLECTION).delete_one(
@@ -323,7 +330,7 @@ def delete_invoice(user_id, invoice_id):
             if status == lifecycle.VOID:
                 conflict("Only draft invoices can be deleted; this one is void already and stays on record")
             conflict(f"Only draft invoices can be deleted; this one is {status} (void it instead)")
-        claims.release_invoice(invoice["_id"], user_id)
+        _release_billed(invoice["_id"], user_id)
         public_links.forget(LINK_KIND, invoice["_id"])
 
 

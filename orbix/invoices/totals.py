@@ -9,8 +9,6 @@ from decimal import Decimal
 from ..common import money
 from ..common.exceptions import unprocessable
 
-SCALE_PLACES = 4
-
 
 def to_scaled(value):
     return money.rate_to_store(value)
@@ -36,8 +34,9 @@ def stored_item(item, currency):
         "rate": to_scaled(item["rate"]),
         "amount": money.to_minor(amount, currency),
     }
-    if item.get("time_entry_ids"):
-        stored["time_entry_ids"] = item["time_entry_ids"]
+    for name in ("time_entry_ids", "expense_ids"):  # what billed lines were made from
+        if item.get(name):
+            stored[name] = item[name]
     return stored
 
 

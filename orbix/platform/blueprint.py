@@ -1,7 +1,8 @@
 """The blueprint every resource uses: flask-smorest's, plus an ``auth`` decorator that
 requires a valid access token (a login's JWT or a personal access token with the scope the
 view's family needs) and documents the 401, 403 and bearer security, and query arguments whose
-time zone defaults to the caller's own.
+time zone defaults to the caller's own, and a ``multipart`` argument location (form fields and
+files of one multipart/form-data body, in one schema).
 
 Each blueprint names its scope family once (``family="clients"``: GET and HEAD need
 ``clients:read``, other methods ``clients:write``); a blueprint or view without one is for login
@@ -10,6 +11,8 @@ sessions only, so a new resource is closed to personal access tokens until it na
 from functools import wraps
 
 from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from ..access_tokens.scopes import FAMILIES
 from ..common.timeutil import user_zone
@@ -27,7 +30,23 @@ def _known(family):
     return family
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' Flask parser plus ``location="multipart"``: flask-smorest documents one request
+    body per operation, so an upload's file and its form fields are loaded by one schema."""
+
+    __location_map__ = dict(multipart="load_multipart", **FlaskParser.__location_map__)
+
+    def load_multipart(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
+
 class ResourceBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ArgumentsParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
+
     def __init__(self, *args, family=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.family = _known(family)

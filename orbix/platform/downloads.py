@@ -1,4 +1,4 @@
-"""File download responses (PDF, CSV) with safe headers; services hand routes the bytes or
+"""File download responses (PDF, CSV, stored files) with safe headers; services hand routes the bytes or
 rows, and only routes build responses."""
 
 import unicodedata
@@ -35,6 +35,21 @@ def pdf_response(data, filename, inline=True):
         data,
         mimetype="application/pdf",
         headers={"Content-Disposition": disposition, "Cache-Control": NO_STORE},
+    )
+
+
+def file_response(chunks, length, mimetype, filename, inline=True):
+    """A stored file's bytes (an iterable of pieces, closed when sent), as the type it was
+    sniffed to be; ``nosniff`` so no browser second-guesses it."""
+    return Response(
+        chunks,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": content_disposition("inline" if inline else "attachment", filename),
+            "Content-Length": str(length),
+            "Cache-Control": NO_STORE,
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 

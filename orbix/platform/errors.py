@@ -67,6 +67,15 @@ def handle_domain_error(error):
     return error_response(error.status, error.message, error.errors, headers=error.headers, **error.extra)
 
 
+def too_large_message():
+    """The 413 text for this request: its route's own limit (``input_guard.body_limit``), else
+    the global ``MAX_CONTENT_LENGTH``."""
+    limit = g.get("body_limit")
+    if limit is not None:
+        return limit.message
+    return f"Request body too large: the limit is {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+
+
 def _message_for(error):
     data = getattr(error, "data", None) or {}
     if data.get("message"):
@@ -77,7 +86,7 @@ def _message_for(error):
     if error.code == 400 and "json" in (error.description or "").lower():
         return "Malformed JSON body"
     if error.code == 413 and current_app.config.get("MAX_CONTENT_LENGTH"):
-        return f"Request body too large: the limit is {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+        return too_large_message()
     if error.code in DEFAULT_MESSAGES:
         return DEFAULT_MESSAGES[error.code]
     return error.description or error.name

@@ -4,10 +4,10 @@ of writing twice.
 Keys are scoped to the caller (token subject) and stored in MongoDB under
 ``_id = sha256(user, key)``, so a lookup is a primary-key read and two concurrent
 requests with one key cannot both insert the record (the second gets 409 while the
-first is in flight). The record holds a fingerprint of method, path and body: the
-same key with a different request is 422. Records expire after 24 hours; failures
-(5xx, exceptions) release the key so the client can retry. Creates whose answer carries a
-secret (``never_replayed``) are not recorded: the database would hold the secret.
+first is in flight). The record holds a fingerprint of method, path and body (a multipart
+body by its parts): the same key with a different request is 422. Records expire after 24
+hours; failures (5xx, exceptions) release the key so the client can retry. Creates whose answer
+carries a secret (``never_replayed``) are not recorded: the database would hold the secret.
 """
 
 import contextlib
@@ -59,7 +59,7 @@ def _begin():
         return None  # the view will answer 401 or 403; nothing to remember or replay
     record_id = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()
     fingerprint = hashlib.sha256(
-        request.method.encode() + b"\x00" + request.path.encode() + b"\x00" + request.get_data(cache=True)
+        request.method.encode() + b"\x00" + request.path.encode() + b"\x00" + _body_digest()
     ).hexdigest()
     now = utcnow()
     keys = collection(COLLECTION)
@@ -85,6 +85,22 @@ def _begin():
         return _replay(existing)
     g.idempotency_record = record_id
     return None
+
+
+def _body_digest():
+    """The body as the fingerprint sees it. A multipart body is taken by its parts (fields, file
+    names and bytes), because a client retrying an upload picks a new random boundary."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data(cache=True)
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"{name}\x00{value}\x00".encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: (item[0], item[1].filename or "")):
+        digest.update(f"{name}\x00{upload.filename}\x00".encode())
+        for piece in iter(lambda stream=upload.stream: stream.read(1 << 20), b""):
+            digest.update(piece)
+        upload.stream.seek(0)  # the view reads it again
+    return digest.digest()
 
 
 def _ttl():

@@ -1,8 +1,9 @@
 """Request bodies the API refuses before any view, rate limit or schema reads them.
 
-- Size: a body over ``MAX_CONTENT_LENGTH`` is 413, whether it declares a Content-Length
-  (whatever its content type) or is streamed (``Transfer-Encoding: chunked``, which
-  gunicorn dechunks; werkzeug silently cuts a streamed body at the limit instead).
+- Size: a body over ``MAX_CONTENT_LENGTH`` (or its route's own limit, ``body_limit``) is 413,
+  whether it declares a Content-Length (whatever its content type) or is streamed
+  (``Transfer-Encoding: chunked``, which gunicorn dechunks; werkzeug silently cuts a streamed
+  JSON body at the limit instead, and refuses a streamed form body past it).
   Under gunicorn the client must also be able to *read* that 413: a client sends the whole
   body before it reads the answer, and gunicorn drains at most 64 KiB of an unread body
   before closing, so a client still sending got a connection reset. ``DrainRefusedBody``
@@ -25,8 +26,9 @@ import re
 import time
 from array import array
 from itertools import accumulate
+from typing import NamedTuple
 
-from flask import request
+from flask import current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .errors import error_response
@@ -124,12 +126,38 @@ class DrainRefusedBody:
         return body
 
 
+class BodyLimit(NamedTuple):
+    max_bytes: int
+    message: str
+
+
+def body_limit(max_bytes, message):
+    """Route decorator (below ``blp.route``): this endpoint takes bodies up to ``max_bytes``
+    instead of ``MAX_CONTENT_LENGTH`` (file uploads), and refuses larger ones with 413 and
+    ``message``. Every other route keeps the global limit."""
+
+    def mark(view):
+        view.body_limit = BodyLimit(max_bytes, message)
+        return view
+
+    return mark
+
+
+def _route_limit():
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "body_limit", None)
+
+
 def init_input_guard(app):
     app.wsgi_app = DrainRefusedBody(app.wsgi_app)
 
     @app.before_request
     def _refuse_oversized_body():
-        limit = app.config.get("MAX_CONTENT_LENGTH")
+        route_limit = _route_limit()
+        if route_limit is not None:
+            g.body_limit = route_limit
+            request.max_content_length = route_limit.max_bytes  # werkzeug's form parser enforces it too
+        limit = request.max_content_length
         if limit and request.content_length and request.content_length > limit:
             raise RequestEntityTooLarge()
 

@@ -12,6 +12,7 @@ from ..common.exceptions import unprocessable
 from ..common.ownership import get_owned_or_404
 from ..common.references import delete_unreferenced, withdraw_unless
 from ..common.timeutil import date_to_datetime
+from ..expenses import EXPENSES
 from ..invoices import INVOICES
 from ..recurring import RECURRING_INVOICES
 from ..time_tracking import TIME_ENTRIES, billing
@@ -23,6 +24,7 @@ REFERRERS = (
     (TIME_ENTRIES, "time entry", "time entries"),
     (INVOICES, "invoice", "invoices"),
     (RECURRING_INVOICES, "recurring invoice", "recurring invoices"),
+    (EXPENSES, "expense", "expenses"),
 )
 DATE_FIELDS = ("start_date", "end_date")
 

@@ -15,7 +15,8 @@ ENDPOINTS = (
     "/api/clients", "/api/clients?q=acme", "/api/clients?page=1&page_size=20", "/api/projects",
     "/api/time-tracking?from=2025-01-01&to=2025-03-31", "/api/time-tracking/summary?from=2025-01-01&to=2025-12-31",
     "/api/invoices", "/api/invoices?status=sent", "/api/invoices?page=2&page_size=10", "/api/contracts",
-    "/api/resumes", "/api/ai/usage", "/api/recurring-invoices", "/api/webhooks",
+    "/api/resumes", "/api/ai/usage", "/api/recurring-invoices", "/api/webhooks", "/api/expenses",
+    "/api/expenses?from=2025-01-01&to=2025-03-31&sort=date", "/api/expense-categories", "/api/files",
 )
 
 
