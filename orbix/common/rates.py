@@ -46,8 +46,13 @@ def entry_amount(entry, rate, currency):
     return money.bill(entry["duration"], rate, currency)
 
 
-def entry_minor(seconds, billable, stored, currency):
-    """``entry_amount`` in integer minor units, from the stored rate (``stored_rate``)."""
-    if not billable or stored is None or not seconds:
-        return 0
-    return money.bill_minor(seconds, stored, currency)
+def _nothing(_seconds):
+    return 0
+
+
+def entry_biller(billable, stored, currency):
+    """``entry_amount`` in integer minor units for entries billed alike, as a function of their
+    seconds (``money.minor_biller``; zero when not billable or without a rate)."""
+    if not billable or stored is None:
+        return _nothing
+    return money.minor_biller(stored, currency)
