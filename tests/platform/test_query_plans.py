@@ -16,6 +16,7 @@ ENDPOINTS = (
     "/api/time-tracking?from=2025-01-01&to=2025-03-31", "/api/time-tracking/summary?from=2025-01-01&to=2025-12-31",
     "/api/invoices", "/api/invoices?status=sent", "/api/invoices?page=2&page_size=10", "/api/contracts",
     "/api/resumes", "/api/ai/usage",
+    "/api/dashboard", "/api/reports/hours?group=client",  # after writes: a snapshot rebuild from the ledgers
 )
 
 
