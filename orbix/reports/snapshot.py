@@ -18,6 +18,8 @@ token (see ``common.data_versions``). Only a request after a write pays for a re
 ("cold"); the rest compute from memory ("warm").
 """
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import compress
@@ -151,8 +153,27 @@ def _invoice_dicts(user_id, ids):
     return invoices
 
 
+@contextmanager
+def _collector_paused():
+    """The cyclic garbage collector off while a build allocates ~25,000 tuples that can never
+    form a cycle: otherwise it runs dozens of young collections over them (a quarter of a
+    build's CPU). Process-wide, so only the thread that turned it off turns it back on."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def build(user_id, user):
     """Read the user's ledgers (by ``_id``), clients and projects into a Snapshot."""
+    with _collector_paused():
+        return _build(user_id, user)
+
+
+def _build(user_id, user):
     ids = _Ids()
     clients = {c["_id"]: c for c in _find(CLIENTS, user_id, ("name", "currency", "default_hourly_rate", "archived"))}
     projects = {
