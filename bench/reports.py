@@ -3,13 +3,17 @@
 Seeds one user with five years of data straight through pymongo (20,000 time entries,
 1,500 invoices, 2,000 payments, 200 clients in three currencies, 40 projects, 50
 contracts, plus ``--other-users`` users' noise), builds the report ledgers as
-``migrations/0008`` does, then measures each report through the app's test client:
+``migrations/0014`` does, then measures each report through the app's test client:
 
 * warm: repeated requests with unchanged data (the per-user snapshot is cached, each
   request reads only the ``data_versions`` document by ``_id`` and the JWT's user);
 * cold: the first request after a real write (``POST /api/time-tracking``, timed too),
   which rebuilds the snapshot from the ledgers (shard documents read by ``_id``) and the
-  user's clients and projects.
+  user's clients and projects; wall time and this process's CPU time (``process_time``:
+  what the app spends, without FerretDB's share, and less sensitive to other load);
+* the snapshot build alone (``reports.snapshot.build``), wall and CPU, ``--builds`` times.
+
+The load average is printed before and after: the figures mean little without it.
 
     .venv/bin/python bench/reports.py [--runs 15] [--cold-runs 5] [--other-users 3] [--other-scale 0.1]
 
@@ -37,6 +41,7 @@ from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
 from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.invoices.ledger import INVOICE_ROWS, PAYMENT_ROWS  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
+from orbix.reports import snapshot  # noqa: E402
 from orbix.time_tracking.ledger import LEDGER as ENTRY_ROWS  # noqa: E402
 
 LEDGERS = (ENTRY_ROWS, INVOICE_ROWS, PAYMENT_ROWS)
@@ -185,12 +190,29 @@ def seed_user(db, user_id, rng, scale=1.0):
 
 
 def timed(client, url, headers):
-    began = time.perf_counter()
+    """(wall ms, this process's CPU ms) of one GET."""
+    began, cpu = time.perf_counter(), time.process_time()
     response = client.get(url, headers=headers)
     response.get_data()
-    elapsed = (time.perf_counter() - began) * 1000
+    elapsed = (time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000
     assert response.status_code == 200, (url, response.status_code, response.get_data(as_text=True)[:300])
     return elapsed
+
+
+def load():
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def builds(app, user_id, count):
+    """(wall ms, CPU ms) of ``count`` snapshot builds, each from nothing (what a cold request pays)."""
+    with app.app_context():
+        user = get_db().users.find_one({"_id": user_id})
+        figures = []
+        for _ in range(count):
+            began, cpu = time.perf_counter(), time.process_time()
+            snapshot.build(user_id, user)
+            figures.append(((time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000))
+    return figures
 
 
 def main():
@@ -199,7 +221,9 @@ def main():
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--other-users", type=int, default=3, help="other users seeded (noise FerretDB scans)")
     parser.add_argument("--other-scale", type=float, default=0.1, help="their volume relative to the bench user")
+    parser.add_argument("--builds", type=int, default=9, help="snapshot builds timed on their own")
     options = parser.parse_args()
+    print(load())
     rng = random.Random(2026)
     with EmbeddedDatabase() as database, RedisServer() as redis:
         app = create_app(
@@ -225,17 +249,20 @@ def main():
             db = get_db()
             began = time.perf_counter()
             counts = seed_user(db, user_id, rng)
-            for _ in range(options.other_users):
-                seed_user(db, ObjectId(), rng, scale=options.other_scale)  # rows FerretDB also scans
+            owners = [user_id, *(ObjectId() for _ in range(options.other_users))]
+            for owner in owners[1:]:
+                seed_user(db, owner, rng, scale=options.other_scale)  # documents the database also holds
             print(f"seeded {counts} (+{options.other_users} users at {options.other_scale:.0%}) "
                   f"in {time.perf_counter() - began:.1f}s")
             began = time.perf_counter()
-            for ledger in LEDGERS:  # what migrations/0008 does for data that predates the ledgers
-                ledger.rebuild(db)
+            for owner in owners:  # what migrations/0014 does for data that predates the ledgers, a user at a time
+                for ledger in LEDGERS:
+                    ledger.rebuild(db, owner)
             print(f"ledgers built in {time.perf_counter() - began:.1f}s")
         today = datetime.now(UTC).date()
         window = {"start": (today - timedelta(days=365 * YEARS)).isoformat(), "end": today.isoformat()}
-        print(f"{'report':<26}{'cold median ms':>16}{'cold max ms':>13}{'warm median ms':>16}{'warm p90 ms':>14}")
+        print(f"{'report':<26}{'cold median ms':>16}{'cold max ms':>13}{'cold CPU ms':>13}{'warm median ms':>16}"
+              f"{'warm p90 ms':>13}")
         writes = []
         for name, template in REPORTS.items():
             url = template.format(**window)
@@ -245,14 +272,21 @@ def main():
                 assert client.post("/api/time-tracking", json=WRITE, headers=headers).status_code == 201
                 writes.append((time.perf_counter() - began) * 1000)
                 cold.append(timed(client, url, headers))
-            warm = sorted(timed(client, url, headers) for _ in range(options.runs))
+            walls = [wall for wall, _cpu in cold]
+            warm = sorted(timed(client, url, headers)[0] for _ in range(options.runs))
             print(
-                f"{name:<26}{statistics.median(cold):>16.1f}{max(cold):>13.1f}{statistics.median(warm):>16.1f}"
-                f"{warm[int(len(warm) * 0.9) - 1]:>14.1f}"
+                f"{name:<26}{statistics.median(walls):>16.1f}{max(walls):>13.1f}"
+                f"{statistics.median(cpu for _wall, cpu in cold):>13.1f}{statistics.median(warm):>16.1f}"
+                f"{warm[int(len(warm) * 0.9) - 1]:>13.1f}"
             )
         print(f"the write before each cold request (POST /api/time-tracking): median "
               f" {statistics.median(writes):.1f} ms, "
               f"max {max(writes):.1f} ms")
+        built = builds(app, user_id, options.builds)
+        print(f"snapshot build alone ({options.builds} runs): wall median "
+              f"{statistics.median(wall for wall, _cpu in built):.1f} ms, CPU median "
+              f"{statistics.median(cpu for _wall, cpu in built):.1f} ms (min {min(cpu for _wall, cpu in built):.1f})")
+        print(load())
 
 
 if __name__ == "__main__":

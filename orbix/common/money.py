@@ -167,3 +167,27 @@ def rate_from_store(stored):
 def bill(seconds, rate, currency):
     """Amount for ``seconds`` of work at ``rate`` per hour, rounded to the currency."""
     return quantize(Decimal(int(seconds)) * to_decimal(rate) / Decimal(3600), currency)
+
+
+# ``bill`` in integers: seconds x stored rate is exact below this, and so is the quotient that
+# ``bill`` rounds (28 significant digits reach 10**-14 there, far finer than the 1 / 72e10 that
+# separates any such quotient from a rounding tie). Larger products (and negative seconds or
+# rates, which validation refuses) take ``bill`` itself.
+BILL_EXACT_BELOW = 10**21
+_BILL_DIVISOR = 3600 * 10**RATE_SCALE
+
+
+def minor_biller(stored_rate, currency):
+    """``bill`` at one stored rate in integer minor units, as a function of the seconds:
+    ``to_minor(bill(seconds, rate_from_store(stored_rate), currency), currency)``, without
+    Decimal (the reports price 20,000 entries per rebuild, at a few hundred rates)."""
+    stored = int(stored_rate)
+    scaled = 2 * stored * 10 ** exponent(currency)
+    limit = BILL_EXACT_BELOW // max(stored, 1) if stored >= 0 else 0
+
+    def minor(seconds):
+        if 0 <= seconds < limit:
+            return (seconds * scaled + _BILL_DIVISOR) // (2 * _BILL_DIVISOR)  # half-up, as ROUND_HALF_UP
+        return to_minor(bill(seconds, rate_from_store(stored), currency), currency)
+
+    return minor

@@ -15,8 +15,8 @@ def user_defaults(user):
     return settings.get("default_hourly_rate"), settings.get("default_currency") or money.DEFAULT_CURRENCY
 
 
-def effective_rate(entry, project=None, client=None, user=None):
-    """``(rate: Decimal | None, source)`` where source is entry, project, client, user or None."""
+def stored_rate(entry, project=None, client=None, user=None):
+    """``(rate as stored int | None, source)`` where source is entry, project, client, user or None."""
     candidates = (
         ("entry", (entry or {}).get("hourly_rate")),
         ("project", (project or {}).get("hourly_rate")),
@@ -25,8 +25,14 @@ def effective_rate(entry, project=None, client=None, user=None):
     )
     for source, stored in candidates:
         if stored is not None:
-            return money.rate_from_store(stored), source
+            return stored, source
     return None, None
+
+
+def effective_rate(entry, project=None, client=None, user=None):
+    """``(rate: Decimal | None, source)`` where source is entry, project, client, user or None."""
+    stored, source = stored_rate(entry, project, client, user)
+    return money.rate_from_store(stored), source
 
 
 def billing_currency(client=None, user=None):
@@ -38,3 +44,15 @@ def entry_amount(entry, rate, currency):
     if not entry.get("is_billable", True) or rate is None or not entry.get("duration"):
         return money.quantize(0, currency)
     return money.bill(entry["duration"], rate, currency)
+
+
+def _nothing(_seconds):
+    return 0
+
+
+def entry_biller(billable, stored, currency):
+    """``entry_amount`` in integer minor units for entries billed alike, as a function of their
+    seconds (``money.minor_biller``; zero when not billable or without a rate)."""
+    if not billable or stored is None:
+        return _nothing
+    return money.minor_biller(stored, currency)

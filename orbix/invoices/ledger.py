@@ -37,8 +37,8 @@ def payment_row(doc):
             oid(doc.get("invoice_id"))]
 
 
-INVOICE_ROWS = Ledger(INVOICE_LEDGER, INVOICES, INVOICE_FIELDS, invoice_row, shards=4)
-PAYMENT_ROWS = Ledger(PAYMENT_LEDGER, PAYMENTS, PAYMENT_FIELDS, payment_row, shards=4)
+INVOICE_ROWS = Ledger(INVOICE_LEDGER, INVOICES, INVOICE_FIELDS, invoice_row, width=9, shards=4)
+PAYMENT_ROWS = Ledger(PAYMENT_LEDGER, PAYMENTS, PAYMENT_FIELDS, payment_row, width=5, shards=4)
 
 
 @contextmanager
@@ -54,9 +54,11 @@ def payments_written(user_id, payment_ids):
     PAYMENT_ROWS.refresh(get_db(), user_id, payment_ids)
 
 
-def invoice_rows(user_id):
-    return INVOICE_ROWS.rows(get_db(), user_id)
+def invoice_table(user_id):
+    """The user's invoice rows (``common.ledgers.Table``, columns as the row above)."""
+    return INVOICE_ROWS.table(get_db(), user_id)
 
 
-def payment_rows(user_id):
-    return PAYMENT_ROWS.rows(get_db(), user_id)
+def payment_table(user_id):
+    """The user's payment rows (``common.ledgers.Table``, columns as the row above)."""
+    return PAYMENT_ROWS.table(get_db(), user_id)

@@ -28,7 +28,9 @@ ENDPOINTS = (
 
 def register(path, name, query_schema, response_schema, compute, summary):
     def view(args):
-        report = compute(current_user_doc(), args)
+        # A plain copy: the caller's document comes as a context-local proxy, and a snapshot
+        # build reads it thousands of times (the user's default rate and currency).
+        report = compute(dict(current_user_doc()), args)
         return csv_download(export.as_csv(name, report)) if args["format"] == "csv" else report
 
     view.__name__ = name

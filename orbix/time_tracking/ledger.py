@@ -33,7 +33,7 @@ def row(doc):
     ]
 
 
-LEDGER = Ledger(TIME_ENTRY_LEDGER, TIME_ENTRIES, FIELDS, row, shards=16)
+LEDGER = Ledger(TIME_ENTRY_LEDGER, TIME_ENTRIES, FIELDS, row, width=DESCRIPTION + 1, shards=16)
 
 
 def touched(user_id, entry_ids, db=None):
@@ -41,6 +41,6 @@ def touched(user_id, entry_ids, db=None):
     LEDGER.refresh(db if db is not None else get_db(), user_id, entry_ids)
 
 
-def rows(user_id):
-    """{entry id hex: row} of every entry of the user."""
-    return LEDGER.rows(get_db(), user_id)
+def table(user_id):
+    """Every entry of the user (``common.ledgers.Table``; columns at the positions above)."""
+    return LEDGER.table(get_db(), user_id)

@@ -17,6 +17,7 @@ ENDPOINTS = (
     "/api/invoices", "/api/invoices?status=sent", "/api/invoices?page=2&page_size=10", "/api/contracts",
     "/api/resumes", "/api/ai/usage", "/api/recurring-invoices", "/api/webhooks", "/api/expenses",
     "/api/expenses?from=2025-01-01&to=2025-03-31&sort=date", "/api/expense-categories", "/api/files",
+    "/api/dashboard", "/api/reports/hours?group=client",  # after writes: a snapshot rebuild from the ledgers
 )
 
 

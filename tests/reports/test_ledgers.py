@@ -2,11 +2,14 @@
 leave the rows equal to the stored documents, and the migration builds them for old data."""
 
 import importlib.util
+import json
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
-from bson import ObjectId
+from bson import Binary, ObjectId
 
+from orbix.common import data_versions
 from orbix.invoices.ledger import INVOICE_ROWS, PAYMENT_ROWS
 from orbix.time_tracking.ledger import LEDGER as ENTRY_ROWS
 from tests.concurrency import at_once
@@ -144,18 +147,23 @@ def test_concurrent_payments_leave_the_ledgers_equal_to_the_invoices_and_payment
     assert revenue(client, auth) == {"USD": 50}
 
 
+def migration(name):
+    path = Path(__file__).resolve().parents[2] / "migrations" / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_migration_builds_ledgers_for_data_written_before_them(client, auth, user, db):
     invoice = make_invoice(client, auth, status="sent", currency="EUR")
     make_payment(client, auth, invoice, 25, date=TODAY)
     make_time_entry(client, auth, hours=1)
     for ledger in (ENTRY_ROWS, INVOICE_ROWS, PAYMENT_ROWS):
         db[ledger.name].delete_many({})
-    path = Path(__file__).resolve().parents[2] / "migrations" / "0009_report_ledgers.py"
-    spec = importlib.util.spec_from_file_location("report_ledgers", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    migration.up(db)
-    migration.up(db)  # idempotent
+    step = migration("0009_report_ledgers.py")
+    step.up(db)
+    step.up(db)  # idempotent
     assert revenue(client, auth) == {"EUR": 25}
     assert hours(client, auth)["hours"] == 1
     for ledger in (ENTRY_ROWS, INVOICE_ROWS, PAYMENT_ROWS):
@@ -172,3 +180,28 @@ def test_a_late_refresh_survives_a_rebuild_that_scanned_before_it(client, auth, 
            200)
     ENTRY_ROWS._replace(db, uid, shard, stale, seq_before)
     assert hours(client, auth)["hours"] == timedelta(hours=4).total_seconds() / 3600
+
+
+def test_migration_0014_rewrites_shards_of_the_json_format_and_drops_orphans(app, client, auth, user, db):
+    invoice = make_invoice(client, auth, status="sent", currency="EUR")
+    make_payment(client, auth, invoice, 25, date=TODAY)
+    make_time_entry(client, auth, hours=1)
+    uid = ObjectId(user["id"])
+    for ledger in (ENTRY_ROWS, INVOICE_ROWS, PAYMENT_ROWS):  # as the format before 0014 stored them
+        rows = stored_rows(db, ledger, user)
+        state = {"seq": 3, "rows": rows, "touched": dict.fromkeys(rows, 3)}
+        db[ledger.name].delete_many({})
+        for owner in (uid, ObjectId()):  # the second: a user whose documents are all gone
+            db[ledger.name].insert_one({"_id": ledger.shard_id(owner, 0), "user_id": owner,
+                                        "data": Binary(zlib.compress(json.dumps(state).encode()))})
+    assert hours(client, auth)["hours"] == 0  # read as empty until the migration has run
+    step = migration("0014_columnar_ledgers.py")
+    step.up(db)
+    step.up(db)  # idempotent
+    with app.app_context():  # a deploy migrates before workers start; this app has cached a snapshot
+        data_versions.bump(uid)
+    for ledger in (ENTRY_ROWS, INVOICE_ROWS, PAYMENT_ROWS):
+        assert stored_rows(db, ledger, user) == source_rows(db, ledger, user)
+        assert db[ledger.name].count_documents({"data": {"$exists": True}}) == 0
+        assert {doc["user_id"] for doc in db[ledger.name].find()} == {uid}
+    assert hours(client, auth)["hours"] == 1 and revenue(client, auth) == {"EUR": 25}
