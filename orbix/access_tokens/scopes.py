@@ -24,6 +24,7 @@ FAMILIES = {
     "ai": (READ, WRITE),
     "reports": (READ,),
     "webhooks": (READ, WRITE),
+    "payments": (READ, WRITE),  # the Stripe connection (/api/payments/stripe)
 }
 
 
