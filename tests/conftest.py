@@ -18,6 +18,7 @@ from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 from tests.factories import register_user  # noqa: E402
 from tests.stripe_mock import StripeMock  # noqa: E402
+from tests.stripe_recorder import StripeRecorder  # noqa: E402
 
 TEST_DB_NAME = "orbix_test"
 
@@ -53,9 +54,11 @@ def stripe_mock():
 
 @pytest.fixture
 def stripe_api(app, stripe_mock):
-    """The app's Stripe calls go to stripe-mock for this test."""
-    app.config["STRIPE_API_BASE"] = stripe_mock.url
-    yield stripe_mock
+    """The app's Stripe calls go to stripe-mock for this test, through a recorder: ``form(path)``
+    gives the fields of each request sent to that path (``/v1/checkout/sessions``)."""
+    with StripeRecorder(stripe_mock.url) as recorder:
+        app.config["STRIPE_API_BASE"] = recorder.url
+        yield recorder
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"
 
 
