@@ -21,6 +21,8 @@ from tests.stripe_mock import StripeMock  # noqa: E402
 from tests.stripe_recorder import StripeRecorder  # noqa: E402
 
 TEST_DB_NAME = "orbix_test"
+# Fixtures of the browser tests (live_url, browser), shared by the test folders of public pages.
+pytest_plugins = ("tests.browser",)
 
 
 @pytest.fixture(scope="session")
