@@ -28,6 +28,12 @@ def list_for(invoice):
     )
 
 
+def with_reference(invoice, reference):
+    """The invoice's payment carrying the provider's ``reference`` (an online payment), or None."""
+    return collection(PAYMENTS).find_one(
+        {"user_id": invoice["user_id"], "invoice_id": invoice["_id"], "reference": reference})
+
+
 def _settled_on(payments, total):
     """When the invoice became paid: the date of the payment that completed the balance."""
     running = 0

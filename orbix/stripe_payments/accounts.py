@@ -24,10 +24,6 @@ HINT_LENGTH = 4
 SECRETS = ("secret_key", "webhook_secret")
 
 
-def _disabled():
-    raise Unavailable("Online payments are turned off on this server (PAYMENTS_ENABLED=false)")
-
-
 def find(user_id):
     return collection(STRIPE_ACCOUNTS).find_one({"_id": user_id})
 
@@ -53,7 +49,7 @@ def ready(user_id):
 def connect(user_id, data):
     """Store the secrets given (the key checked with Stripe first); the account as shown."""
     if not settings.enabled():
-        _disabled()
+        raise Unavailable(settings.DISABLED)
     current = find(user_id)
     if current is None and "secret_key" not in data:
         unprocessable("secret_key", "Give the secret key first (then the webhook signing secret, or both at once).")

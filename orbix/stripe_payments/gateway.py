@@ -55,5 +55,7 @@ def create_checkout_session(secret_key, params, idempotency_key):
 def _unreachable(exc):
     if isinstance(exc, stripe.APIConnectionError):
         return Unavailable("Stripe cannot be reached right now: try again in a moment")
-    log.warning("stripe refused a call: %s", exc.__class__.__name__, extra={"stripe_error": str(exc)[:500]})
+    # Stripe's message is left out of the log: some quote what was sent.
+    log.warning("stripe refused a call: %s (HTTP %s, code %s)", exc.__class__.__name__,
+                getattr(exc, "http_status", None), getattr(exc, "code", None))
     return UpstreamFailed(f"Stripe refused the request: {getattr(exc, 'user_message', None) or exc.__class__.__name__}")

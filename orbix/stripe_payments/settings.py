@@ -2,6 +2,8 @@
 
 from flask import current_app
 
+DISABLED = "Online payments are turned off on this server (PAYMENTS_ENABLED=false)"
+
 
 def enabled():
     """``PAYMENTS_ENABLED``: whether users may connect Stripe and take card payments."""

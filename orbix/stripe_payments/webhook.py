@@ -32,13 +32,13 @@ from pymongo.errors import DuplicateKeyError
 
 from ..auth.service import find_user
 from ..common import money
-from ..common.exceptions import DomainError, NotFound, conflict
+from ..common.exceptions import DomainError, NotFound, Unavailable, conflict
 from ..common.ownership import parse_id
 from ..common.timeutil import utcnow
 from ..db import collection
 from ..invoices import payments as invoice_payments
 from ..invoices import service as invoices
-from . import STRIPE_EVENTS, STRIPE_PAYMENTS, WEBHOOK_EVENTS, accounts, amounts
+from . import STRIPE_EVENTS, STRIPE_PAYMENTS, WEBHOOK_EVENTS, accounts, amounts, settings
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ def _verified_event(webhook_id, payload, signature):
 
 def receive(webhook_id, payload, signature):
     """Handle one delivery; the outcome ({event_id, type, outcome, reason?, ...}) to answer."""
+    if not settings.enabled():
+        raise Unavailable(settings.DISABLED)
     account, event = _verified_event(webhook_id, payload, signature)
     answer = {"event_id": event["id"], "type": event["type"]}
     handler = HANDLERS.get(event["type"])
@@ -170,14 +172,18 @@ def _record_claimed(user, invoice_id, reference, amount, currency, key):
     if minor is None or minor <= 0:
         return _rejected(f"Payment {reference}: {amount} {currency} does not fit invoice "
                          f"{invoice['invoice_number']} ({code})", key)
-    refusal = invoice_payments.refusal(invoice, minor)
-    if refusal is not None:
-        return _rejected(f"Payment {reference} on invoice {invoice['invoice_number']}: {refusal.message}", key)
-    view = invoices.record_online_payment(user, invoice_id, minor, "card", "Paid online (Stripe)", reference)
-    payment_id = next(p["_id"] for p in view["payments"] if p.get("reference") == reference)
-    collection(STRIPE_PAYMENTS).update_one({"_id": key}, {"$set": {"state": RECORDED, "payment_id": payment_id,
-                                                                   "amount": minor, "recorded_at": utcnow()}})
-    return {"outcome": "recorded", "invoice_id": invoice_id, "payment_id": payment_id}
+    # Recorded by an earlier delivery that failed before it could mark its claim: not again.
+    earlier = invoice_payments.with_reference(invoice, reference)
+    if earlier is None:
+        refusal = invoice_payments.refusal(invoice, minor)
+        if refusal is not None:
+            return _rejected(f"Payment {reference} on invoice {invoice['invoice_number']}: {refusal.message}", key)
+        invoices.record_online_payment(user, invoice_id, minor, "card", "Paid online (Stripe)", reference)
+    payment = earlier or invoice_payments.with_reference(invoice, reference)
+    collection(STRIPE_PAYMENTS).update_one({"_id": key}, {"$set": {"state": RECORDED, "payment_id": payment["_id"],
+                                                                   "amount": payment["amount"],
+                                                                   "recorded_at": utcnow()}})
+    return {"outcome": "recorded", "invoice_id": invoice_id, "payment_id": payment["_id"]}
 
 
 def _checkout_completed(user, session, event):

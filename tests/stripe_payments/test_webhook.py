@@ -200,3 +200,28 @@ def test_a_disconnected_account_has_no_webhook(client, auth, user, stripe_accoun
     assert_error_shape(post_stripe_event(client, stripe_account["webhook_path"],
                                          checkout_completed(invoice, user["id"], 100)), 400)
     _nothing_written(db)
+
+
+def test_a_retry_after_a_crash_between_recording_and_marking_records_nothing_more(
+        client, auth, user, stripe_account, db):
+    invoice = make_invoice(client, auth, status="sent")
+    payload = checkout_completed(invoice, user["id"], 4000, intent="pi_test_crash")
+    first = _deliver(client, stripe_account, payload)
+    # What a process dying after the payment was stored leaves: the payment, no claims.
+    db.stripe_events.delete_many({})
+    db.stripe_payments.delete_many({})
+    again = _deliver(client, stripe_account, payload)
+    assert again["outcome"] == "recorded" and again["payment_id"] == first["payment_id"]
+    assert db.payments.count_documents({}) == 1 and get_invoice(client, auth, invoice)["amount_paid"] == 40
+
+
+def test_with_payments_turned_off_the_webhook_answers_503_and_writes_nothing(app, client, auth, user,
+                                                                            stripe_account, db):
+    invoice = make_invoice(client, auth, status="sent")
+    app.config["PAYMENTS_ENABLED"] = False
+    try:
+        assert_error_shape(post_stripe_event(client, stripe_account["webhook_path"],
+                                             checkout_completed(invoice, user["id"], 100)), 503)
+    finally:
+        app.config["PAYMENTS_ENABLED"] = True
+    _nothing_written(db)
