@@ -17,10 +17,12 @@ Handled events (``WEBHOOK_EVENTS``), each counted once:
 A well-signed event of another type is answered 200 ``ignored`` (Stripe wants a 2xx) without a
 write. Each handled event is first claimed in ``stripe_events`` (``_id`` = user and event id):
 a retry or a second delivery of a done event is answered ``duplicate``; one still being
-processed elsewhere is 409 (Stripe tries again later); a failure releases the claim so Stripe's
-retry does the work. A payment that cannot be recorded (the invoice was voided, deleted or paid
-meanwhile, another currency, more than the balance) is answered ``rejected`` with the reason,
-kept in its claim and logged: refund it from the Stripe Dashboard.
+processed elsewhere is 409 (Stripe tries again later), and so is the other event of a payment
+being recorded; a failure releases the claims so Stripe's retry does the work, and a claim left
+by a process that died is taken over after ``STALE_CLAIM``. A payment that cannot be recorded
+(the invoice was voided, deleted or paid meanwhile, another currency, more than the balance) is
+answered ``rejected`` with the reason, kept in its claim and logged: refund it from the Stripe
+Dashboard.
 """
 
 import json
@@ -89,13 +91,14 @@ def receive(webhook_id, payload, signature):
     handler = HANDLERS.get(event["type"])
     if handler is None:
         return {**answer, "outcome": "ignored", "reason": f"Orbix does not handle {event['type']} events"}
-    user_id = account["user_id"]
-    key = f"{user_id}:{event['id']}"
-    previous = _claim_event(key, user_id, event)
+    user = _owner(account["user_id"])
+    key = f"{user['_id']}:{event['id']}"
+    previous = _claim(STRIPE_EVENTS, {"_id": key, "user_id": user["_id"], "event_id": event["id"],
+                                      "type": event["type"], "state": PROCESSING}, PROCESSING)
     if previous is not None:
         return {**answer, "outcome": "duplicate", "reason": f"Already handled: {previous.get('outcome')}"}
     try:
-        outcome = handler(_owner(user_id), event["data"]["object"], event)
+        outcome = handler(user, event["data"]["object"], event)
     except BaseException:
         collection(STRIPE_EVENTS).delete_one({"_id": key, "state": PROCESSING})
         raise
@@ -112,23 +115,23 @@ def _owner(user_id):
     return user
 
 
-def _claim_event(key, user_id, event):
-    """Claim the event for this delivery: None when claimed, the done claim when it was handled
-    before; 409 while another delivery is processing it."""
+def _claim(name, claim, busy):
+    """Insert ``claim`` (its ``_id`` unique) into the collection ``name``: None when this delivery
+    holds it now, the existing claim when that one is settled (not in state ``busy``), 409 while
+    another delivery holds it (Stripe retries). One held longer than ``STALE_CLAIM`` is taken over."""
     for _attempt in range(2):
         try:
-            collection(STRIPE_EVENTS).insert_one({"_id": key, "user_id": user_id, "event_id": event["id"],
-                                                  "type": event["type"], "state": PROCESSING,
-                                                  "received_at": utcnow()})
+            collection(name).insert_one({**claim, "claimed_at": utcnow()})
             return None
         except DuplicateKeyError:
-            existing = collection(STRIPE_EVENTS).find_one({"_id": key}) or {}
-        if existing.get("state") == DONE:
+            existing = collection(name).find_one({"_id": claim["_id"]})
+        if existing is None:  # released meanwhile
+            continue
+        if existing["state"] != busy:
             return existing
-        if existing and existing["received_at"] > utcnow() - STALE_CLAIM:
-            conflict("This Stripe event is being processed by another delivery; Stripe will retry")
-        collection(STRIPE_EVENTS).delete_one({"_id": key, "state": PROCESSING,
-                                              "received_at": existing.get("received_at")})
+        if existing["claimed_at"] > utcnow() - STALE_CLAIM:
+            break
+        collection(name).delete_one({"_id": claim["_id"], "state": busy, "claimed_at": existing["claimed_at"]})
     conflict("This Stripe event is being processed by another delivery; Stripe will retry")
 
 
@@ -136,9 +139,8 @@ def _payment_key(user, reference):
     return f"{user['_id']}:{reference}"
 
 
-def _rejected(reason, claim_key=None):
-    if claim_key:
-        collection(STRIPE_PAYMENTS).update_one({"_id": claim_key}, {"$set": {"state": REJECTED, "reason": reason}})
+def _rejected(reason, claim_key):
+    collection(STRIPE_PAYMENTS).update_one({"_id": claim_key}, {"$set": {"state": REJECTED, "reason": reason}})
     log.warning("stripe payment not recorded: %s", reason)
     return {"outcome": "rejected", "reason": reason}
 
@@ -149,12 +151,11 @@ def _record(user, metadata, reference, amount, currency, event):
     if metadata.get("user_id") != str(user["_id"]) or invoice_id is None:
         return {"outcome": "ignored", "reason": "Not a payment of an Orbix invoice of this account"}
     key = _payment_key(user, reference)
-    try:
-        collection(STRIPE_PAYMENTS).insert_one({
-            "_id": key, "user_id": user["_id"], "invoice_id": invoice_id, "reference": reference,
-            "event_id": event["id"], "state": RECORDING, "created_at": utcnow()})
-    except DuplicateKeyError:
-        return {"outcome": "duplicate", "reason": f"Payment {reference} was handled already"}
+    previous = _claim(STRIPE_PAYMENTS, {"_id": key, "user_id": user["_id"], "invoice_id": invoice_id,
+                                        "reference": reference, "event_id": event["id"], "state": RECORDING},
+                      RECORDING)
+    if previous is not None:
+        return {"outcome": "duplicate", "reason": f"Payment {reference} was handled already ({previous['state']})"}
     try:
         return _record_claimed(user, invoice_id, reference, amount, currency, key)
     except BaseException:

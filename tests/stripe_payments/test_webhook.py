@@ -4,8 +4,10 @@ nothing. Events are signed the way Stripe signs them, with the test signing secr
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from bson import ObjectId
 
 from tests.concurrency import at_once
 from tests.factories import (
@@ -225,3 +227,23 @@ def test_with_payments_turned_off_the_webhook_answers_503_and_writes_nothing(app
     finally:
         app.config["PAYMENTS_ENABLED"] = True
     _nothing_written(db)
+
+
+def test_claims_in_progress_are_409_until_a_dead_process_leaves_them_stale(client, auth, user, stripe_account, db):
+    invoice = make_invoice(client, auth, status="sent")
+    payload = checkout_completed(invoice, user["id"], 5000, intent="pi_test_stuck")
+    event_id = json.loads(payload)["id"]
+    now = datetime.now(UTC)
+    owner = ObjectId(user["id"])
+    db.stripe_payments.insert_one({"_id": f"{user['id']}:pi_test_stuck", "user_id": owner, "state": "recording",
+                                   "claimed_at": now})
+    assert_error_shape(post_stripe_event(client, stripe_account["webhook_path"], payload), 409)
+    assert db.stripe_events.count_documents({}) == 0  # released for Stripe's retry
+    db.stripe_payments.update_one({}, {"$set": {"claimed_at": now - timedelta(minutes=6)}})
+    db.stripe_events.insert_one({"_id": f"{user['id']}:{event_id}", "user_id": owner, "state": "processing",
+                                 "claimed_at": now})
+    assert_error_shape(post_stripe_event(client, stripe_account["webhook_path"], payload), 409)
+    db.stripe_events.update_one({}, {"$set": {"claimed_at": now - timedelta(minutes=6)}})
+    assert _deliver(client, stripe_account, payload)["outcome"] == "recorded"
+    assert db.payments.count_documents({}) == 1
+    assert [c["state"] for c in db.stripe_events.find()] == ["done"]
