@@ -8,13 +8,15 @@ FERRETDB := bin/orbix-ferretdb
 FERRETDB_SRC := $(wildcard tools/ferretdb/*.go) tools/ferretdb/go.mod tools/ferretdb/go.sum \
 	tools/ferretdb/build.sh $(wildcard tools/ferretdb/patches/*.patch)
 INSTALLED := $(VENV)/.installed
+# Stripe's API mock for the card payment tests (a Go module, built like the database launcher).
+STRIPE_MOCK := bin/stripe-mock
 
 .PHONY: run test lint fuzz bench clean db redis fonts browser ferretdb-test
 
 run: $(INSTALLED) $(FERRETDB) redis fonts
 	$(BIN)/python tools/serve.py
 
-test: $(INSTALLED) $(FERRETDB) redis fonts browser
+test: $(INSTALLED) $(FERRETDB) $(STRIPE_MOCK) redis fonts browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Rate-limit counters live in Redis (shared by all workers); make run and the tests start
@@ -70,6 +72,11 @@ $(INSTALLED): setup.cfg pyproject.toml
 # (see README).
 $(FERRETDB): $(FERRETDB_SRC)
 	tools/ferretdb/build.sh $(FERRETDB)
+
+# stripe-mock at the version pinned in the script (go install, from the module proxy or cache);
+# rebuilt when the script (its version) changes.
+$(STRIPE_MOCK): tools/stripe-mock/build.sh
+	tools/stripe-mock/build.sh $(STRIPE_MOCK)
 
 # FerretDB's Go tests of the packages our patches change, patches applied (needs the module proxy).
 ferretdb-test:

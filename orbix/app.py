@@ -43,11 +43,12 @@ BLUEPRINT_MODULES = [
     "orbix.ai.routes",
     "orbix.reports.routes",
     "orbix.webhooks.routes",
+    "orbix.stripe_payments.routes",
 ]
 
 # Modules exposing ``blp``, a plain Flask blueprint of HTML pages for people (public links):
 # not API, so not in the OpenAPI document; rate-limited like every other route.
-PAGE_MODULES = ["orbix.public_links.pages", "orbix.invoices.page_routes"]
+PAGE_MODULES = ["orbix.public_links.pages", "orbix.invoices.page_routes", "orbix.stripe_payments.page_routes"]
 
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
 CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]

@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from .common import encryption
+
 PRODUCTION_NAMES = {"production", "prod"}
 # Where Debian (make fonts, the Dockerfile) puts the Noto fonts PDFs fall back to.
 DEFAULT_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
@@ -95,21 +97,42 @@ def instance_dir():
     return Path(os.environ.get("ORBIX_INSTANCE_DIR") or ROOT / "instance")
 
 
-def _development_secret(directory):
-    """One random secret per data directory, so dev tokens survive restarts.
+def _development_secret(directory, name="jwt-secret", make=lambda: secrets.token_urlsafe(48)):
+    """One random secret per data directory, so dev tokens (and data encrypted at rest) survive
+    restarts.
 
     Created with O_EXCL so that several gunicorn workers starting at once agree
     on a single secret.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "jwt-secret"
+    path = directory / name
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_text().strip()
     with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
+        handle.write(make())
     return path.read_text().strip()
+
+
+def _encryption_keys(production, payments_enabled):
+    """``ORBIX_ENCRYPTION_KEY``: comma-separated keys, the first encrypts (see common.encryption).
+    Production with payments enabled refuses to start without one; development keeps a generated
+    key in the instance directory; with payments off and no key, nothing is encrypted."""
+    raw = os.environ.get("ORBIX_ENCRYPTION_KEY", "").strip()
+    if not raw:
+        if production and payments_enabled:
+            raise ConfigError(
+                "ORBIX_ENCRYPTION_KEY must be set when ORBIX_ENV=production and PAYMENTS_ENABLED is true "
+                "(it encrypts the Stripe secrets users connect): see README, Online card payments"
+            )
+        if production:
+            return []
+        raw = _development_secret(instance_dir(), "encryption-key", encryption.new_key)
+    try:
+        return encryption.parse_keys(raw)
+    except ValueError as exc:
+        raise ConfigError(f"ORBIX_ENCRYPTION_KEY: {exc}") from exc
 
 
 def load_config():
@@ -123,6 +146,7 @@ def load_config():
         secret = _development_secret(instance_dir())
     elif production and len(secret) < 32:
         raise ConfigError("JWT_SECRET_KEY is too short for production: use at least 32 random characters")
+    payments_enabled = _flag("PAYMENTS_ENABLED", True)
     history_days = _int("JOBS_HISTORY_DAYS", 30)
     if history_days < 1:
         raise ConfigError(f"JOBS_HISTORY_DAYS must be at least 1, got {history_days}")
@@ -176,6 +200,12 @@ def load_config():
         # Webhooks (orbix.webhooks): private, loopback and link-local targets are refused unless allowed.
         "WEBHOOKS_ALLOW_PRIVATE": _flag("WEBHOOKS_ALLOW_PRIVATE"),
         "WEBHOOKS_TIMEOUT_SECONDS": _float("WEBHOOKS_TIMEOUT_SECONDS", 10.0),
+        # Online card payments (orbix.stripe_payments): the switch, the Fernet keys of the Stripe
+        # secrets at rest, and Stripe's API base (tests point it at stripe-mock).
+        "PAYMENTS_ENABLED": payments_enabled,
+        "ENCRYPTION_KEYS": _encryption_keys(production, payments_enabled),
+        "STRIPE_API_BASE": (os.environ.get("STRIPE_API_BASE", "").strip() or "https://api.stripe.com").rstrip("/"),
+        "STRIPE_TIMEOUT_SECONDS": _float("STRIPE_TIMEOUT_SECONDS", 20.0),
         "RATELIMIT_DEFAULT": os.environ.get("RATELIMIT_DEFAULT", "1200/minute"),
         "RATELIMIT_AUTH": os.environ.get("RATELIMIT_AUTH", "10/minute"),
         "RATELIMIT_PASSWORD": os.environ.get("RATELIMIT_PASSWORD", "5/minute"),

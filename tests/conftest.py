@@ -7,6 +7,8 @@ import pytest
 
 os.environ.setdefault("JWT_SECRET_KEY", "test-secret-key-that-is-long-enough-for-hs256")
 os.environ.setdefault("ORBIX_ENV", "testing")
+# A fixed Fernet key: the Stripe secrets the tests connect are encrypted with it.
+os.environ.setdefault("ORBIX_ENCRYPTION_KEY", "vRM8QnxbSPUOeGqGT2n5xQ-Tf1VmQyZzY8bFq3C5kzA=")
 
 from orbix.app import create_app  # noqa: E402
 from orbix.db import get_db  # noqa: E402
@@ -15,8 +17,12 @@ from orbix.dev.mail_sink import MailSink  # noqa: E402
 from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 from tests.factories import register_user  # noqa: E402
+from tests.stripe_mock import StripeMock  # noqa: E402
+from tests.stripe_recorder import StripeRecorder  # noqa: E402
 
 TEST_DB_NAME = "orbix_test"
+# Fixtures of the browser tests (live_url, browser), shared by the test folders of public pages.
+pytest_plugins = ("tests.browser",)
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +48,23 @@ def redis_uri():
 
 
 @pytest.fixture(scope="session")
+def stripe_mock():
+    """Stripe's API mock (bin/stripe-mock) on a free port."""
+    with StripeMock() as mock:
+        yield mock
+
+
+@pytest.fixture
+def stripe_api(app, stripe_mock):
+    """The app's Stripe calls go to stripe-mock for this test, through a recorder: ``form(path)``
+    gives the fields of each request sent to that path (``/v1/checkout/sessions``)."""
+    with StripeRecorder(stripe_mock.url) as recorder:
+        app.config["STRIPE_API_BASE"] = recorder.url
+        yield recorder
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"
+
+
+@pytest.fixture(scope="session")
 def mail_sink():
     """A real SMTP server (aiosmtpd) on a free port; ``received`` holds what it accepted."""
     with MailSink() as sink:
@@ -58,7 +81,9 @@ def make_app(mongo_uri, redis_uri, **overrides):
     config = {"MONGO_URI": mongo_uri, "MONGO_DB_NAME": TEST_DB_NAME, "BCRYPT_ROUNDS": 4, "TESTING": True,
               "RATELIMIT_STORAGE_URI": redis_uri, "ACCESS_LOG": False, **UNLIMITED,
               # webhooks go to receivers on 127.0.0.1 (tests/webhook_receiver.py)
-              "WEBHOOKS_ALLOW_PRIVATE": True}
+              "WEBHOOKS_ALLOW_PRIVATE": True,
+              # never the real Stripe: tests that pay use stripe-mock (the stripe_api fixture)
+              "STRIPE_API_BASE": "http://127.0.0.1:9", "STRIPE_TIMEOUT_SECONDS": 5}
     config.update(overrides)
     return create_app(config)
 

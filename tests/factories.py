@@ -5,7 +5,11 @@ creation) with the response text in the message, and returns the JSON body. Test
 check the request itself (its validation, its refusals) send it themselves.
 """
 
+import hashlib
+import hmac
 import itertools
+import json
+import time
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -295,3 +299,65 @@ def make_expense(client, headers, **fields):
     """An expense of 42.50 (in your default currency) on 2025-05-06 unless told."""
     body = {"date": "2025-05-06", "amount": 42.5, "vendor": "Acme Air", **fields}
     return expect(client.post("/api/expenses", json=body, headers=headers))
+# ---- card payments (Stripe) -------------------------------------------------------------------
+
+STRIPE_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
+STRIPE_WEBHOOK_SECRET = "whsec_orbixTestSigningSecret0123456789"
+
+
+def connect_stripe(client, headers, secret_key=STRIPE_KEY, webhook_secret=STRIPE_WEBHOOK_SECRET):
+    """Connect Stripe (the key is checked with stripe-mock: use the ``stripe_api`` fixture); the
+    connection as ``GET /api/payments/stripe`` shows it, with ``webhook_path`` to post events to."""
+    body = {"secret_key": secret_key, "webhook_secret": webhook_secret}
+    status = expect(client.put("/api/payments/stripe", json={k: v for k, v in body.items() if v}, headers=headers), 200)
+    return {**status, "webhook_path": page_path(status["webhook_url"])}
+
+
+def stripe_signature(payload, secret=STRIPE_WEBHOOK_SECRET, timestamp=None):
+    """A ``Stripe-Signature`` header as Stripe makes it: ``t=<unix time>,v1=<hex HMAC-SHA256 of
+    "<t>.<payload>" keyed with the endpoint's signing secret>``."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+_stripe_ids = itertools.count(1)
+
+
+def stripe_event(event_type, obj, event_id=None):
+    """A Stripe event (the body Stripe posts), as bytes."""
+    event = {"id": event_id or f"evt_test_{next(_stripe_ids):06d}", "object": "event", "type": event_type,
+             "api_version": "2024-06-20", "created": 1700000000, "livemode": False, "data": {"object": obj}}
+    return json.dumps(event).encode()
+
+
+def checkout_completed(invoice, user_id, amount, currency=None, intent=None, **fields):
+    """The ``checkout.session.completed`` event of a paid Checkout Session for ``invoice``."""
+    return stripe_event("checkout.session.completed", {
+        "id": f"cs_test_{next(_stripe_ids):06d}", "object": "checkout.session", "mode": "payment",
+        "payment_status": "paid", "status": "complete", "amount_total": amount,
+        "currency": (currency or invoice["currency"]).lower(), "client_reference_id": invoice["_id"],
+        "payment_intent": intent or f"pi_test_{next(_stripe_ids):06d}",
+        "metadata": {"invoice_id": invoice["_id"], "user_id": user_id}, **fields})
+
+
+def intent_succeeded(invoice, user_id, amount, intent, currency=None):
+    """The ``payment_intent.succeeded`` event of the payment intent ``intent`` for ``invoice``."""
+    return stripe_event("payment_intent.succeeded", {
+        "id": intent, "object": "payment_intent", "status": "succeeded", "amount": amount, "amount_received": amount,
+        "currency": (currency or invoice["currency"]).lower(),
+        "metadata": {"invoice_id": invoice["_id"], "user_id": user_id}})
+
+
+def charge_refunded(intent, captured, refunded, currency):
+    """The ``charge.refunded`` event of the charge of ``intent`` (``refunded``: the total so far)."""
+    return stripe_event("charge.refunded", {
+        "id": f"ch_test_{next(_stripe_ids):06d}", "object": "charge", "payment_intent": intent,
+        "amount": captured, "amount_captured": captured, "amount_refunded": refunded,
+        "refunded": refunded >= captured, "currency": currency.lower()})
+
+
+def post_stripe_event(client, path, payload, secret=STRIPE_WEBHOOK_SECRET, timestamp=None, signature=None):
+    """Deliver ``payload`` to the webhook ``path``, signed with ``secret`` (or the given header)."""
+    header = signature if signature is not None else stripe_signature(payload, secret, timestamp)
+    return client.post(path, data=payload, content_type="application/json", headers={"Stripe-Signature": header})

@@ -92,6 +92,7 @@ def _stack_env(database, redis, **overrides):
         "MONGO_URI": database.uri.rstrip("/") + "/orbix_live",
         "RATELIMIT_STORAGE_URI": redis.uri,
         "JWT_SECRET_KEY": "live-stack-secret-live-stack-secret-0123456789",
+        "ORBIX_ENCRYPTION_KEY": "live-stack-encryption-secret-0123456789abcdef",
         "ORBIX_ENV": "production",
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "WARNING",

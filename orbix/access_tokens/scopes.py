@@ -26,6 +26,7 @@ FAMILIES = {
     "webhooks": (READ, WRITE),
     "expenses": (READ, WRITE),  # expenses and their categories
     "files": (READ, WRITE),  # receipts and logos
+    "payments": (READ, WRITE),  # the Stripe connection (/api/payments/stripe)
 }
 
 

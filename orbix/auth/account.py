@@ -20,6 +20,8 @@ from ..invoices import INVOICE_LEDGER, PAYMENT_LEDGER
 from ..migrate import MIGRATIONS
 from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from ..public_links import PUBLIC_LINKS
+from ..stripe_payments import STRIPE_ACCOUNTS, STRIPE_EVENTS
+from ..stripe_payments.accounts import exported as exported_stripe_accounts
 from ..time_tracking import TIME_ENTRY_LEDGER
 from ..webhooks import WEBHOOK_ENDPOINTS
 from ..webhooks.service import exported as exported_webhook_endpoints
@@ -29,11 +31,13 @@ from . import REVOKED_TOKENS, USERS, sessions, tokens
 ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS, FILE_CHUNKS}
 INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
-    PUBLIC_LINKS, EXPENSE_CATEGORY_DEFAULTS, FILE_WRITES,
+    PUBLIC_LINKS, EXPENSE_CATEGORY_DEFAULTS, FILE_WRITES, STRIPE_EVENTS,
 }
 # Collection -> its owner's export of a user's documents, without what a leaked export file must
-# not carry (personal access tokens without their hashes, webhook endpoints without their secrets).
-EXPORTERS = {ACCESS_TOKENS: exported_access_tokens, WEBHOOK_ENDPOINTS: exported_webhook_endpoints}
+# not carry (personal access tokens without their hashes, webhook endpoints and the Stripe
+# connection without their secrets).
+EXPORTERS = {ACCESS_TOKENS: exported_access_tokens, WEBHOOK_ENDPOINTS: exported_webhook_endpoints,
+             STRIPE_ACCOUNTS: exported_stripe_accounts}
 
 
 def _owned_filter(user_id):

@@ -2,8 +2,9 @@
 
 The client sees the invoice as the PDF prints it (the parties frozen when it was sent, the
 same lines and totals), plus the balance due and how to pay: the freelancer's payment
-details (frozen with the invoice, as the PDF prints them), and from their current settings a
-"Pay online" link and, for a euro invoice with an IBAN, an EPC QR code for banking apps, so
+details (frozen with the invoice, as the PDF prints them), "Pay now" by card when they connected
+Stripe (``stripe_payments.checkout``), and from their current settings a "Pay online" link and,
+for a euro invoice with an IBAN, an EPC QR code for banking apps, so
 a changed account or link also applies to invoices sent before. Nothing to pay (paid, void,
 a zero balance): no pay options. The word "overdue" never appears: the page shows the due
 date and the balance.
@@ -11,6 +12,7 @@ date and the balance.
 
 from ..auth.service import business_profile
 from ..common import banking, money
+from ..stripe_payments.checkout import payable_by_card
 from . import epc, lifecycle, presentation
 from .schemas import money_view
 
@@ -71,6 +73,7 @@ def page_context(view, user):
         "payable": payable,
         "payment_details": business.get("payment_details"),
         "payment_link": settings.get("payment_link") if payable else None,
+        "pay_by_card": payable and payable_by_card(view),
         "payment_qr": _payment_qr(invoice, business, settings) if payable else None,
         "notes": invoice.get("notes"),
     }

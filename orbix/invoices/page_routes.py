@@ -25,7 +25,11 @@ blp.register_error_handler(NotFound, not_found_page)
 def invoice_page(token):
     view, user = sharing.shared_invoice(token, count_view=request.method == "GET")
     context = page_context(view, user)
-    return html_page("invoices/public_page.html", {**context, "pdf_url": url_for(".invoice_pdf", token=token)})
+    return html_page("invoices/public_page.html", {
+        **context, "pdf_url": url_for(".invoice_pdf", token=token),
+        "pay_url": url_for("payment_pages.pay", token=token),
+        # Back from Stripe Checkout: the payment is recorded when Stripe's webhook arrives.
+        "payment_returned": request.args.get("payment") == "done" and not context["paid"]})
 
 
 @blp.route(sharing.PAGE_PATH + "<token>/pdf", methods=["GET"])

@@ -5,7 +5,7 @@ recomputed from the payments under the invoice's lock.
 """
 
 from ..common import money
-from ..common.exceptions import conflict, not_found, unprocessable
+from ..common.exceptions import Conflict, Invalid, not_found, unprocessable
 from ..common.locks import held
 from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
@@ -26,6 +26,12 @@ def list_for(invoice):
         .find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]})
         .sort([("date", 1), ("_id", 1)])
     )
+
+
+def with_reference(invoice, reference):
+    """The invoice's payment carrying the provider's ``reference`` (an online payment), or None."""
+    return collection(PAYMENTS).find_one(
+        {"user_id": invoice["user_id"], "invoice_id": invoice["_id"], "reference": reference})
 
 
 def _settled_on(payments, total):
@@ -59,19 +65,26 @@ def _refresh(invoice):
     return invoice
 
 
-def _add(invoice, amount_minor, day, method, note):
-    """Record a payment on an invoice whose lock the caller holds."""
+def refusal(invoice, amount_minor):
+    """Why a payment of ``amount_minor`` cannot be recorded on ``invoice`` as it stands (the
+    error to raise), or None: a draft or void invoice (409), more than the balance due (422)."""
     status = lifecycle.effective_status(invoice)
     if status in (lifecycle.DRAFT, lifecycle.VOID):
-        conflict(
+        return Conflict(
             f"Cannot record a payment on a {status} invoice" + (" (send it first)" if status == lifecycle.DRAFT else "")
         )
-    balance = invoice["total"] - invoice.get("amount_paid", 0)
+    balance, currency = invoice["total"] - invoice.get("amount_paid", 0), invoice["currency"]
     if amount_minor > balance:
-        unprocessable(
-            "amount",
-            f"Exceeds the balance due ({money.minor_to_json(balance, invoice['currency'])} {invoice['currency']}).",
-        )
+        message = f"Exceeds the balance due ({money.minor_to_json(balance, currency)} {currency})."
+        return Invalid(f"amount: {message}", errors={"json": {"amount": [message]}})
+    return None
+
+
+def _add(invoice, amount_minor, day, method, note, reference=None):
+    """Record a payment on an invoice whose lock the caller holds."""
+    error = refusal(invoice, amount_minor)
+    if error:
+        raise error
     now = utcnow()
     payment = {
         "user_id": invoice["user_id"],
@@ -82,6 +95,7 @@ def _add(invoice, amount_minor, day, method, note):
         "date": date_to_datetime(day or lifecycle.today()),
         "method": method,
         "note": note,
+        **({"reference": reference} if reference else {}),
         "created_at": now,
         "updated_at": now,
     }
@@ -101,9 +115,15 @@ def record(invoice, data):
     amount = money.to_minor(data["amount"], currency)
     if amount <= 0:
         unprocessable("amount", "Must be at least one minor unit of the currency.")
+    return record_minor(invoice, amount, data.get("method", "other"), data.get("note"), day=data.get("date"))
+
+
+def record_minor(invoice, amount_minor, method, note, reference=None, day=None):
+    """A payment of ``amount_minor`` (minor units), e.g. an online payment with the payment
+    provider's ``reference``; the same checks as ``record``."""
     with invoice_lock(invoice["_id"]):
         fresh = collection(INVOICES).find_one({"_id": invoice["_id"]})
-        return _add(fresh, amount, data.get("date"), data.get("method", "other"), data.get("note"))
+        return _add(fresh, amount_minor, day, method, note, reference)
 
 
 def settle(invoice, user):
@@ -116,15 +136,38 @@ def settle(invoice, user):
     return _add(invoice, balance, None, "other", "Marked as paid")
 
 
+def _owned_payment(invoice, payment_id):
+    return {"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]}
+
+
 def remove(invoice, payment_id):
     """Reverse one payment and recompute the invoice's status."""
     with invoice_lock(invoice["_id"]):
-        payment = collection(PAYMENTS).find_one_and_delete(
-            {"_id": parse_id(payment_id), "user_id": invoice["user_id"], "invoice_id": invoice["_id"]}
-        )
+        return _remove(invoice, payment_id)
+
+
+def _remove(invoice, payment_id):
+    payment = collection(PAYMENTS).find_one_and_delete(_owned_payment(invoice, payment_id))
+    if payment is None:
+        not_found("Payment")
+    ledger.payments_written(invoice["user_id"], [payment["_id"]])
+    refreshed = _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
+    webhook_events.emit(invoice["user_id"], "payment.deleted", PaymentSchema().dump(payment))
+    return refreshed
+
+
+def reduce(invoice, payment_id, remaining_minor, note):
+    """A payment partly or wholly refunded: its amount becomes ``remaining_minor`` (never more
+    than it was); at zero the payment is reversed as by ``remove``."""
+    with invoice_lock(invoice["_id"]):
+        if remaining_minor <= 0:
+            return _remove(invoice, payment_id)
+        payment = collection(PAYMENTS).find_one(_owned_payment(invoice, payment_id))
         if payment is None:
             not_found("Payment")
-        ledger.payments_written(invoice["user_id"], [payment["_id"]])
-        refreshed = _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
-        webhook_events.emit(invoice["user_id"], "payment.deleted", PaymentSchema().dump(payment))
-        return refreshed
+        if remaining_minor < payment["amount"]:
+            collection(PAYMENTS).update_one(
+                {"_id": payment["_id"]}, {"$set": {"amount": remaining_minor, "note": note, "updated_at": utcnow()}}
+            )
+            ledger.payments_written(invoice["user_id"], [payment["_id"]])
+        return _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))

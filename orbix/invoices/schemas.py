@@ -118,6 +118,8 @@ class PaymentSchema(DocumentSchema):
     date = CalendarDate()
     method = fields.String()
     note = fields.String(allow_none=True)
+    reference = fields.String(dump_only=True, metadata={
+        "description": "The payment provider's id of an online payment (Stripe: the payment intent)"})
 
     @pre_dump
     def _major_units(self, doc, **kwargs):

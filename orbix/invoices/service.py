@@ -107,19 +107,38 @@ def get_invoice(user, invoice_id):
     return present(find_invoice(user["_id"], invoice_id), user)
 
 
-def record_payment(user, invoice_id, data):
-    invoice = find_invoice(user["_id"], invoice_id)
+def _paying(user, invoice, pay):
+    """Run ``pay(invoice)`` (a payment written under the invoice's lock), then present the
+    invoice and announce a status it moved to."""
     with ledger.invoice_written(user["_id"], invoice["_id"]):
-        before, invoice = invoice["status"], payments.record(invoice, data)
+        before, invoice = invoice["status"], pay(invoice)
     view = present(invoice, user)
     announce_status(user, before, invoice, view)
     return view
+
+
+def record_payment(user, invoice_id, data):
+    return _paying(user, find_invoice(user["_id"], invoice_id), lambda invoice: payments.record(invoice, data))
+
+
+def record_online_payment(user, invoice_id, amount_minor, method, note, reference):
+    """A payment taken online (``reference``: the provider's id of it), recorded and announced
+    (webhooks, the thank-you) like one entered by hand."""
+    return _paying(user, find_invoice(user["_id"], invoice_id),
+                   lambda invoice: payments.record_minor(invoice, amount_minor, method, note, reference))
 
 
 def delete_payment(user, invoice_id, payment_id):
     invoice = find_invoice(user["_id"], invoice_id)
     with ledger.invoice_written(user["_id"], invoice["_id"]):
         return present(payments.remove(invoice, payment_id), user)
+
+
+def refund_payment(user, invoice_id, payment_id, remaining_minor, note):
+    """A payment refunded down to ``remaining_minor`` (0: reversed); the invoice as presented."""
+    invoice = find_invoice(user["_id"], invoice_id)
+    with ledger.invoice_written(user["_id"], invoice["_id"]):
+        return present(payments.reduce(invoice, payment_id, remaining_minor, note), user)
 
 
 def list_query(user_id, args):

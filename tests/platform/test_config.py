@@ -83,3 +83,33 @@ def test_a_malformed_yes_no_setting_stops_start_up(monkeypatch):
     monkeypatch.setenv("WEBHOOKS_ALLOW_PRIVATE", "sometimes")
     with pytest.raises(config_module.ConfigError, match="WEBHOOKS_ALLOW_PRIVATE"):
         config_module.load_config()
+
+
+def test_production_with_payments_refuses_to_start_without_an_encryption_key(monkeypatch):
+    monkeypatch.setenv("ORBIX_ENV", "production")
+    monkeypatch.setenv("JWT_SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("ORBIX_ENCRYPTION_KEY", raising=False)
+    monkeypatch.delenv("PAYMENTS_ENABLED", raising=False)
+    with pytest.raises(config_module.ConfigError, match="ORBIX_ENCRYPTION_KEY must be set"):
+        config_module.load_config()
+    monkeypatch.setenv("PAYMENTS_ENABLED", "false")
+    config = config_module.load_config()
+    assert config["PAYMENTS_ENABLED"] is False and config["ENCRYPTION_KEYS"] == []
+    monkeypatch.setenv("ORBIX_ENCRYPTION_KEY", "too-short")
+    with pytest.raises(config_module.ConfigError, match="ORBIX_ENCRYPTION_KEY: each key must be a Fernet key"):
+        config_module.load_config()
+
+
+def test_encryption_keys_rotate_and_development_keeps_one_per_data_directory(monkeypatch, tmp_path):
+    from cryptography.fernet import Fernet
+
+    new, old = Fernet.generate_key().decode(), "an-older-platform-generated-secret-0123456789"
+    monkeypatch.setenv("ORBIX_ENCRYPTION_KEY", f" {new} , {old}")
+    keys = config_module.load_config()["ENCRYPTION_KEYS"]
+    assert len(keys) == 2 and keys[0] == new.encode()
+    monkeypatch.setenv("ORBIX_ENV", "development")
+    monkeypatch.delenv("ORBIX_ENCRYPTION_KEY")
+    monkeypatch.setenv("ORBIX_INSTANCE_DIR", str(tmp_path))
+    first = config_module.load_config()["ENCRYPTION_KEYS"]
+    assert config_module.load_config()["ENCRYPTION_KEYS"] == first and len(first) == 1
+    assert (tmp_path / "encryption-key").stat().st_mode & 0o077 == 0

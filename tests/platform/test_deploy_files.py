@@ -119,6 +119,7 @@ def _production_config(monkeypatch, env):
 def _assert_runs_orbix_in_production(config):
     assert config["PRODUCTION"] and config["MONGO_URI"] and config["RATELIMIT_STORAGE_URI"]
     assert config["SMTP_URL"] and config["MAIL_FROM"] and config["PROXY_FIX_HOPS"] == 1
+    assert config["PAYMENTS_ENABLED"] and len(config["ENCRYPTION_KEYS"]) == 1  # Stripe secrets can be stored
 
 
 def test_every_variable_the_deploy_files_set_is_a_setting_orbix_reads(render, heroku):
@@ -169,6 +170,7 @@ def _run(command, mongo_uri, redis_uri, *extra):
     argv[0] = sys.executable if argv[0] == "python" else str(tools / argv[0])
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS | {"REDIS_URL", "FLASK_ENV"}}
     env.update(ORBIX_ENV="production", JWT_SECRET_KEY="deploy-check-secret-0123456789abcdef0123",
+               ORBIX_ENCRYPTION_KEY="deploy-check-encryption-secret-0123456789",
                MONGO_URI=mongo_uri, MONGO_DB_NAME=TEST_DB_NAME, RATELIMIT_STORAGE_URI=redis_uri,
                JOBS_QUEUE="orbix-deploy-check", LOG_LEVEL="WARNING")
     return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
