@@ -16,6 +16,9 @@ from orbix.dev.redis_server import RedisServer  # noqa: E402
 from orbix.migrate import apply_migrations  # noqa: E402
 from tests.factories import register_user  # noqa: E402
 
+# Browser fixtures (live_url, browser) for the Playwright tests.
+pytest_plugins = ["tests.browser"]
+
 TEST_DB_NAME = "orbix_test"
 
 
