@@ -7,7 +7,10 @@ of kind ``contract``, so the links handed out before this release keep working; 
 that is still the one on its sent contract is carried over. The round of signing each belongs
 to is the hash itself (new sends draw a random round)."""
 
+from contextlib import suppress
+
 from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
 
 
 def up(db):
@@ -20,10 +23,8 @@ def up(db):
                                           "signing.token_hash": token["_id"]})
         if contract is None:
             continue
-        db.public_links.update_one(
-            {"_id": token["_id"]},
-            {"$setOnInsert": {"user_id": contract["user_id"], "kind": "contract", "target_id": contract["_id"],
-                              "created_at": token["created_at"], "revoked_at": None}},
-            upsert=True,
-        )
+        link = {"_id": token["_id"], "user_id": contract["user_id"], "kind": "contract",
+                "target_id": contract["_id"], "created_at": token["created_at"], "revoked_at": None}
+        with suppress(DuplicateKeyError):  # carried over by an earlier run
+            db.public_links.insert_one(link)
         db.contracts.update_one({"_id": contract["_id"]}, {"$set": {"signing.round": token["_id"]}})

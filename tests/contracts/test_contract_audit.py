@@ -198,3 +198,36 @@ def test_the_pdf_fills_both_signature_blocks_and_ends_with_the_audit_certificate
         assert label in certificate
     assert "pytest-browser" in certificate and "127.0.0.1" in certificate and "billing@acme.io" in certificate
     assert "UTC" in certificate and "America/New_York" in certificate and SHA in certificate.replace(" ", "")
+
+
+def test_links_issued_before_the_migration_keep_working(client, auth, db):
+    """Migration 0018 moves live ``contract_tokens`` onto ``public_links`` (same SHA-256 key)."""
+    import importlib.util
+    import secrets
+    from pathlib import Path
+
+    contract = make_contract(client, auth)
+    send_contract(client, auth, contract["_id"])
+    db.public_links.delete_many({})
+    token = secrets.token_urlsafe(32)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    stored = db.contracts.find_one({})
+    expires = stored["signing"]["expires_at"]
+    db.contracts.update_one({}, {"$set": {"signing": {"token_hash": digest, "expires_at": expires}}})
+    db.contract_tokens.insert_many([
+        {"_id": digest, "contract_id": stored["_id"], "user_id": stored["user_id"], "expires_at": expires,
+         "created_at": stored["sent_at"]},
+        {"_id": "0" * 64, "contract_id": stored["_id"], "user_id": stored["user_id"], "expires_at": expires,
+         "created_at": stored["sent_at"]},  # replaced by a resend: not carried over
+    ])
+    path = Path(__file__).resolve().parents[2] / "migrations" / "0018_contract_signing.py"
+    spec = importlib.util.spec_from_file_location("migration_0018", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    migration.up(db)
+    migration.up(db)  # idempotent
+    assert db.public_links.count_documents({}) == 1
+    legacy = {"signing_url": f"http://localhost/api/public/contracts/{token}"}
+    assert expect(client.get(api(legacy)), 200)["title"] == "Website build"
+    assert expect(sign(client, legacy), 200)["status"] == "signed"
+    db.contract_tokens.delete_many({})
