@@ -75,7 +75,8 @@ def _signature_block(pdf, label, party, signature):
         return
     pdf.set_font(SERIF, "I", 14)
     pdf.multi_cell(0, 8, signature.get("name") or "", new_x="LMARGIN", new_y="NEXT")
-    _record_row(pdf, "Signed by:", f"{signature.get('name') or ''} <{signature.get('email') or ''}>")
+    _record_row(pdf, "Signed by:", signature.get("name") or "")
+    _record_row(pdf, "Signer's email:", signature.get("email") or "")
     _record_row(pdf, "Signed at:", _stamp(signature["at"], signature.get("timezone")))
     _record_row(pdf, "IP address:", signature.get("ip") or "unknown")
 
@@ -116,10 +117,9 @@ def _audit_certificate(pdf, events):
         pdf.set_font(SANS, "B", 10)
         pdf.multi_cell(0, 6, f"{EVENT_LABELS.get(event['type'], event['type'])}  ·  "
                              f"{_stamp(event['at'], event.get('signer_timezone'))}", new_x="LMARGIN", new_y="NEXT")
-        who = " ".join(part for part in (event.get("name"), f"<{event['email']}>" if event.get("email") else None)
-                       if part)
-        rows = [("By:", who), ("IP address:", event.get("ip")), ("User agent:", event.get("user_agent")),
-                ("Reason:", (event.get("details") or {}).get("reason"))]
+        # One paragraph per field: a right-to-left name cannot reorder the e-mail beside it.
+        rows = [("Name:", event.get("name")), ("E-mail:", event.get("email")), ("IP address:", event.get("ip")),
+                ("User agent:", event.get("user_agent")), ("Reason:", (event.get("details") or {}).get("reason"))]
         for label, value in rows:
             if value:
                 _record_row(pdf, label, value, size=8.5)

@@ -48,8 +48,10 @@ LINK_GONE = "Signing link"
 LIVE = "sent"
 COUNTERSIGNABLE = ("draft", "sent", "partially_signed", "signed", "active")
 SENDABLE = ("draft", "sent", "declined", "expired")
+# How the previous round ended: a new round starts without it (the audit trail keeps it).
+PREVIOUS_ROUND = ("declined_at", "declined_by", "expired_at")
 # What a send writes, so a send whose e-mail could not be queued is put back as it was.
-SEND_FIELDS = ("status", "sent_at", "content_sha256", "parties", "signing", "viewed_at")
+SEND_FIELDS = ("status", "sent_at", "content_sha256", "parties", "signing", "viewed_at", *PREVIOUS_ROUND)
 
 
 def page_url(base_url, token):
@@ -112,19 +114,21 @@ def _send_locked(user, contract, client, expires_in_days, to):
             "signing": signing,
             "viewed_at": None,
         },
+        unset=PREVIOUS_ROUND,
     )
 
 
 # ---- what a link opens -------------------------------------------------------------------
 
 
-def open_link(token):
-    """(link, contract) of a link that is not revoked, with expiry applied; 404 otherwise."""
+def open_link(token, apply_expiry=True):
+    """(link, contract) of a link that is not revoked, with expiry applied (not under the
+    contract's lock: ``expire`` takes it); 404 otherwise."""
     link = links.resolve(token, KIND)
     contract = collection(CONTRACTS).find_one({"_id": link["target_id"], "user_id": link["user_id"]}) if link else None
     if contract is None or contract["status"] in service.LINKS_END:
         not_found(LINK_GONE)
-    if _due(contract):
+    if apply_expiry and _due(contract):
         contract = expire(contract)
     return link, contract
 
@@ -133,10 +137,11 @@ def _due(contract):
     return contract["status"] == LIVE and contract["signing"]["expires_at"] <= timeutil.utcnow()
 
 
-def _live(token):
-    """(link, contract) of a link whose contract awaits the signer; 404 for anything else."""
-    link, contract = open_link(token)
-    if contract["status"] != LIVE:
+def _live(token, locked=False):
+    """(link, contract) of a link whose contract awaits the signer; 404 for anything else.
+    ``locked``: the caller holds the contract's lock, so an expired link is just 404 here."""
+    link, contract = open_link(token, apply_expiry=not locked)
+    if contract["status"] != LIVE or _due(contract):
         not_found(LINK_GONE)
     return link, contract
 
@@ -215,7 +220,7 @@ def sign(token, signer, requester):
     _link, contract = _live(token)
     timezone = _timezone(signer.get("timezone"))
     with service.lock(contract["_id"]):
-        _link, contract = _live(token)
+        _link, contract = _live(token, locked=True)
         _signer_allowed(contract, signer["email"])
         _claim_round(contract)
         now = timeutil.utcnow()
@@ -234,7 +239,7 @@ def decline(token, refusal, requester):
     _link, contract = _live(token)
     timezone = _timezone(refusal.get("timezone"))
     with service.lock(contract["_id"]):
-        _link, contract = _live(token)
+        _link, contract = _live(token, locked=True)
         _signer_allowed(contract, refusal["email"])
         _claim_round(contract)
         now = timeutil.utcnow()

@@ -109,6 +109,7 @@ def test_declining_records_the_reason_and_ends_the_round(client, auth):
     assert [c["_id"] for c in expect(client.get("/api/contracts?status=declined", headers=auth), 200)] == [
         contract["_id"]]
     again = send_contract(client, auth, contract["_id"])  # a declined contract can be sent again
+    assert again["contract"]["status"] == "sent" and again["contract"].get("declined_by") is None
     assert expect(sign(client, again), 200)["status"] == "signed"
 
 
