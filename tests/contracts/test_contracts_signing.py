@@ -241,9 +241,9 @@ def test_sign_that_raced_past_the_check_still_fails(client, auth, monkeypatch):
     link = send_contract(client, auth, make_contract(client, auth)["_id"])
     real, seen = signing._live, {}
 
-    def checked_before_the_other_signed(token):
+    def checked_before_the_other_signed(token, **kwargs):
         if token not in seen:
-            seen[token] = real(token)
+            seen[token] = real(token, **kwargs)
         return seen[token]
 
     monkeypatch.setattr(signing, "_live", checked_before_the_other_signed)
