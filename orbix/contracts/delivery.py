@@ -113,11 +113,16 @@ def send_signed_copies(contract):
     return queued
 
 
-@messages.attachment_builder(ATTACHMENT)
-def signed_pdf(user_id, spec):
-    """The contract's PDF, audit certificate included, as it stands when the message is sent."""
+def document(user_id, contract_id):
+    """(title, PDF bytes) of the contract as it stands, audit certificate included."""
     user = find_user(user_id)
     if user is None:
         raise LookupError("the account was deleted")
-    contract, parties = service.pdf_parts(user, spec["contract_id"])
-    return spec["filename"], "application/pdf", contract_pdf(contract, parties, audit.events_of(contract))
+    contract, parties = service.pdf_parts(user, contract_id)
+    return contract["title"], contract_pdf(contract, parties, audit.events_of(contract))
+
+
+@messages.attachment_builder(ATTACHMENT)
+def signed_pdf(user_id, spec):
+    """The contract's PDF as it stands when the message is sent."""
+    return spec["filename"], "application/pdf", document(user_id, spec["contract_id"])[1]

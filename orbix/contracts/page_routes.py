@@ -14,16 +14,19 @@ from marshmallow import ValidationError
 
 from ..common.exceptions import Invalid, NotFound
 from ..common.timeutil import as_utc
+from ..platform.downloads import pdf_response
 from ..platform.requester import requester
 from ..platform.security_headers import page_blueprint
 from ..public_links.pages import cross_site_post, html_page, not_found_page
-from . import service, signing
+from . import delivery, service, signing
 from .schemas import DeclineSchema, SignSchema
 
 blp = page_blueprint("contract_pages", __name__, template_folder="templates")
 blp.register_error_handler(NotFound, not_found_page)
 
 FORM_FIELDS = ("name", "email", "timezone", "reason")
+# Once the client has signed, the link also downloads the signed PDF (the copy both parties get by e-mail).
+DOWNLOADABLE = ("partially_signed", "signed", "active", "completed", "terminated")
 RESULT_STATUS = {"expired": 410, "refused": 403}
 
 
@@ -31,7 +34,7 @@ def _stamp(moment):
     return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else ""
 
 
-def _result(contract, state, status=200):
+def _result(token, contract, state, status=200):
     """The page for a round that is over: ``state`` is what just happened or what had."""
     signer = contract.get("signed_by") or {}
     return html_page("contracts/result_page.html", {
@@ -39,16 +42,17 @@ def _result(contract, state, status=200):
         "signer": signer.get("name"), "signed_at": _stamp(contract.get("signed_at")),
         "declined_at": _stamp(contract.get("declined_at")), "sha256": contract.get("content_sha256"),
         "awaiting_countersignature": contract["status"] == "partially_signed",
+        "pdf_url": url_for(".contract_pdf", token=token) if contract["status"] in DOWNLOADABLE else None,
     }, RESULT_STATUS.get(state, status))
 
 
-def _state_page(contract):
+def _state_page(token, contract):
     """What a link shows once its contract no longer awaits the signer."""
     if contract["status"] == "declined":
-        return _result(contract, "already_declined")
+        return _result(token, contract, "already_declined")
     if contract["status"] == "expired":
-        return _result(contract, "expired")
-    return _result(contract, "already_signed")
+        return _result(token, contract, "expired")
+    return _result(token, contract, "already_signed")
 
 
 def _sign_page(token, contract, errors=None, values=None, status=200, failed=None):
@@ -65,7 +69,7 @@ def _sign_page(token, contract, errors=None, values=None, status=200, failed=Non
 def contract_page(token):
     link, contract = signing.open_link(token)
     if contract["status"] != signing.LIVE:
-        return _state_page(contract)
+        return _state_page(token, contract)
     if request.method == "GET":
         signing.record_view(link, contract, requester())
     return _sign_page(token, contract)
@@ -83,7 +87,7 @@ def _post(token, schema, extra, step, done_state):
     or the page of whatever ended the round meanwhile."""
     if cross_site_post():
         _link, contract = signing.open_link(token)
-        return _result(contract, "refused")
+        return _result(token, contract, "refused")
     values = {}
     try:
         values, data = _form(schema, extra)
@@ -96,13 +100,13 @@ def _post(token, schema, extra, step, done_state):
         return _invalid(token, contract, (error.errors or {}).get("json", {}), values, done_state)
     except NotFound:
         _link, contract = signing.open_link(token)  # 404 page unless the link still opens
-        return _state_page(contract)
-    return _result(contract, done_state)
+        return _state_page(token, contract)
+    return _result(token, contract, done_state)
 
 
 def _invalid(token, contract, errors, values, failed):
     if contract["status"] != signing.LIVE:
-        return _state_page(contract)
+        return _state_page(token, contract)
     return _sign_page(token, contract, errors, values, 422, failed)
 
 
@@ -114,6 +118,15 @@ def _signed(token, data):
 def _declined(token, data):
     signing.decline(token, data, requester())
     return signing.open_link(token)[1]
+
+
+@blp.route(signing.PAGE_PATH + "<token>/pdf", methods=["GET"])
+def contract_pdf(token):
+    _link, contract = signing.open_link(token)
+    if contract["status"] not in DOWNLOADABLE:
+        raise NotFound("Signed contract not found")
+    title, pdf = delivery.document(contract["user_id"], contract["_id"])
+    return pdf_response(pdf, f"{title}.pdf", inline=False)
 
 
 @blp.route(signing.PAGE_PATH + "<token>/sign", methods=["POST"])

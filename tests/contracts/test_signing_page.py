@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from orbix.platform.security_headers import PAGE_CSP
+from tests.documents import pdf_text
 from tests.factories import (
     assert_error_shape,
     contract_events,
@@ -41,6 +42,11 @@ def sent(client, auth):
     return contract, send_contract(client, auth, contract["_id"])
 
 
+def test_the_pdf_is_there_only_once_signed(client, sent):
+    _contract, link = sent
+    assert client.get(f"{page(link)}/pdf").status_code == 404
+
+
 def test_the_page_shows_parties_text_and_hash_with_the_strict_csp(client, auth, sent):
     contract, link = sent
     response = client.get(page(link))
@@ -72,6 +78,10 @@ def test_signing_with_the_form_shows_the_signed_page_then_already_signed(client,
     assert stored["signed_by"]["timezone"] == "Europe/Paris"
     again = client.get(page(link))
     assert again.status_code == 200 and 'id="already-signed"' in html(again) and "<form" not in html(again)
+    assert 'href="/c/' in html(again) and "Download the signed PDF" in html(again)
+    pdf = client.get(f"{page(link)}/pdf")
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    assert "Audit certificate" in pdf_text(pdf) and "Grace Hopper" in pdf_text(pdf)
     second = post(client, link, "sign", {**FORM, "name": "Second Signer"})
     assert 'id="already-signed"' in html(second)
     assert expect(client.get(f"/api/contracts/{contract['_id']}", headers=auth), 200)["signed_by"]["name"] == (
