@@ -48,7 +48,8 @@ BLUEPRINT_MODULES = [
 
 # Modules exposing ``blp``, a plain Flask blueprint of HTML pages for people (public links):
 # not API, so not in the OpenAPI document; rate-limited like every other route.
-PAGE_MODULES = ["orbix.public_links.pages", "orbix.invoices.page_routes", "orbix.stripe_payments.page_routes"]
+PAGE_MODULES = ["orbix.public_links.pages", "orbix.invoices.page_routes", "orbix.stripe_payments.page_routes",
+                "orbix.contracts.page_routes"]
 
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
 CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
@@ -57,7 +58,7 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
 JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance", "orbix.mail.messages",
                "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs",
-               "orbix.webhooks.delivery", "orbix.files.jobs"]
+               "orbix.webhooks.delivery", "orbix.files.jobs", "orbix.contracts.delivery", "orbix.contracts.jobs"]
 
 
 class StripTrailingSlash:

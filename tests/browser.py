@@ -1,7 +1,9 @@
-"""The app in a real browser, for the tests of public pages (not a test module): the app on a
-real HTTP server (werkzeug's threaded server on a free port, the test database behind it),
-Debian's Chromium driven by Playwright (never Playwright's own browser download), and the JSON
-API of that server as the freelancer's client uses it. ``tests/conftest.py`` loads the fixtures."""
+"""What the browser tests share (a pytest plugin, loaded by tests/conftest.py): the app on a real
+HTTP server, Debian's Chromium driven by Playwright, the JSON API as the freelancer's client
+uses it, and helpers to open a page and list the requests that left our origin.
+
+Chromium is not optional: ``make test`` installs it (the Makefile's ``browser`` target), so a
+missing browser fails these tests instead of skipping them (never Playwright's own download)."""
 
 import shutil
 import threading
@@ -9,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 
@@ -26,6 +27,8 @@ def live_url(app):
 
 @pytest.fixture(scope="module")
 def browser():
+    from playwright.sync_api import sync_playwright
+
     executable = shutil.which("chromium")
     assert executable, "Debian's chromium is missing: `make test` installs it (Makefile target `browser`)"
     with sync_playwright() as playwright:
@@ -59,6 +62,7 @@ def open_page(browser, url, **context_options):
     return context, page, requested, response
 
 
-def same_origin(base, urls):
+def other_origins(base, urls):
+    """The URLs (not ``data:``) that went to another origin than ``base``."""
     origin = urlsplit(base)
     return [url for url in urls if not url.startswith("data:") and urlsplit(url)[:2] != origin[:2]]

@@ -207,6 +207,22 @@ def send_contract(client, headers, contract_id, **body):
     return expect(client.post(f"/api/contracts/{contract_id}/send", json=body, headers=headers), 200)
 
 
+def signing_token(link):
+    """The token of a signing link (``/c/<token>``) that ``send_contract`` returned."""
+    return link["signing_url"].rsplit("/", 1)[1]
+
+
+def contract_events(client, headers, contract_id):
+    """The contract's audit trail, oldest first."""
+    return expect(client.get(f"/api/contracts/{contract_id}/events", headers=headers), 200)
+
+
+def countersign(client, headers, contract_id, **body):
+    """The response to the freelancer countersigning (the test judges it)."""
+    return client.post(f"/api/contracts/{contract_id}/countersign", json={"name": "Ada Lovelace", **body},
+                       headers=headers)
+
+
 def make_contract_template(client, headers, **fields):
     """A user template (the retainer of CONTRACT_TEMPLATE unless told)."""
     return expect(client.post("/api/contracts/templates", json={**CONTRACT_TEMPLATE, **fields}, headers=headers))

@@ -1,11 +1,15 @@
-"""The contract as a PDF: title, terms summary, parties, the text, and the signature record."""
+"""The contract as a PDF: title, terms summary, parties, the text, both signature blocks, and
+the audit certificate."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..common import money
 from ..common.pdf import SANS, SERIF, Document, refuse_long_text
 from ..common.timeutil import as_utc
 from .rendering import long_date
 
-WATERMARKS = {"draft": "DRAFT", "cancelled": "CANCELLED", "terminated": "TERMINATED"}
+WATERMARKS = {"draft": "DRAFT", "cancelled": "CANCELLED", "terminated": "TERMINATED", "declined": "DECLINED",
+              "expired": "EXPIRED"}
 GREY = (110, 110, 110)
 RECORD_LABEL_WIDTH = 42
 
@@ -41,28 +45,90 @@ def _record_row(pdf, label, value, size=9.5):
     pdf.multi_cell(0, 5.5, value, new_x="LMARGIN", new_y="NEXT")
 
 
-def _signature_record(pdf, contract):
+def _heading(pdf, text, rows):
     pdf.ln(6)
-    if pdf.will_page_break(7 + 6 * 5.5):  # the heading stays with its rows
+    if pdf.will_page_break(7 + rows * 5.5):  # the heading stays with its rows
         pdf.add_page()
     pdf.set_font(SANS, "B", 12)
-    pdf.multi_cell(0, 7, "Electronic signature record", new_x="LMARGIN", new_y="NEXT")
-    signer = contract.get("signed_by") or {}
-    rows = [
-        ("Signed by:", signer.get("name") or ""),
-        ("Signer's email:", signer.get("email") or ""),
-        ("Signed at:", f"{as_utc(contract['signed_at']).isoformat()} (UTC)"),
-        ("IP address:", signer.get("ip") or "unknown"),
-    ]
+    pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _stamp(moment, zone=None):
+    """UTC to the second, and the signer's local time when their zone is known."""
+    utc = as_utc(moment).replace(microsecond=0)
+    text = f"{utc.strftime('%Y-%m-%d %H:%M:%S')} UTC"
+    if zone:
+        try:
+            local = utc.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return text
+        text += f" ({local.strftime('%Y-%m-%d %H:%M:%S %z')} {zone})"
+    return text
+
+
+def _signature_block(pdf, label, party, signature):
+    """One party's block: who signs for it, and the electronic signature when given."""
+    pdf.set_font(SANS, "B", 10)
+    pdf.multi_cell(0, 6, f"{label}: {party.get('name') or ''}", new_x="LMARGIN", new_y="NEXT")
+    if not signature:
+        _record_row(pdf, "Signature:", "not signed")
+        return
+    pdf.set_font(SERIF, "I", 14)
+    pdf.multi_cell(0, 8, signature.get("name") or "", new_x="LMARGIN", new_y="NEXT")
+    _record_row(pdf, "Signed by:", signature.get("name") or "")
+    _record_row(pdf, "Signer's email:", signature.get("email") or "")
+    _record_row(pdf, "Signed at:", _stamp(signature["at"], signature.get("timezone")))
+    _record_row(pdf, "IP address:", signature.get("ip") or "unknown")
+
+
+def _signature_record(pdf, contract, parties):
+    """Both signature blocks: party A is the freelancer (countersignature), party B the client."""
+    _heading(pdf, "Electronic signature record", 12)
+    client = dict(contract.get("signed_by") or {})
+    if client:
+        client.setdefault("at", contract.get("signed_at"))
+    _signature_block(pdf, "Party A", parties.get("party_a") or {}, contract.get("countersigned_by"))
+    pdf.ln(2)
+    _signature_block(pdf, "Party B", parties.get("party_b") or {}, client if client.get("at") else None)
+    pdf.ln(2)
     if contract.get("sent_at"):
-        rows.insert(0, ("Sent for signature:", f"{as_utc(contract['sent_at']).isoformat()} (UTC)"))
-    for label, value in rows:
-        _record_row(pdf, label, value)
+        _record_row(pdf, "Sent for signature:", _stamp(contract["sent_at"]))
     _record_row(pdf, "SHA-256 of the text:", contract.get("content_sha256") or "", size=8.5)
 
 
-def contract_pdf(contract, parties):
-    """PDF bytes. Drafts and dead contracts carry a watermark; signed ones a signature record.
+EVENT_LABELS = {"created": "Created", "sent": "Sent for signature", "viewed": "Viewed", "signed": "Signed",
+                "countersigned": "Countersigned", "declined": "Declined", "expired": "Link expired"}
+
+
+def _audit_certificate(pdf, events):
+    """The last page: every event with its time (UTC to the second, and the signer's zone), IP,
+    user agent, e-mail and the SHA-256 of the text at that moment."""
+    pdf.add_page()
+    pdf.set_font(SANS, "B", 14)
+    pdf.multi_cell(0, 8, "Audit certificate", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, size=9)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(0, 5, "Every event of this contract, oldest first.", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    for event in events:
+        pdf.ln(2)
+        if pdf.will_page_break(6 + 5 * 5.5):
+            pdf.add_page()
+        pdf.set_font(SANS, "B", 10)
+        pdf.multi_cell(0, 6, f"{EVENT_LABELS.get(event['type'], event['type'])}  ·  "
+                             f"{_stamp(event['at'], event.get('signer_timezone'))}", new_x="LMARGIN", new_y="NEXT")
+        # One paragraph per field: a right-to-left name cannot reorder the e-mail beside it.
+        rows = [("Name:", event.get("name")), ("E-mail:", event.get("email")), ("IP address:", event.get("ip")),
+                ("User agent:", event.get("user_agent")), ("Reason:", (event.get("details") or {}).get("reason"))]
+        for label, value in rows:
+            if value:
+                _record_row(pdf, label, value, size=8.5)
+        _record_row(pdf, "Document SHA-256:", event.get("document_sha256") or "not frozen yet", size=8)
+
+
+def contract_pdf(contract, parties, events=()):
+    """PDF bytes. Drafts and dead contracts carry a watermark; signed ones the signature blocks
+    of both parties; a contract with an audit trail ends with its audit certificate.
 
     Text too long to print (stored before rendered text was capped) is refused."""
     refuse_long_text(len(contract["content"]), "This contract's text")
@@ -81,11 +147,13 @@ def contract_pdf(contract, parties):
     pdf.ln(4)
     pdf.set_font(SERIF, size=10)
     pdf.multi_cell(0, 5, contract["content"], new_x="LMARGIN", new_y="NEXT")
-    if contract.get("signed_at"):
-        _signature_record(pdf, contract)
+    if contract.get("signed_at") or contract.get("countersigned_at"):
+        _signature_record(pdf, contract, parties)
     elif contract["status"] == "sent":
         pdf.ln(4)
         pdf.set_font(SANS, "I", 9)
-        pdf.multi_cell(0, 5, f"Sent for signature on {as_utc(contract['sent_at']).isoformat()} (UTC); "
+        pdf.multi_cell(0, 5, f"Sent for signature on {_stamp(contract['sent_at'])}; "
                              f"awaiting signature. SHA-256 of the text: {contract.get('content_sha256')}")
+    if events:
+        _audit_certificate(pdf, events)
     return pdf.to_bytes()

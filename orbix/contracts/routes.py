@@ -6,13 +6,16 @@ from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import pdf_response
 from ..platform.public_urls import public_base_url
-from . import service
+from ..platform.requester import requester
+from . import audit, service, signing
 from .pdf import contract_pdf
 from .schemas import (
+    ContractEventSchema,
     ContractListQuerySchema,
     ContractSchema,
     ContractUpdateSchema,
     ContractWriteSchema,
+    CountersignSchema,
     RenderedSchema,
     RenderSchema,
     SendSchema,
@@ -96,7 +99,7 @@ def list_contracts(args):
 @blp.response(201, ContractSchema)
 def create_contract(data):
     """Create a draft from raw content, or from a template and variables"""
-    return service.create_contract(current_user_doc(), data)
+    return service.create_contract(current_user_doc(), data, requester())
 
 
 @blp.route("/<contract_id>", methods=["GET"])
@@ -132,10 +135,30 @@ def delete_contract(contract_id):
 @blp.auth()
 @blp.arguments(SendSchema(), required=False)
 @blp.response(200, SigningLinkSchema)
-@blp.errors(404, 409)
+@blp.errors(404, 409, 422, 503)
 def send_contract(data, contract_id):
-    """Send for signature: freezes the text and returns a single-use signing link"""
-    return service.send_contract(current_user_doc(), contract_id, data.get("expires_in_days", 14), public_base_url())
+    """Send for signature: freezes the text and returns a signing page link; with `to` or `message`
+    another link is e-mailed too (by a job)"""
+    return signing.send_contract(current_user_doc(), contract_id, data, public_base_url(), requester())
+
+
+@blp.route("/<contract_id>/countersign", methods=["POST"])
+@blp.auth()
+@blp.arguments(CountersignSchema)
+@blp.response(200, ContractSchema)
+@blp.errors(404, 409, 422)
+def countersign_contract(data, contract_id):
+    """Sign as the freelancer: before sending, while sent, after the client, or on a signed contract"""
+    return signing.countersign(current_user_doc(), contract_id, data, requester())
+
+
+@blp.route("/<contract_id>/events", methods=["GET"])
+@blp.auth()
+@blp.response(200, ContractEventSchema(many=True))
+@blp.errors(404)
+def contract_events(contract_id):
+    """The audit trail: every event (created, sent, viewed, signed, countersigned, declined, expired), oldest first"""
+    return signing.events(current_user_id(), contract_id)
 
 
 @blp.route("/<contract_id>/pdf", methods=["GET"])
@@ -144,6 +167,6 @@ def send_contract(data, contract_id):
 @blp.media(200, "application/pdf", BINARY)
 @blp.errors(404, 422)
 def contract_pdf_download(contract_id):
-    """Download the contract as a PDF (with the signature record once signed)"""
+    """Download the contract as a PDF (signature blocks once signed, then the audit certificate)"""
     contract, parties = service.pdf_parts(current_user_doc(), contract_id)
-    return pdf_response(contract_pdf(contract, parties), f"{contract['title']}.pdf")
+    return pdf_response(contract_pdf(contract, parties, audit.events_of(contract)), f"{contract['title']}.pdf")

@@ -4,10 +4,13 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..common.fields import AwareDateTime, CalendarDate, Currency, EmailAddress, Money, ObjectIdField, Text
 from ..common.schemas import BaseSchema, DocumentSchema, ListQuerySchema
+from ..mail.schemas import MailMessageSchema
 from .rendering import MAX_CONTENT, VARIABLE_NAME, VARIABLE_TYPES, placeholder_limit
 
-STATUSES = ("draft", "sent", "signed", "active", "completed", "terminated", "cancelled")
+STATUSES = ("draft", "sent", "partially_signed", "signed", "active", "completed", "terminated", "cancelled",
+            "declined", "expired")
 MAX_TEMPLATE_BODY = 100_000
+MAX_RECIPIENTS = 10
 
 
 class VariablesField(fields.Dict):
@@ -59,6 +62,12 @@ class ContractWriteSchema(TermsSchema, DocumentSchema):
     client_id = ObjectIdField(required=True, metadata={"description": "Party B (your client)"})
     title = Text(min_length=1, max_length=200, metadata={"description": "Defaults to the template's title"})
     content = Text(min_length=1, max_length=MAX_CONTENT, metadata={"description": "Rendered text (or send template)"})
+    countersign_required = fields.Boolean(
+        metadata={"description": "Signed only once you countersign too (default false: the client's signature does)"}
+    )
+    allow_any_signer = fields.Boolean(
+        metadata={"description": "Accept any signer's e-mail (default false: only an address the link was sent to)"}
+    )
 
     @validates_schema
     def _content_or_template(self, data, **kwargs):
@@ -83,6 +92,12 @@ class SignerSchema(BaseSchema):
         allow_none=True, metadata={"description": "The signer's address; null when the server did not see one"}
     )
     user_agent = fields.String()
+    timezone = fields.String(allow_none=True, metadata={"description": "The signer's IANA time zone, when given"})
+    at = AwareDateTime(allow_none=True)
+
+
+class DeclinerSchema(SignerSchema):
+    reason = fields.String()
 
 
 class ContractSchema(ContractWriteSchema):
@@ -95,6 +110,12 @@ class ContractSchema(ContractWriteSchema):
     signing_expires_at = AwareDateTime(allow_none=True, attribute="signing.expires_at")
     signed_at = AwareDateTime(allow_none=True)
     signed_by = fields.Nested(SignerSchema, allow_none=True)
+    viewed_at = AwareDateTime(allow_none=True, metadata={"description": "First opening of the signing link"})
+    countersigned_at = AwareDateTime(allow_none=True)
+    countersigned_by = fields.Nested(SignerSchema, allow_none=True)
+    declined_at = AwareDateTime(allow_none=True)
+    declined_by = fields.Nested(DeclinerSchema, allow_none=True)
+    expired_at = AwareDateTime(allow_none=True)
 
 
 class ContractListQuerySchema(ListQuerySchema):
@@ -105,12 +126,37 @@ class ContractListQuerySchema(ListQuerySchema):
 
 class SendSchema(BaseSchema):
     expires_in_days = fields.Integer(load_default=14, validate=validate.Range(min=1, max=90))
+    to = fields.List(EmailAddress(), validate=validate.Length(min=1, max=MAX_RECIPIENTS),
+                     metadata={"description": "E-mail the link to these addresses (default: the client's)"})
+    message = Text(max_length=10000, allow_none=True,
+                   metadata={"description": "Your words in the e-mail; with `to` or `message` the link is e-mailed"})
 
 
 class SigningLinkSchema(BaseSchema):
-    signing_url = fields.String(required=True)
+    signing_url = fields.String(required=True, metadata={"description": "The signing page /c/<token>"})
     expires_at = AwareDateTime(required=True)
     contract = fields.Nested(ContractSchema)
+    message = fields.Nested(MailMessageSchema, allow_none=True,
+                            metadata={"description": "The queued e-mail carrying another link, when e-mailed"})
+
+
+class CountersignSchema(BaseSchema):
+    name = Text(required=True, min_length=1, max_length=200, metadata={"description": "Your name as you sign"})
+    timezone = Text(max_length=64, allow_none=True, metadata={"description": "Your IANA time zone (optional)"})
+
+
+class ContractEventSchema(BaseSchema):
+    _id = ObjectIdField()
+    contract_id = ObjectIdField()
+    type = fields.String(metadata={"description": "created, sent, viewed, signed, countersigned, declined, expired"})
+    at = AwareDateTime()
+    ip = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    document_sha256 = fields.String(allow_none=True, metadata={"description": "SHA-256 of the text at that moment"})
+    signer_timezone = fields.String(allow_none=True)
+    details = fields.Dict()
 
 
 class VariableSpecSchema(BaseSchema):
@@ -175,6 +221,7 @@ class PublicContractSchema(BaseSchema):
 class SignSchema(BaseSchema):
     name = Text(required=True, min_length=1, max_length=200)
     email = EmailAddress(required=True)
+    timezone = Text(max_length=64, allow_none=True, metadata={"description": "The signer's IANA time zone"})
     agree = fields.Boolean(required=True, metadata={"description": "Must be true: the signer accepts the text"})
 
     @validates_schema
@@ -183,8 +230,22 @@ class SignSchema(BaseSchema):
             raise ValidationError("You must agree to the contract to sign it.", "agree")
 
 
+class DeclineSchema(BaseSchema):
+    name = Text(required=True, min_length=1, max_length=200)
+    email = EmailAddress(required=True)
+    timezone = Text(max_length=64, allow_none=True, metadata={"description": "The signer's IANA time zone"})
+    reason = Text(required=True, min_length=1, max_length=2000)
+
+
+class DeclinedSchema(BaseSchema):
+    message = fields.String()
+    status = fields.String()
+    declined_at = AwareDateTime()
+
+
 class SignedSchema(BaseSchema):
     message = fields.String()
+    status = fields.String(metadata={"description": "signed, or partially_signed while the countersignature is due"})
     signed_at = AwareDateTime()
     content_sha256 = fields.String()
     signed_by = fields.Nested(SignerSchema(only=("name", "email")))

@@ -1,21 +1,18 @@
-"""Contract rules and queries: composition from templates, lifecycle, signing links.
+"""Contract rules and queries: composition from templates, lifecycle, CRUD.
 
-Lifecycle (``TRANSITIONS``): a draft is edited, then sent for signature (which freezes
-its text and issues a single-use link) or marked active directly (signed elsewhere,
-as the existing web client does). Every write to a contract (edit, status change, send,
-sign, delete) runs under that contract's lock (``common/locks.py``) on a fresh read, and is
-also conditional on the status it read: FerretDB does not apply a conditional update
-atomically, so without the lock a signature and a cancellation could both be answered 200.
+Lifecycle (``TRANSITIONS``): a draft is edited, then sent for signature (``signing``: which
+freezes its text and issues links) or marked active directly (signed elsewhere, as the
+existing web client does). Every write to a contract (edit, status change, send, view, sign,
+decline, countersign, expiry, delete) runs under that contract's lock (``common/locks.py``)
+on a fresh read, and is also conditional on the status it read: FerretDB does not apply a
+conditional update atomically, so without the lock a signature and a cancellation could both
+be answered 200.
 """
 
 import hashlib
-import re
-import secrets
 from contextlib import contextmanager
-from datetime import timedelta
 
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
 from ..auth.service import business_profile
 from ..clients.service import client_stands, find_client, require_client
@@ -27,36 +24,44 @@ from ..common.ownership import find_owned, get_owned_or_404
 from ..common.references import withdraw_unless_all_stand
 from ..db import collection
 from ..projects.store import project_stands, require_project
-from ..webhooks import events
-from . import CONTRACT_TEMPLATES, CONTRACT_TOKEN_USES, CONTRACT_TOKENS, CONTRACTS, rendering
+from ..public_links import links
+from . import CONTRACT_TEMPLATES, CONTRACTS, audit, rendering
 from .builtin_templates import BUILTIN_TEMPLATES
-from .schemas import ContractSchema
 
 COLLECTION = CONTRACTS
 TEMPLATES = CONTRACT_TEMPLATES
-TOKENS = CONTRACT_TOKENS
-# One document per signing token ever used (``_id`` = its hash): the unique ``_id`` is what
-# makes a token single-use, because FerretDB does not apply conditional updates atomically.
-TOKEN_USES = CONTRACT_TOKEN_USES
+LINK_KIND = "contract"
 SORTABLE = {"created_at", "updated_at", "title", "status", "start_date", "end_date", "value"}
 # The list leaves out the long text (the client lists title, value, status and dates).
 LIST_PROJECTION = {"content": 0, "variables": 0, "parties": 0, "signing": 0}
 
 TRANSITIONS = {
     "draft": {"sent", "active", "cancelled"},
-    "sent": {"draft", "signed", "cancelled"},
+    "sent": {"draft", "signed", "partially_signed", "declined", "expired", "cancelled"},
+    "partially_signed": {"signed", "cancelled"},
     "signed": {"active", "completed", "terminated"},
     "active": {"completed", "terminated"},
+    "declined": {"draft", "sent", "cancelled"},
+    "expired": {"draft", "sent", "cancelled"},
     "completed": set(),
     "terminated": set(),
     "cancelled": set(),
 }
 # Moves that only a dedicated step may make (PUT cannot).
-DEDICATED_STEP = {"sent": "POST /api/contracts/{id}/send", "signed": "the signer, through the signing link"}
+DEDICATED_STEP = {
+    "sent": "POST /api/contracts/{id}/send",
+    "signed": "the signer, through the signing link (and POST /api/contracts/{id}/countersign when required)",
+    "partially_signed": "the signer, through the signing link",
+    "declined": "the signer, through the signing link",
+    "expired": "its signing link expiring",
+}
 DELETABLE = ("draft", "cancelled")
-TOKEN_BYTES = 32
-TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
-LINK_GONE = "Signing link"
+# Set by the freelancer while draft: the freelancer's signature is needed too; any e-mail may sign.
+SIGNING_OPTIONS = ("countersign_required", "allow_any_signer")
+# A move to one of these ends the signing links (a resend replaces them too).
+LINKS_END = ("draft", "cancelled")
+# Dropped when a draft's text changes: a countersignature covers the text it was given on.
+COUNTERSIGNATURE = ("countersigned_at", "countersigned_by")
 
 
 # ---- views -------------------------------------------------------------------------------
@@ -241,7 +246,7 @@ def _compose(user, data, current=None):
     merged = {**_current_terms(current), **data}
     client, project = _references(user["_id"], merged)
     terms = _terms(user, merged, client, project)
-    fields = {key: data[key] for key in ("title", "content") if key in data}
+    fields = {key: data[key] for key in ("title", "content", *SIGNING_OPTIONS) if key in data}
     fields.update(client_id=client["_id"], project_id=project["_id"] if project else None, **_stored_terms(terms))
     if "template" in data or "variables" in data:
         key = data.get("template") or (current or {}).get("template")
@@ -284,13 +289,16 @@ def get_contract(user_id, contract_id):
     return view(get_contract_doc(user_id, contract_id))
 
 
-def create_contract(user, data):
+def create_contract(user, data, requester=None):
     fields = _compose(user, data)
     fields.setdefault("template", None)
     fields.setdefault("variables", None)
+    for option in SIGNING_OPTIONS:
+        fields.setdefault(option, False)
     fields.update(status="draft", content_sha256=None, sent_at=None, signed_at=None, signed_by=None)
     contract = insert_owned(COLLECTION, user["_id"], fields)
     _references_stand(contract, lambda: delete_owned(COLLECTION, contract["_id"], user["_id"], "Contract"))
+    audit.record(contract, "created", requester, name=business_profile(user)["name"], email=user["email"])
     return view(contract)
 
 
@@ -305,14 +313,14 @@ def _references_stand(fields, withdraw):
     )
 
 
-def _lock(contract_id):
+def lock(contract_id):
     return held(f"contract:{contract_id}", "This contract")
 
 
 @contextmanager
-def _locked(user_id, contract_id):
+def locked(user_id, contract_id):
     """The caller's contract, read again under its lock, so writes to it never interleave."""
-    with _lock(get_contract_doc(user_id, contract_id)["_id"]):
+    with lock(get_contract_doc(user_id, contract_id)["_id"]):
         yield get_contract_doc(user_id, contract_id)
 
 
@@ -326,7 +334,7 @@ def _check_move(current, target):
         conflict(f"Cannot change a {current} contract to {target}; allowed: {', '.join(allowed) or 'none (final)'}")
 
 
-def _apply(contract, fields, unset=()):
+def write(contract, fields, unset=()):
     """One conditional write on the status read: 409 if someone changed it meanwhile."""
     fields = {**fields, "updated_at": timeutil.utcnow()}
     update = {"$set": fields}
@@ -342,16 +350,10 @@ def _apply(contract, fields, unset=()):
     return doc
 
 
-def _forget_link(contract):
-    token_hash = (contract.get("signing") or {}).get("token_hash")
-    if token_hash:
-        collection(TOKENS).delete_one({"_id": token_hash})
-
-
 def update_contract(user, contract_id, changes):
     """Terms change only while draft; the status follows ``TRANSITIONS``. Leaving ``sent``
     for anything but ``signed`` withdraws the signing link."""
-    with _locked(user["_id"], contract_id) as contract:
+    with locked(user["_id"], contract_id) as contract:
         return _update_locked(user, contract, changes)
 
 
@@ -366,27 +368,30 @@ def _update_locked(user, contract, changes):
         return view(contract)
     fields["status"] = target
     unset = ()
-    if current == "sent" and target != "sent":
+    if target != current and target in LINKS_END and contract.get("signing"):
         unset = ("signing", "parties") if target == "draft" else ("signing",)
         if target == "draft":
             fields["content_sha256"] = None
-    doc = _apply(contract, fields, unset)
+    if "content" in fields and fields["content"] != contract["content"] and contract.get("countersigned_at"):
+        unset = (*unset, *COUNTERSIGNATURE)
+    doc = write(contract, fields, unset)
     if {"client_id", "project_id"} & fields.keys():
         _references_stand(doc, lambda: restore_fields(COLLECTION, contract, fields))
-    if unset:
-        _forget_link(contract)
+    if target != current and target in LINKS_END:
+        links.revoke_all(LINK_KIND, contract["_id"])
     return view(doc)
 
 
 def delete_contract(user_id, contract_id):
-    with _locked(user_id, contract_id) as contract:
+    with locked(user_id, contract_id) as contract:
         if contract["status"] not in DELETABLE:
             conflict(
                 f"Only draft or cancelled contracts can be deleted; this one is {contract['status']} "
                 "(cancel or terminate it instead)"
             )
         delete_owned(COLLECTION, contract["_id"], user_id, "Contract", extra_filter={"status": contract["status"]})
-        _forget_link(contract)
+        links.forget(LINK_KIND, contract["_id"])
+        audit.forget(contract)
 
 
 def pdf_parts(user, contract_id):
@@ -397,129 +402,3 @@ def pdf_parts(user, contract_id):
         client = find_client(user["_id"], contract.get("client_id"))
         parties = parties_for(user, client, contract.get("variables"))
     return view(contract), parties
-
-
-# ---- signing -----------------------------------------------------------------------------
-
-
-def send_contract(user, contract_id, expires_in_days, base_url):
-    """Freeze the text and issue a signing link (a resend replaces the previous link).
-
-    Only the token's SHA-256 is stored, as the ``_id`` of a ``contract_tokens`` document
-    (a lookup every MongoDB-compatible server serves by primary key) and on the contract,
-    which stays the source of truth: a token whose hash is not on its contract is dead.
-    """
-    with _locked(user["_id"], contract_id) as contract:
-        sent = _send_locked(user, contract, expires_in_days, base_url)
-    events.emit(user["_id"], "contract.sent", ContractSchema().dump(sent["contract"]))
-    return sent
-
-
-def _send_locked(user, contract, expires_in_days, base_url):
-    if contract["status"] not in ("draft", "sent"):
-        conflict(f"Only a draft can be sent for signature (or a sent one re-sent); this one is {contract['status']}")
-    client = find_client(user["_id"], contract["client_id"])
-    if client is None:
-        unprocessable("client_id", "The contract's client no longer exists.")
-    now = timeutil.utcnow()
-    tokens = collection(TOKENS)
-    tokens.delete_many({"expires_at": {"$lt": now}})
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    token_hash = sha256(token)
-    expires_at = now + timedelta(days=expires_in_days)
-    tokens.insert_one(
-        {
-            "_id": token_hash,
-            "contract_id": contract["_id"],
-            "user_id": user["_id"],
-            "expires_at": expires_at,
-            "created_at": now,
-        }
-    )
-    try:
-        doc = _apply(
-            contract,
-            {
-                "status": "sent",
-                "sent_at": now,
-                "content_sha256": sha256(contract["content"]),
-                "parties": parties_for(user, client, contract.get("variables")),
-                "signing": {"token_hash": token_hash, "expires_at": expires_at},
-            },
-        )
-    except Exception:
-        tokens.delete_one({"_id": token_hash})
-        raise
-    _forget_link(contract)
-    return {"signing_url": f"{base_url}/api/public/contracts/{token}", "expires_at": expires_at, "contract": view(doc)}
-
-
-def _signable(token):
-    """The sent contract a live token opens, and the token's hash; 404 for anything else."""
-    if not isinstance(token, str) or not TOKEN_SHAPE.match(token):
-        not_found(LINK_GONE)
-    token_hash = sha256(token)
-    now = timeutil.utcnow()
-    ref = collection(TOKENS).find_one({"_id": token_hash})
-    contract = collection(COLLECTION).find_one({"_id": ref["contract_id"]}) if ref and ref["expires_at"] > now else None
-    signing = (contract or {}).get("signing") or {}
-    if (
-        not contract
-        or contract["status"] != "sent"
-        or signing.get("token_hash") != token_hash
-        or signing["expires_at"] <= now
-    ):
-        not_found(LINK_GONE)
-    return contract, token_hash
-
-
-def public_contract(token):
-    """What the signing link shows; the first opening of each link is the ``contract.viewed`` event."""
-    contract, token_hash = _signable(token)
-    events.emit(contract["user_id"], "contract.viewed", ContractSchema().dump(view(contract)), key=token_hash)
-    return {**view(contract), "expires_at": contract["signing"]["expires_at"]}
-
-
-def sign_contract(token, signer, ip, user_agent):
-    """Record the signature, once per token.
-
-    The token is spent first by inserting its hash as a unique ``_id`` (of concurrent signs
-    only one insert succeeds, on MongoDB and FerretDB alike); the write is then also
-    conditional on the status, the hash and the expiry, and the link dies with it."""
-    with _lock(_signable(token)[0]["_id"]):
-        return _sign_locked(token, signer, ip, user_agent)
-
-
-def _sign_locked(token, signer, ip, user_agent):
-    contract, token_hash = _signable(token)
-    now = timeutil.utcnow()
-    try:
-        collection(TOKEN_USES).insert_one(
-            {"_id": token_hash, "user_id": contract["user_id"], "contract_id": contract["_id"], "used_at": now}
-        )
-    except DuplicateKeyError:
-        not_found(LINK_GONE)
-    signed_by = {"name": signer["name"], "email": signer["email"], "ip": ip, "user_agent": (user_agent or "")[:300]}
-    doc = collection(COLLECTION).find_one_and_update(
-        {
-            "_id": contract["_id"],
-            "status": "sent",
-            "signing.token_hash": token_hash,
-            "signing.expires_at": {"$gt": now},
-        },
-        {
-            "$set": {"status": "signed", "signed_at": now, "signed_by": signed_by, "updated_at": now},
-            "$unset": {"signing": ""},
-        },
-        return_document=ReturnDocument.AFTER,
-    )
-    collection(TOKENS).delete_one({"_id": token_hash})
-    if doc is None:
-        not_found(LINK_GONE)
-    events.emit(doc["user_id"], "contract.signed", ContractSchema().dump(view(doc)))
-    return {
-        "message": "Contract signed",
-        "signed_at": now,
-        "content_sha256": doc["content_sha256"],
-        "signed_by": signed_by,
-    }

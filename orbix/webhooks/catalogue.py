@@ -9,7 +9,7 @@ EVENT_TYPES = {
     "payment.deleted": "A payment was deleted (reversed); `data` is the payment as it was.",
     "contract.sent": "A contract was sent for signature (or re-sent with a new link).",
     "contract.viewed": "The signer opened a contract's signing link (once per link).",
-    "contract.signed": "The signer signed a contract through its link.",
+    "contract.signed": "A contract became signed: every required party signed (the client through its link).",
     "contract.declined": "The signer declined a contract through its link.",
     "time_entry.stopped": "A running timer was stopped.",
 }

@@ -9,7 +9,7 @@ from tests.concurrency import at_once
 from tests.documents import pdf_text
 from tests.factories import CONTRACT_CONTENT, assert_error_shape, make_contract, send_contract, set_contract_status
 
-SIGNER = {"name": "Grace Hopper", "email": "grace@navy.example", "agree": True}
+SIGNER = {"name": "Grace Hopper", "email": "billing@acme.io", "agree": True}
 
 
 def token_of(link):
@@ -27,7 +27,7 @@ def sign(client, link, **body):
 def test_send_returns_single_use_link_and_freezes_text(client, auth, app):
     created = make_contract(client, auth)
     link = send_contract(client, auth, created["_id"])
-    assert link["signing_url"].startswith("http://localhost/api/public/contracts/")
+    assert link["signing_url"].startswith("http://localhost/c/") and link["message"] is None
     token = token_of(link)
     assert len(token) >= 22 and all(ch.isalnum() or ch in "-_" for ch in token)
     expires = datetime.fromisoformat(link["expires_at"])
@@ -45,9 +45,10 @@ def test_only_the_token_hash_is_stored(client, auth, db):
     token = token_of(send_contract(client, auth, created["_id"]))
     digest = hashlib.sha256(token.encode()).hexdigest()
     stored = db.contracts.find_one({})
-    assert token not in repr(stored) and token not in repr(list(db.contract_tokens.find()))
-    assert stored["signing"]["token_hash"] == digest and db.contract_tokens.find_one({"_id": digest})
-    assert "token_hash" not in repr(client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json())
+    assert token not in repr(stored) and token not in repr(list(db.public_links.find()))
+    link = db.public_links.find_one({"_id": digest})
+    assert link["kind"] == "contract" and link["target_id"] == stored["_id"] and link["revoked_at"] is None
+    assert "round" not in repr(client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json())
 
 
 def test_signing_url_uses_public_base_url(client, auth, app):
@@ -57,7 +58,7 @@ def test_signing_url_uses_public_base_url(client, auth, app):
         link = send_contract(client, auth, created["_id"], expires_in_days=3)
     finally:
         app.config["PUBLIC_BASE_URL"] = None
-    assert link["signing_url"].startswith("https://sign.orbix.example/api/public/contracts/")
+    assert link["signing_url"].startswith("https://sign.orbix.example/c/")
 
 
 def test_public_view_shows_title_parties_text_and_hash_without_auth(client, auth):
@@ -79,7 +80,7 @@ def test_signing_records_the_signer_and_locks_the_text(client, auth):
     response = sign(client, link)
     assert response.status_code == 200, response.get_json()
     signed = response.get_json()
-    assert signed["signed_by"] == {"name": "Grace Hopper", "email": "grace@navy.example"}
+    assert signed["signed_by"] == {"name": "Grace Hopper", "email": "billing@acme.io"}
     contract = client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()
     assert contract["status"] == "signed" and contract["signed_at"] == signed["signed_at"]
     assert contract["signed_by"]["ip"] == "127.0.0.1" and contract["signed_by"]["user_agent"] == "pytest-browser"
@@ -104,10 +105,9 @@ def test_expired_token_is_404(client, auth, db):
     link = send_contract(client, auth, created["_id"])
     past = datetime.now(timezone.utc) - timedelta(seconds=1)
     db.contracts.update_one({}, {"$set": {"signing.expires_at": past}})
-    db.contract_tokens.update_many({}, {"$set": {"expires_at": past}})
     assert_error_shape(client.get(public_path(link)), 404)
     assert_error_shape(sign(client, link), 404)
-    assert client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["status"] == "sent"
+    assert client.get(f"/api/contracts/{created['_id']}", headers=auth).get_json()["status"] == "expired"
 
 
 def test_expired_on_contract_only_is_still_404(client, auth, db):
@@ -230,23 +230,23 @@ def test_pdf_of_signed_contract_has_signature_record(client, auth):
     signed = sign(client, send_contract(client, auth, created["_id"])).get_json()
     text = pdf_text(client.get(f"/api/contracts/{created['_id']}/pdf", headers=auth))
     assert "Website build" in text and "Electronic signature record" in text
-    assert "Grace Hopper" in text and "grace@navy.example" in text and "127.0.0.1" in text
+    assert "Grace Hopper" in text and "billing@acme.io" in text and "127.0.0.1" in text
     assert signed["content_sha256"] in text.replace("\n", "")
 
 
 def test_sign_that_raced_past_the_check_still_fails(client, auth, monkeypatch):
     """Two requests can both pass the token check; the conditional write lets only one sign."""
-    from orbix.contracts import service
+    from orbix.contracts import signing
 
     link = send_contract(client, auth, make_contract(client, auth)["_id"])
-    real, seen = service._signable, {}
+    real, seen = signing._live, {}
 
-    def checked_before_the_other_signed(token):
+    def checked_before_the_other_signed(token, **kwargs):
         if token not in seen:
-            seen[token] = real(token)
+            seen[token] = real(token, **kwargs)
         return seen[token]
 
-    monkeypatch.setattr(service, "_signable", checked_before_the_other_signed)
+    monkeypatch.setattr(signing, "_live", checked_before_the_other_signed)
     assert sign(client, link).status_code == 200
     assert_error_shape(sign(client, link, name="Second Signer"), 404)
     assert client.get("/api/contracts", headers=auth).get_json()[0]["signed_by"]["name"] == "Grace Hopper"

@@ -1,14 +1,10 @@
 """The public invoice page in a real browser: Playwright driving Debian's Chromium against the
-app served over HTTP (``tests/browser.py``: werkzeug's threaded server on a free port, the test
-database behind it).
-
-Chromium is not optional here: ``make test`` installs it (the Makefile's ``browser`` target),
-so a missing browser fails these tests instead of skipping them."""
+app served over HTTP (the ``live_url`` and ``browser`` fixtures of tests/browser.py)."""
 
 import pytest
 
 from orbix.platform.security_headers import PAGE_CSP
-from tests.browser import Api, open_page, same_origin
+from tests.browser import Api, open_page, other_origins
 
 IBAN = "DE89370400440532013000"
 
@@ -47,7 +43,7 @@ def test_the_page_renders_styled_with_everything_from_our_own_host(browser, live
     assert page.locator("#epc-qr").evaluate("image => image.complete && image.naturalWidth > 0")
     assert page.locator(".sheet").evaluate("e => getComputedStyle(e).maxWidth") == "860px"  # our stylesheet applied
     assert any(u.endswith("/public/page.css") for u in requested)
-    assert same_origin(live_url, requested) == [] and refused == []
+    assert other_origins(live_url, requested) == [] and refused == []
     context.close()
 
 
@@ -60,7 +56,7 @@ def test_the_pdf_downloads(browser, live_url, shared):
     assert download.suggested_filename == f"{invoice['invoice_number']}.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
-    assert same_origin(live_url, requested) == []
+    assert other_origins(live_url, requested) == []
     context.close()
 
 
@@ -75,7 +71,7 @@ def test_the_page_works_without_javascript_and_counts_views(browser, live_url, s
     page.reload()
     counted = api.call("GET", f"/api/invoices/{invoice['_id']}")
     assert counted["view_count"] == 2 and counted["viewed_at"]  # two page views; the download is not one
-    assert same_origin(live_url, requested) == []
+    assert other_origins(live_url, requested) == []
     context.close()
 
 

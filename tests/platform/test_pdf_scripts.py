@@ -92,6 +92,7 @@ def sent_contract(client, auth, client_id=None):
         "template": "freelance_services",
         "title": "業務委託契約 Services",
         "variables": {"party_b_representative": SIGNER, "scope": EVERY_SCRIPT, "fee": 4800, "start_date": "2026-03-01"},
+        "allow_any_signer": True,  # the signer's own address, not the company's
     }
     response = client.post("/api/contracts", json=body, headers=auth)
     assert response.status_code == 201, response.get_json()
