@@ -15,6 +15,7 @@ from ..expenses.claims import EXPENSE_CLAIMS
 from ..projects.store import project_stands
 from ..public_links import links as public_links
 from ..reminders import claims as reminder_claims
+from ..taxes.service import resolve_line_taxes
 from ..time_tracking import claims
 from ..webhooks import events as webhook_events
 from . import INVOICES, events, ledger, lifecycle, numbering, payments, snapshots, totals
@@ -155,13 +156,18 @@ def adjustments(data):
     return {name: data.get(name) for name in ("tax", "tax_rate", "discount", "discount_rate")}
 
 
+def priced_items(user_id, items, currency):
+    """Stored lines from input lines: taxes given by ``tax_rate_id`` copied from the caller's rates."""
+    return [totals.stored_item(item, currency) for item in resolve_line_taxes(user_id, items)]
+
+
 def new_invoice(user, client, data, items, currency, **extra):
     """Build a draft from validated input and insert it with the next number."""
     profile = business_profile(user)
     issue_date = data.get("date") or lifecycle.today()
     terms = data.get("payment_terms") or profile["payment_terms"]
     due_date = resolve_due_date(issue_date, data.get("due_date"), terms)
-    amounts = totals.compute([totals.stored_item(item, currency) for item in items], currency, **adjustments(data))
+    amounts = totals.compute(priced_items(user["_id"], items, currency), currency, **adjustments(data))
     now = utcnow()
     doc = {
         "user_id": user["_id"],
@@ -215,7 +221,7 @@ def _edited_content(invoice, changes, user):
     if "currency" in changes:
         currency = changes["currency"] or rates.billing_currency(client or find_client(user["_id"], client_id), user)
     if "items" in changes:
-        items = [totals.stored_item(item, currency) for item in changes["items"]]
+        items = priced_items(user["_id"], changes["items"], currency)
     elif currency != invoice["currency"]:
         items = [totals.stored_item(totals.input_item(item), currency) for item in invoice["items"]]
     else:
