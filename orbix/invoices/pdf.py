@@ -91,13 +91,15 @@ def _totals(pdf, invoice):
     for label, amount in presentation.total_rows(invoice):
         bold = label.startswith(("Total", "Balance"))
         pdf.set_font(SANS, "B" if bold else "", 10)
-        pdf.cell(122)
-        pdf.cell(29, 6.5, label)
+        pdf.cell(92)
+        pdf.cell(59, 6.5, label)
         pdf.cell(29, 6.5, money.format_amount(amount, currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _footer_notes(pdf, invoice, business):
-    for title, text in (("Payment details", business.get("payment_details")), ("Notes", invoice.get("notes"))):
+    exemptions = "\n".join(presentation.exemption_notes(invoice))
+    for title, text in (("Tax exemptions", exemptions), ("Payment details", business.get("payment_details")),
+                        ("Notes", invoice.get("notes"))):
         if text:
             pdf.ln(4)
             _block(pdf, title, [text], pdf.l_margin, 180)
