@@ -192,7 +192,18 @@ def money_view(doc):
         view["items"] = [_item_view(item, currency) for item in doc["items"]]
     if "items" in doc and "tax" in doc:
         view["tax_breakdown"] = _breakdown_view(doc, currency)
+    if doc.get("credit_notes"):
+        view["credit_notes"] = [{**note, "total": money.from_minor(note["total"], currency)}
+                                for note in doc["credit_notes"]]
     return view
+
+
+class CreditNoteBriefSchema(BaseSchema):
+    _id = ObjectIdField()
+    credit_note_number = fields.String()
+    date = CalendarDate()
+    total = Money()
+    reason = fields.String()
 
 
 class InvoiceSummarySchema(DocumentSchema):
@@ -214,7 +225,8 @@ class InvoiceSummarySchema(DocumentSchema):
     tax = Money()
     total = Money()
     amount_paid = Money()
-    balance_due = Money()
+    amount_credited = Money(dump_default=0, metadata={"description": "Taken off by credit notes"})
+    balance_due = Money(metadata={"description": "total - amount_paid - amount_credited"})
     notes = fields.String(allow_none=True)
     viewed_at = AwareDateTime(
         allow_none=True, dump_default=None,
@@ -255,6 +267,9 @@ class InvoiceSchema(InvoiceSummarySchema):
     paid_at = AwareDateTime(allow_none=True)
     voided_at = AwareDateTime(allow_none=True)
     payments = fields.List(fields.Nested(PaymentSchema))
+    credit_notes = fields.List(
+        fields.Nested(CreditNoteBriefSchema), metadata={"description": "Credit notes against it, oldest first"}
+    )
     reminders_enabled = fields.Boolean(dump_default=True)
     reminders_sent = fields.List(fields.Nested(ReminderSentSchema), metadata={"description": "Reminder steps sent"})
 

@@ -18,7 +18,7 @@ from ..reminders import claims as reminder_claims
 from ..taxes.service import resolve_line_taxes
 from ..time_tracking import claims
 from ..webhooks import events as webhook_events
-from . import INVOICES, events, ledger, lifecycle, numbering, payments, snapshots, totals
+from . import INVOICES, credits, events, ledger, lifecycle, numbering, payments, snapshots, totals
 from .schemas import InvoiceSchema
 from .terms import resolve_due_date
 
@@ -60,6 +60,7 @@ LIST_PROJECTION = {
         "tax",
         "total",
         "amount_paid",
+        "amount_credited",
         "balance_due",
         "notes",
         "viewed_at",
@@ -89,6 +90,7 @@ def present(invoice, user):
     business, client = snapshots.parties(invoice, user)
     view = with_effective_status(dict(invoice))
     view.update(business=business, client=client, payments=payments.list_for(invoice),
+                credit_notes=credits.list_for(invoice),
                 reminders_sent=reminder_claims.sent_for(invoice["user_id"], invoice["_id"]))
     return view
 
@@ -180,6 +182,7 @@ def new_invoice(user, client, data, items, currency, **extra):
         "currency": currency,
         **amounts,
         "amount_paid": 0,
+        "amount_credited": 0,
         "balance_due": amounts["total"],
         "notes": data.get("notes"),
         "reminders_enabled": data.get("reminders_enabled", True),
@@ -238,6 +241,7 @@ def _edited_content(invoice, changes, user):
         "currency": currency,
         **amounts,
         "amount_paid": 0,
+        "amount_credited": 0,
         "balance_due": amounts["total"],
         "date": date_to_datetime(issue_date),
         "due_date": date_to_datetime(due_date),
@@ -271,6 +275,8 @@ def _send(invoice, user):
 def _void(invoice):
     if invoice.get("amount_paid"):
         conflict("Cannot void an invoice with payments recorded; delete its payments first")
+    if invoice.get("amount_credited"):
+        conflict("Cannot void an invoice with credit notes; it stays on record with them")
     invoice = _save(invoice, {"status": lifecycle.VOID, "voided_at": utcnow(), "balance_due": 0})
     _release_billed(invoice["_id"], invoice["user_id"])
     return invoice
