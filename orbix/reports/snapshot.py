@@ -56,6 +56,8 @@ class Snapshot:
     invoices: list  # dicts with INVOICE_FIELDS (days as dates), due_date (datetime) and _id
     payments: list  # tuples (date ordinal, amount minor, currency, client_id, invoice_id), by date
     payment_days: list = field(default_factory=list)
+    credits: list = field(default_factory=list)  # credit notes, tuples shaped like payments (total), by date
+    credit_days: list = field(default_factory=list)
 
 
 def _find(name, user_id, fields):
@@ -150,9 +152,9 @@ def build(user_id, user):
         p["_id"]: p for p in _find(PROJECTS, user_id, ("name", "client_id", "status", "hourly_rate", "archived"))
     }
     entries, running = _entry_tuples(user_id, clients, projects, user, ids)
-    payments = sorted(
-        (day, amount, code, ids(client), ids(invoice))
-        for day, amount, code, client, invoice in invoice_ledger.payment_rows(user_id).values()
+    payments, credits = (
+        sorted((day, amount, code, ids(client), ids(invoice)) for day, amount, code, client, invoice in rows.values())
+        for rows in (invoice_ledger.payment_rows(user_id), invoice_ledger.credit_note_rows(user_id))
     )
     return Snapshot(
         defaults=rates.user_defaults(user),
@@ -164,6 +166,8 @@ def build(user_id, user):
         invoices=_invoice_dicts(user_id, ids),
         payments=payments,
         payment_days=[p[0] for p in payments],
+        credits=credits,
+        credit_days=[c[0] for c in credits],
     )
 
 
