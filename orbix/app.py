@@ -33,6 +33,8 @@ BLUEPRINT_MODULES = [
     "orbix.projects.routes",
     "orbix.time_tracking.routes",
     "orbix.invoices.routes",
+    "orbix.invoices.credit_note_routes",
+    "orbix.taxes.routes",
     "orbix.recurring.routes",
     "orbix.expenses.routes",
     "orbix.expenses.category_routes",

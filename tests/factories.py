@@ -125,6 +125,17 @@ def make_payment(client, headers, invoice, amount, **fields):
     )
 
 
+def make_tax_rate(client, headers, **fields):
+    """A tax rate (VAT 20 % unless told)."""
+    return expect(client.post("/api/tax-rates", json={"name": "VAT", "percent": 20, **fields}, headers=headers))
+
+
+def make_credit_note(client, headers, invoice, **body):
+    """A credit note against ``invoice`` (the whole invoice unless told)."""
+    body = body or {"full": True, "reason": "Cancelled order"}
+    return expect(client.post(f"/api/invoices/{invoice['_id']}/credit-notes", json=body, headers=headers))
+
+
 # ---- recurring invoices -----------------------------------------------------------------------
 
 RECURRING_ITEM = {"description": "Monthly retainer", "quantity": 1, "rate": 1000}

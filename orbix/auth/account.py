@@ -16,7 +16,7 @@ from ..db import get_db
 from ..expenses import EXPENSE_CATEGORY_DEFAULTS
 from ..files import FILE_CHUNKS, FILE_WRITES
 from ..files.service import delete_all as delete_files
-from ..invoices import INVOICE_LEDGER, PAYMENT_LEDGER
+from ..invoices import CREDIT_NOTE_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER
 from ..migrate import MIGRATIONS
 from ..platform.idempotency import COLLECTION as IDEMPOTENCY_KEYS
 from ..public_links import PUBLIC_LINKS
@@ -31,7 +31,7 @@ from . import REVOKED_TOKENS, USERS, sessions, tokens
 ACCOUNT_COLLECTIONS = {USERS, MIGRATIONS, FILE_CHUNKS}
 INTERNAL_COLLECTIONS = {
     REVOKED_TOKENS, IDEMPOTENCY_KEYS, CONTRACT_TOKEN_USES, TIME_ENTRY_LEDGER, INVOICE_LEDGER, PAYMENT_LEDGER,
-    PUBLIC_LINKS, EXPENSE_CATEGORY_DEFAULTS, FILE_WRITES, STRIPE_EVENTS,
+    PUBLIC_LINKS, EXPENSE_CATEGORY_DEFAULTS, FILE_WRITES, STRIPE_EVENTS, CREDIT_NOTE_LEDGER,
 }
 # Collection -> its owner's export of a user's documents, without what a leaked export file must
 # not carry (personal access tokens without their hashes, webhook endpoints and the Stripe

@@ -111,6 +111,12 @@ def at_most_4_places(value):
         raise ValidationError(f"At most {SCALE_PLACES} decimal places.")
 
 
+def Percent(**kwargs):
+    """A percent 0-100 with at most 4 decimals (a factor: stored as integer ten-thousandths)."""
+    kwargs.setdefault("metadata", {}).setdefault("example", 16)
+    return Money(max_value=100, validate=at_most_4_places, **kwargs)
+
+
 def positive(value):
     if value <= 0:
         raise ValidationError("Must be greater than 0.")

@@ -1,7 +1,8 @@
 """Payments against issued invoices, kept in their own ``payments`` collection
 (one document per payment, with currency and date, so reports can sum them by
-payment date per currency). The invoice caches ``amount_paid`` and ``balance_due``,
-recomputed from the payments under the invoice's lock.
+payment date per currency). The invoice caches ``amount_paid``, ``amount_credited`` and
+``balance_due`` (total - paid - credited), recomputed from the payments and credit notes
+under the invoice's lock.
 """
 
 from ..common import money
@@ -11,7 +12,7 @@ from ..common.ownership import parse_id
 from ..common.timeutil import date_to_datetime, utcnow
 from ..db import collection
 from ..webhooks import events as webhook_events
-from . import INVOICES, PAYMENTS, ledger, lifecycle
+from . import INVOICES, PAYMENTS, credits, ledger, lifecycle
 from .schemas import PaymentSchema
 
 
@@ -34,30 +35,41 @@ def with_reference(invoice, reference):
         {"user_id": invoice["user_id"], "invoice_id": invoice["_id"], "reference": reference})
 
 
-def _settled_on(payments, total):
-    """When the invoice became paid: the date of the payment that completed the balance."""
+def balance(invoice):
+    """What is still due: total - paid - credited (minor units)."""
+    return invoice["total"] - invoice.get("amount_paid", 0) - invoice.get("amount_credited", 0)
+
+
+def _settled_on(settlements, total):
+    """When the invoice became paid: the date of the payment or credit note (``(date, amount)``
+    pairs in date order) that completed the balance."""
     running = 0
-    for payment in payments:
-        running += payment["amount"]
+    for day, amount in settlements:
+        running += amount
         if running >= total:
-            return payment["date"]
+            return day
     return None
 
 
-def _refresh(invoice):
-    """Recompute amount_paid, balance_due, status and paid_at from the stored payments."""
+def refresh(invoice):
+    """Recompute amount_paid, amount_credited, balance_due, status and paid_at from the stored
+    payments and credit notes (the caller holds the invoice's lock)."""
     payments = list(
         collection(PAYMENTS)
         .find({"user_id": invoice["user_id"], "invoice_id": invoice["_id"]}, {"amount": 1, "date": 1})
         .sort([("date", 1), ("_id", 1)])
     )
-    paid = sum(p["amount"] for p in payments)
-    status = lifecycle.status_after_payments(invoice["total"], paid)
+    notes = credits.list_for(invoice, {"total": 1, "date": 1})
+    paid, credited = sum(p["amount"] for p in payments), sum(n["total"] for n in notes)
+    status = lifecycle.status_after_payments(invoice["total"], paid + credited)
+    settlements = sorted([(p["date"], p["amount"]) for p in payments] + [(n["date"], n["total"]) for n in notes],
+                         key=lambda pair: pair[0])
     changes = {
         "amount_paid": paid,
-        "balance_due": invoice["total"] - paid,
+        "amount_credited": credited,
+        "balance_due": invoice["total"] - paid - credited,
         "status": status,
-        "paid_at": _settled_on(payments, invoice["total"]) if status == lifecycle.PAID else None,
+        "paid_at": _settled_on(settlements, invoice["total"]) if status == lifecycle.PAID else None,
         "updated_at": utcnow(),
     }
     collection(INVOICES).update_one({"_id": invoice["_id"], "user_id": invoice["user_id"]}, {"$set": changes})
@@ -73,9 +85,9 @@ def refusal(invoice, amount_minor):
         return Conflict(
             f"Cannot record a payment on a {status} invoice" + (" (send it first)" if status == lifecycle.DRAFT else "")
         )
-    balance, currency = invoice["total"] - invoice.get("amount_paid", 0), invoice["currency"]
-    if amount_minor > balance:
-        message = f"Exceeds the balance due ({money.minor_to_json(balance, currency)} {currency})."
+    due, currency = balance(invoice), invoice["currency"]
+    if amount_minor > due:
+        message = f"Exceeds the balance due ({money.minor_to_json(due, currency)} {currency})."
         return Invalid(f"amount: {message}", errors={"json": {"amount": [message]}})
     return None
 
@@ -101,7 +113,7 @@ def _add(invoice, amount_minor, day, method, note, reference=None):
     }
     collection(PAYMENTS).insert_one(payment)
     ledger.payments_written(invoice["user_id"], [payment["_id"]])
-    invoice = _refresh(invoice)
+    invoice = refresh(invoice)
     webhook_events.emit(invoice["user_id"], "payment.created", PaymentSchema().dump(payment))
     return invoice
 
@@ -128,12 +140,12 @@ def record_minor(invoice, amount_minor, method, note, reference=None, day=None):
 
 def settle(invoice, user):
     """Status set to paid: record the outstanding balance as a payment made today."""
-    balance = invoice["total"] - invoice.get("amount_paid", 0)
-    if balance <= 0:  # nothing owed (a zero invoice): just settle it
+    due = balance(invoice)
+    if due <= 0:  # nothing owed (a zero invoice): just settle it
         changes = {"status": lifecycle.PAID, "paid_at": utcnow(), "updated_at": utcnow()}
         collection(INVOICES).update_one({"_id": invoice["_id"]}, {"$set": changes})
         return {**invoice, **changes}
-    return _add(invoice, balance, None, "other", "Marked as paid")
+    return _add(invoice, due, None, "other", "Marked as paid")
 
 
 def _owned_payment(invoice, payment_id):
@@ -151,7 +163,7 @@ def _remove(invoice, payment_id):
     if payment is None:
         not_found("Payment")
     ledger.payments_written(invoice["user_id"], [payment["_id"]])
-    refreshed = _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
+    refreshed = refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
     webhook_events.emit(invoice["user_id"], "payment.deleted", PaymentSchema().dump(payment))
     return refreshed
 
@@ -170,4 +182,4 @@ def reduce(invoice, payment_id, remaining_minor, note):
                 {"_id": payment["_id"]}, {"$set": {"amount": remaining_minor, "note": note, "updated_at": utcnow()}}
             )
             ledger.payments_written(invoice["user_id"], [payment["_id"]])
-        return _refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))
+        return refresh(collection(INVOICES).find_one({"_id": invoice["_id"]}))

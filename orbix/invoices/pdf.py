@@ -28,20 +28,32 @@ def _block(pdf, title, lines, x, width):
         pdf.multi_cell(width, 4.5, line, new_x="LEFT", new_y="NEXT")
 
 
-def _header(pdf, invoice, business, client):
-    pdf.set_font(SANS, "B", 20)
-    pdf.cell(0, 10, "INVOICE", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(SANS, size=10)
-    facts = [
+def _invoice_facts(invoice):
+    return [
         ("Invoice number", invoice["invoice_number"]),
         ("Status", invoice["status"].upper()),
         ("Issue date", invoice["date"].date().isoformat()),
         ("Due date", invoice["due_date"].date().isoformat()),
         ("Payment terms", invoice.get("payment_terms") or "-"),
     ]
+
+
+def _credit_note_facts(note):
+    return [
+        ("Credit note", note["credit_note_number"]),
+        ("Invoice", note["invoice_number"]),
+        ("Date", note["date"].date().isoformat()),
+        ("Reason", note["reason"]),
+    ]
+
+
+def _header(pdf, title, facts, business, client):
+    pdf.set_font(SANS, "B", 20)
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, size=10)
     for label, value in facts:
         pdf.cell(35, 5.5, label)
-        pdf.cell(0, 5.5, str(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, str(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     top = pdf.get_y()
     _block(
@@ -91,13 +103,15 @@ def _totals(pdf, invoice):
     for label, amount in presentation.total_rows(invoice):
         bold = label.startswith(("Total", "Balance"))
         pdf.set_font(SANS, "B" if bold else "", 10)
-        pdf.cell(122)
-        pdf.cell(29, 6.5, label)
+        pdf.cell(92)
+        pdf.cell(59, 6.5, label)
         pdf.cell(29, 6.5, money.format_amount(amount, currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _footer_notes(pdf, invoice, business):
-    for title, text in (("Payment details", business.get("payment_details")), ("Notes", invoice.get("notes"))):
+    exemptions = "\n".join(presentation.exemption_notes(invoice))
+    for title, text in (("Tax exemptions", exemptions), ("Payment details", business.get("payment_details")),
+                        ("Notes", invoice.get("notes"))):
         if text:
             pdf.ln(4)
             _block(pdf, title, [text], pdf.l_margin, 180)
@@ -113,18 +127,26 @@ class InvoiceDocument(Document):
             self.watermark(self.stamp)
 
 
-def render(view):
-    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+def _render(view, title, number, facts, stamp=None):
     length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
-    refuse_long_text(length, "This invoice's text", MAX_INVOICE_TEXT)
-    pdf = InvoiceDocument(
-        title=f"Invoice {view['invoice_number']}", author=view["business"].get("business_name") or "Orbix"
-    )
-    pdf.footer_text = f"{view['business'].get('business_name') or ''} · {view['invoice_number']}".strip(" ·")
-    pdf.stamp = WATERMARKS.get(view["status"])
+    refuse_long_text(length + len(view.get("reason") or ""), f"This {title.lower()}'s text", MAX_INVOICE_TEXT)
+    author = view["business"].get("business_name") or "Orbix"
+    pdf = InvoiceDocument(title=f"{title.capitalize()} {number}", author=author)
+    pdf.footer_text = f"{view['business'].get('business_name') or ''} · {number}".strip(" ·")
+    pdf.stamp = stamp
     pdf.add_page()
-    _header(pdf, view, view["business"], view["client"] or {})
+    _header(pdf, title, facts, view["business"], view["client"] or {})
     _table(pdf, view)
     _totals(pdf, view)
     _footer_notes(pdf, view, view["business"])
     return pdf.to_bytes()
+
+
+def render(view):
+    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+    return _render(view, "INVOICE", view["invoice_number"], _invoice_facts(view), WATERMARKS.get(view["status"]))
+
+
+def render_credit_note(view):
+    """PDF bytes of a credit note view: 'CREDIT NOTE', its number and the invoice's."""
+    return _render(view, "CREDIT NOTE", view["credit_note_number"], _credit_note_facts(view))

@@ -5,7 +5,7 @@ Stored money is integer minor units (and quantities/rates integer ten-thousandth
 numbers in major units.
 """
 
-from marshmallow import ValidationError, fields, pre_dump, pre_load, validate, validates_schema
+from marshmallow import RAISE, ValidationError, fields, pre_dump, pre_load, validate, validates_schema
 
 from ..common import money
 from ..common.fields import (
@@ -15,38 +15,75 @@ from ..common.fields import (
     EmailAddress,
     Money,
     ObjectIdField,
+    Percent,
     Text,
     at_most_4_places,
     positive,
 )
 from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
+from ..taxes.schemas import LineTaxSchema, LineTaxWriteSchema
 from . import lifecycle, totals
 
 METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")  # of a payment
-MONEY_FIELDS = ("subtotal", "discount", "tax", "total", "amount_paid", "balance_due")
+MONEY_FIELDS = ("subtotal", "discount", "tax", "total", "amount_paid", "amount_credited", "balance_due")
 RATE_FIELDS = ("tax_rate", "discount_rate")
 
 
-def Percent(**kwargs):
-    return Money(max_value=100, validate=at_most_4_places, metadata={"example": 16}, **kwargs)
+MAX_LINE_TAXES = 3
 
 
 class ItemWriteSchema(BaseSchema):
+    """A line; unknown fields are refused (422), so a misspelt tax or discount is never dropped."""
+
+    class Meta:
+        unknown = RAISE
+
     description = Text(required=True, min_length=1, max_length=1000)
     quantity = Money(required=True, max_value=10**6, validate=[positive, at_most_4_places], metadata={"example": 2.5})
     rate = Money(required=True, max_value=10**9, validate=at_most_4_places, metadata={"example": 85})
     amount = fields.Raw(
-        load_only=True, allow_none=True, metadata={"description": "Ignored: the server computes quantity x rate"}
+        load_only=True, allow_none=True,
+        metadata={"description": "Ignored: the server computes quantity x rate - discount"},
     )
+    discount_percent = Percent(allow_none=True, metadata={"description": "Line discount, percent of quantity x rate"})
+    discount_amount = Money(
+        allow_none=True, max_value=10**12, validate=at_most_4_places,
+        metadata={"description": "Line discount as an amount (or give discount_percent)", "example": 10},
+    )
+    taxes = fields.List(
+        fields.Nested(LineTaxWriteSchema),
+        validate=validate.Length(max=MAX_LINE_TAXES, error=f"At most {MAX_LINE_TAXES} taxes per line."),
+        metadata={"description": "Up to 3 taxes, applied in order: one of your tax rates ({tax_rate_id}, copied) or "
+                  "{name, percent, compound?, category?, exemption_reason?}"},
+    )
+
+    @validates_schema
+    def _one_discount(self, data, **kwargs):
+        if data.get("discount_percent") is not None and data.get("discount_amount") is not None:
+            raise ValidationError("Give discount_percent or discount_amount, not both.", "discount_amount")
 
 
 class ItemSchema(BaseSchema):
     description = fields.String()
     quantity = Money()
     rate = Money()
-    amount = Money()
+    amount = Money(metadata={"description": "Line net: quantity x rate - discount, rounded to the currency"})
+    discount_percent = Money(allow_none=True)
+    discount_amount = Money(allow_none=True)
+    discount = Money(metadata={"description": "The line's discount, rounded (with discount_percent or _amount)"})
+    taxes = fields.List(fields.Nested(LineTaxSchema))
     time_entry_ids = fields.List(ObjectIdField())
     expense_ids = fields.List(ObjectIdField())
+
+
+class TaxBreakdownSchema(BaseSchema):
+    name = fields.String()
+    percent = Money(allow_none=True, metadata={"description": "null: a tax given as an amount"})
+    compound = fields.Boolean()
+    category = fields.String()
+    exemption_reason = fields.String(allow_none=True)
+    taxable_amount = Money(metadata={"description": "Sum of the lines' bases for this tax, rounded"})
+    tax_amount = Money(metadata={"description": "percent of taxable_amount, rounded; these sum to `tax`"})
 
 
 def item_list(min_items=1, **kwargs):
@@ -126,8 +163,25 @@ class PaymentSchema(DocumentSchema):
         return {**doc, "amount": money.from_minor(doc["amount"], doc["currency"])}
 
 
+def _item_view(item, currency):
+    view = totals.input_item(item)
+    view["amount"] = money.from_minor(item["amount"], currency)
+    if "discount" in item:
+        view["discount"] = money.from_minor(item["discount"], currency)
+    return view
+
+
+def _breakdown_view(doc, currency):
+    rows = doc["tax_breakdown"] if "tax_breakdown" in doc else totals.invoice_level_breakdown(doc)
+    return [
+        {**row, "percent": totals.from_scaled(row["percent"]),
+         **{name: money.from_minor(row[name], currency) for name in ("taxable_amount", "tax_amount")}}
+        for row in rows
+    ]
+
+
 def money_view(doc):
-    """A stored invoice with its amounts in major units (Decimal)."""
+    """A stored invoice (or credit note) with its amounts in major units (Decimal)."""
     currency = doc["currency"]
     view = dict(doc)
     for name in MONEY_FIELDS:
@@ -137,16 +191,21 @@ def money_view(doc):
         if name in doc:
             view[name] = totals.from_scaled(doc[name])
     if "items" in doc:
-        view["items"] = [
-            {
-                **item,
-                "quantity": totals.from_scaled(item["quantity"]),
-                "rate": totals.from_scaled(item["rate"]),
-                "amount": money.from_minor(item["amount"], currency),
-            }
-            for item in doc["items"]
-        ]
+        view["items"] = [_item_view(item, currency) for item in doc["items"]]
+    if "items" in doc and "tax" in doc:
+        view["tax_breakdown"] = _breakdown_view(doc, currency)
+    if doc.get("credit_notes"):
+        view["credit_notes"] = [{**note, "total": money.from_minor(note["total"], currency)}
+                                for note in doc["credit_notes"]]
     return view
+
+
+class CreditNoteBriefSchema(BaseSchema):
+    _id = ObjectIdField()
+    credit_note_number = fields.String()
+    date = CalendarDate()
+    total = Money()
+    reason = fields.String()
 
 
 class InvoiceSummarySchema(DocumentSchema):
@@ -168,7 +227,8 @@ class InvoiceSummarySchema(DocumentSchema):
     tax = Money()
     total = Money()
     amount_paid = Money()
-    balance_due = Money()
+    amount_credited = Money(dump_default=0, metadata={"description": "Taken off by credit notes"})
+    balance_due = Money(metadata={"description": "total - amount_paid - amount_credited"})
     notes = fields.String(allow_none=True)
     viewed_at = AwareDateTime(
         allow_none=True, dump_default=None,
@@ -189,6 +249,10 @@ class ReminderSentSchema(BaseSchema):
 
 class InvoiceSchema(InvoiceSummarySchema):
     items = fields.List(fields.Nested(ItemSchema))
+    tax_breakdown = fields.List(
+        fields.Nested(TaxBreakdownSchema),
+        metadata={"description": "The tax per tax (line taxes) or the invoice-level tax; tax_amount sums to `tax`"},
+    )
     tax_rate = Money(allow_none=True)
     discount_rate = Money(allow_none=True)
     client = fields.Dict(allow_none=True, metadata={"description": "Client details as of sending (live for drafts)"})
@@ -205,6 +269,9 @@ class InvoiceSchema(InvoiceSummarySchema):
     paid_at = AwareDateTime(allow_none=True)
     voided_at = AwareDateTime(allow_none=True)
     payments = fields.List(fields.Nested(PaymentSchema))
+    credit_notes = fields.List(
+        fields.Nested(CreditNoteBriefSchema), metadata={"description": "Credit notes against it, oldest first"}
+    )
     reminders_enabled = fields.Boolean(dump_default=True)
     reminders_sent = fields.List(fields.Nested(ReminderSentSchema), metadata={"description": "Reminder steps sent"})
 

@@ -15,9 +15,10 @@ from ..expenses.claims import EXPENSE_CLAIMS
 from ..projects.store import project_stands
 from ..public_links import links as public_links
 from ..reminders import claims as reminder_claims
+from ..taxes.service import resolve_line_taxes
 from ..time_tracking import claims
 from ..webhooks import events as webhook_events
-from . import INVOICES, events, ledger, lifecycle, numbering, payments, snapshots, totals
+from . import INVOICES, credits, events, ledger, lifecycle, numbering, payments, snapshots, totals
 from .schemas import InvoiceSchema
 from .terms import resolve_due_date
 
@@ -59,6 +60,7 @@ LIST_PROJECTION = {
         "tax",
         "total",
         "amount_paid",
+        "amount_credited",
         "balance_due",
         "notes",
         "viewed_at",
@@ -88,6 +90,7 @@ def present(invoice, user):
     business, client = snapshots.parties(invoice, user)
     view = with_effective_status(dict(invoice))
     view.update(business=business, client=client, payments=payments.list_for(invoice),
+                credit_notes=credits.list_for(invoice),
                 reminders_sent=reminder_claims.sent_for(invoice["user_id"], invoice["_id"]))
     return view
 
@@ -174,13 +177,18 @@ def adjustments(data):
     return {name: data.get(name) for name in ("tax", "tax_rate", "discount", "discount_rate")}
 
 
+def priced_items(user_id, items, currency):
+    """Stored lines from input lines: taxes given by ``tax_rate_id`` copied from the caller's rates."""
+    return [totals.stored_item(item, currency) for item in resolve_line_taxes(user_id, items)]
+
+
 def new_invoice(user, client, data, items, currency, **extra):
     """Build a draft from validated input and insert it with the next number."""
     profile = business_profile(user)
     issue_date = data.get("date") or lifecycle.today()
     terms = data.get("payment_terms") or profile["payment_terms"]
     due_date = resolve_due_date(issue_date, data.get("due_date"), terms)
-    amounts = totals.compute([totals.stored_item(item, currency) for item in items], currency, **adjustments(data))
+    amounts = totals.compute(priced_items(user["_id"], items, currency), currency, **adjustments(data))
     now = utcnow()
     doc = {
         "user_id": user["_id"],
@@ -193,6 +201,7 @@ def new_invoice(user, client, data, items, currency, **extra):
         "currency": currency,
         **amounts,
         "amount_paid": 0,
+        "amount_credited": 0,
         "balance_due": amounts["total"],
         "notes": data.get("notes"),
         "reminders_enabled": data.get("reminders_enabled", True),
@@ -234,7 +243,7 @@ def _edited_content(invoice, changes, user):
     if "currency" in changes:
         currency = changes["currency"] or rates.billing_currency(client or find_client(user["_id"], client_id), user)
     if "items" in changes:
-        items = [totals.stored_item(item, currency) for item in changes["items"]]
+        items = priced_items(user["_id"], changes["items"], currency)
     elif currency != invoice["currency"]:
         items = [totals.stored_item(totals.input_item(item), currency) for item in invoice["items"]]
     else:
@@ -251,6 +260,7 @@ def _edited_content(invoice, changes, user):
         "currency": currency,
         **amounts,
         "amount_paid": 0,
+        "amount_credited": 0,
         "balance_due": amounts["total"],
         "date": date_to_datetime(issue_date),
         "due_date": date_to_datetime(due_date),
@@ -284,6 +294,8 @@ def _send(invoice, user):
 def _void(invoice):
     if invoice.get("amount_paid"):
         conflict("Cannot void an invoice with payments recorded; delete its payments first")
+    if invoice.get("amount_credited"):
+        conflict("Cannot void an invoice with credit notes; it stays on record with them")
     invoice = _save(invoice, {"status": lifecycle.VOID, "voided_at": utcnow(), "balance_due": 0})
     _release_billed(invoice["_id"], invoice["user_id"])
     return invoice

@@ -156,7 +156,7 @@ def _content(user, data):
             "run date.",
         )
     _check_rule(data)
-    items = [totals.stored_item(item, currency) for item in data.get("items") or []]
+    items = invoices.priced_items(user["_id"], data.get("items") or [], currency)
     return {
         **{name: data.get(name) for name in (*TEMPLATE_FIELDS, *RULE_FIELDS, *OPTION_FIELDS)},
         "client_id": client["_id"],

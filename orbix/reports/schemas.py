@@ -76,12 +76,14 @@ class RevenuePeriodSchema(BaseSchema):
     payments = fields.Integer(metadata={"description": "Payments received in the period, all currencies"})
     payments_by_currency = fields.Dict(keys=fields.String(), values=fields.Integer())
     received = money_map()
+    credited = money_map("Credit notes dated in the period, as negative amounts, per currency")
 
 
 class RevenueSchema(WindowSchema):
     group = fields.String()
     periods = fields.List(fields.Nested(RevenuePeriodSchema))
     total = money_map()
+    credited = money_map("Credit notes dated in the window, as negative amounts, per currency")
 
 
 class HoursGroupSchema(TallySchema):
@@ -125,7 +127,8 @@ class AgingSchema(BaseSchema):
 class ClientRowSchema(BaseSchema):
     client_id = fields.String(allow_none=True)
     client = fields.String()
-    invoiced = money_map()
+    invoiced = money_map("Issued (not void) in the window, less credit notes dated in the window, per currency")
+    credited = money_map("Credit notes dated in the window, as negative amounts, per currency")
     paid = money_map()
     outstanding = money_map()
     hours = fields.Raw()

@@ -81,10 +81,23 @@ def entries_between(snap, start_ms, end_ms):
     return snap.entries[bisect_left(snap.starts, start_ms) : bisect_left(snap.starts, end_ms)]
 
 
+def _dated_between(rows, days, first_day, last_day):
+    return rows[bisect_left(days, first_day.toordinal()) : bisect_right(days, last_day.toordinal())]
+
+
 def payments_between(snap, first_day, last_day):
     """Payments dated from ``first_day`` to ``last_day`` inclusive (calendar dates)."""
-    days = snap.payment_days
-    return snap.payments[bisect_left(days, first_day.toordinal()) : bisect_right(days, last_day.toordinal())]
+    return _dated_between(snap.payments, snap.payment_days, first_day, last_day)
+
+
+def credits_between(snap, first_day, last_day):
+    """Credit notes dated from ``first_day`` to ``last_day`` inclusive, shaped like payments."""
+    return _dated_between(snap.credits, snap.credit_days, first_day, last_day)
+
+
+def credited(notes):
+    """Credit notes as negative amounts per currency (they take revenue off in their period)."""
+    return {code: -amount for code, amount in received(notes).items()}
 
 
 def tally(entries):
@@ -109,13 +122,15 @@ def revenue(user, args):
     """Payments received per period (by payment date), per currency."""
     snap = snapshot.for_user(user)
     win = periods.window(args)
-    rows, overall = [], defaultdict(int)
+    rows, overall, overall_credited = [], defaultdict(int), defaultdict(int)
     for name, first, last, _start, _end in periods.periods(win, args["group"]):
         paid = payments_between(snap, first, last)
-        totals = received(paid)
+        totals, credits = received(paid), credited(credits_between(snap, first, last))
         counts = Counter(payment[2] for payment in paid)
         for code, amount in totals.items():
             overall[code] += amount
+        for code, amount in credits.items():
+            overall_credited[code] += amount
         rows.append(
             {
                 "period": name,
@@ -124,9 +139,11 @@ def revenue(user, args):
                 "payments": len(paid),
                 "payments_by_currency": dict(sorted(counts.items())),
                 "received": money_map(totals),
+                "credited": money_map(credits),
             }
         )
-    return {**_window_meta(win, group=args["group"]), "periods": rows, "total": money_map(overall)}
+    return {**_window_meta(win, group=args["group"]), "periods": rows, "total": money_map(overall),
+            "credited": money_map(overall_credited)}
 
 
 def _hours_groups(snap, win, group):
@@ -213,10 +230,11 @@ def aging(user, args):
 
 
 class ClientFigures:
-    __slots__ = ("invoiced", "paid", "outstanding", "time")
+    __slots__ = ("invoiced", "credited", "paid", "outstanding", "time")
 
     def __init__(self):
         self.invoiced, self.paid, self.outstanding = defaultdict(int), defaultdict(int), defaultdict(int)
+        self.credited = defaultdict(int)
         self.time = Tally()
 
 
@@ -232,7 +250,8 @@ def _effective_rates(billed, seconds):
 
 
 def clients_report(user, args):
-    """Per client over the window: invoiced (issued, not void), paid (payment dates),
+    """Per client over the window: invoiced (issued, not void, less credit notes dated in the
+    window), credited (those credit notes, negative), paid (payment dates),
     outstanding (balance still due on the invoices issued in the window), hours, and
     the effective hourly rate (invoiced amount / billable hours)."""
     snap = snapshot.for_user(user)
@@ -246,6 +265,9 @@ def clients_report(user, args):
             row.outstanding[invoice["currency"]] += invoice["balance_due"]
     for _day, amount, code, client_id, _invoice in payments_between(snap, win.first_day, win.last_day):
         figures[client_id].paid[code] += amount
+    for _day, amount, code, client_id, _invoice in credits_between(snap, win.first_day, win.last_day):
+        figures[client_id].invoiced[code] -= amount  # a credit note takes it off in its own period
+        figures[client_id].credited[code] -= amount
     for entry in entries_between(snap, win.start_ms, win.end_ms):
         figures[entry[CLIENT]].time.add(entry)
     rows = []
@@ -256,6 +278,7 @@ def clients_report(user, args):
                 "client_id": str(client_id) if client_id else None,
                 "client": (snap.clients.get(client_id) or {}).get("name") or "No client",
                 "invoiced": money_map(row.invoiced),
+                "credited": money_map(row.credited),
                 "paid": money_map(row.paid),
                 "outstanding": money_map(row.outstanding),
                 "hours": time["hours"],

@@ -60,6 +60,8 @@ class Snapshot:
     invoices: list  # dicts with INVOICE_FIELDS (days as dates), due_date (datetime) and _id
     payments: list  # tuples (date ordinal, amount minor, currency, client_id, invoice_id), by date
     payment_days: list = field(default_factory=list)
+    credits: list = field(default_factory=list)  # credit notes, tuples shaped like payments (total), by date
+    credit_days: list = field(default_factory=list)
 
 
 def _find(name, user_id, fields):
@@ -141,6 +143,14 @@ def _entry_tuples(user_id, clients, projects, user, ids):
     return entries, running
 
 
+def _dated_rows(table, ids):
+    """Payment or credit note rows ``(day, amount, currency, client, invoice)`` by date alone:
+    reports only sum the amounts of a day."""
+    days, amounts, codes, client_ids, invoice_ids = table.columns
+    return sorted(zip(days, amounts, codes, map(ids, client_ids), map(ids, invoice_ids), strict=True),
+                  key=itemgetter(0))
+
+
 def _invoice_dicts(user_id, ids):
     table = invoice_ledger.invoice_table(user_id)
     invoices = []
@@ -181,9 +191,8 @@ def _build(user_id, user):
         p["_id"]: p for p in _find(PROJECTS, user_id, ("name", "client_id", "status", "hourly_rate", "archived"))
     }
     entries, running = _entry_tuples(user_id, clients, projects, user, ids)
-    days, amounts, codes, client_ids, invoice_ids = invoice_ledger.payment_table(user_id).columns
-    rows = zip(days, amounts, codes, map(ids, client_ids), map(ids, invoice_ids), strict=True)
-    payments = sorted(rows, key=itemgetter(0))  # by date alone: reports only sum the payments of a day
+    payments, credits = (_dated_rows(table, ids) for table in (
+        invoice_ledger.payment_table(user_id), invoice_ledger.credit_note_table(user_id)))
     return Snapshot(
         defaults=rates.user_defaults(user),
         clients=clients,
@@ -194,6 +203,8 @@ def _build(user_id, user):
         invoices=_invoice_dicts(user_id, ids),
         payments=payments,
         payment_days=[p[0] for p in payments],
+        credits=credits,
+        credit_days=[c[0] for c in credits],
     )
 
 

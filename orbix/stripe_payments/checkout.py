@@ -13,14 +13,14 @@ Following the link again within the hour, for the same balance, gives the same s
 import hashlib
 
 from ..common.timeutil import utcnow
-from ..invoices import lifecycle
+from ..invoices import lifecycle, payments
 from . import accounts, amounts, gateway
 
 
 def _card_payment(invoice):
     """(Stripe account, Stripe's amount of the balance due) when the invoice can be paid by card
     now: open, something due, the owner taking payments, an amount Stripe can charge."""
-    balance = invoice["total"] - invoice.get("amount_paid", 0)
+    balance = payments.balance(invoice)  # credit notes reduce it too
     if lifecycle.effective_status(invoice) not in lifecycle.OPEN or balance <= 0:
         return None
     account = accounts.ready(invoice["user_id"])

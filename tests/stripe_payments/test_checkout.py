@@ -11,6 +11,7 @@ from tests.factories import (
     STRIPE_KEY,
     connect_stripe,
     expect,
+    make_credit_note,
     make_invoice,
     make_payment,
     page_path,
@@ -74,6 +75,18 @@ def test_pay_redirects_to_a_checkout_session_for_the_balance_due(client, auth, u
     assert sent["customer_email"] == "billing@acme.io"
     [(_method, _path, headers, _body)] = stripe_api.requests[-1:]
     assert headers["Authorization"] == f"Bearer {STRIPE_KEY}" and headers["Idempotency-Key"].startswith("orbix-")
+
+
+def test_a_credit_note_reduces_what_the_card_pays(client, auth, stripe_api):
+    connect_stripe(client, auth)
+    invoice = make_invoice(client, auth, status="sent", tax_rate=10)  # 110.00 USD
+    make_credit_note(client, auth, invoice, items=[{"description": "Dropped", "quantity": 1, "rate": 40}],
+                     reason="Scope cut")  # 40 + 4 tax
+    make_payment(client, auth, invoice, 16)
+    path, _text = _page(client, auth, invoice)
+    assert client.get(path + "/pay").status_code == 303
+    [sent] = stripe_api.form(SESSIONS)
+    assert sent["line_items[0][price_data][unit_amount]"] == "5000"  # 110 - 44 credited - 16 paid
 
 
 @pytest.mark.parametrize(("currency", "rate", "expected"), [
