@@ -28,17 +28,21 @@ def _block(pdf, title, lines, x, width):
         pdf.multi_cell(width, 4.5, line, new_x="LEFT", new_y="NEXT")
 
 
-def _header(pdf, invoice, business, client):
-    pdf.set_font(SANS, "B", 20)
-    pdf.cell(0, 10, "INVOICE", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(SANS, size=10)
-    facts = [
+def invoice_facts(invoice):
+    """(label, value) rows printed under the title of an invoice."""
+    return [
         ("Invoice number", invoice["invoice_number"]),
         ("Status", invoice["status"].upper()),
         ("Issue date", invoice["date"].date().isoformat()),
         ("Due date", invoice["due_date"].date().isoformat()),
         ("Payment terms", invoice.get("payment_terms") or "-"),
     ]
+
+
+def _header(pdf, title, facts, business, client):
+    pdf.set_font(SANS, "B", 20)
+    pdf.cell(0, 10, title.upper(), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(SANS, size=10)
     for label, value in facts:
         pdf.cell(35, 5.5, label)
         pdf.cell(0, 5.5, str(value), new_x="LMARGIN", new_y="NEXT")
@@ -96,8 +100,8 @@ def _totals(pdf, invoice):
         pdf.cell(29, 6.5, money.format_amount(amount, currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def _footer_notes(pdf, invoice, business):
-    for title, text in (("Payment details", business.get("payment_details")), ("Notes", invoice.get("notes"))):
+def _footer_notes(pdf, blocks):
+    for title, text in blocks:
         if text:
             pdf.ln(4)
             _block(pdf, title, [text], pdf.l_margin, 180)
@@ -113,18 +117,26 @@ class InvoiceDocument(Document):
             self.watermark(self.stamp)
 
 
-def render(view):
-    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+def render_document(view, *, title, number, facts, notes, stamp=None):
+    """PDF bytes of a priced document (an invoice, an estimate): ``title`` and the ``facts``
+    under it, the parties, lines and totals of ``view`` (amounts in major units, with
+    ``business`` and ``client``), then the (title, text) ``notes`` blocks; ``stamp`` marks
+    every page."""
     length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
-    refuse_long_text(length, "This invoice's text", MAX_INVOICE_TEXT)
-    pdf = InvoiceDocument(
-        title=f"Invoice {view['invoice_number']}", author=view["business"].get("business_name") or "Orbix"
-    )
-    pdf.footer_text = f"{view['business'].get('business_name') or ''} · {view['invoice_number']}".strip(" ·")
-    pdf.stamp = WATERMARKS.get(view["status"])
+    refuse_long_text(length, f"This {title.lower()}'s text", MAX_INVOICE_TEXT)
+    pdf = InvoiceDocument(title=f"{title} {number}", author=view["business"].get("business_name") or "Orbix")
+    pdf.footer_text = f"{view['business'].get('business_name') or ''} · {number}".strip(" ·")
+    pdf.stamp = stamp
     pdf.add_page()
-    _header(pdf, view, view["business"], view["client"] or {})
+    _header(pdf, title, facts, view["business"], view["client"] or {})
     _table(pdf, view)
     _totals(pdf, view)
-    _footer_notes(pdf, view, view["business"])
+    _footer_notes(pdf, notes)
     return pdf.to_bytes()
+
+
+def render(view):
+    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+    notes = (("Payment details", view["business"].get("payment_details")), ("Notes", view.get("notes")))
+    return render_document(view, title="Invoice", number=view["invoice_number"], facts=invoice_facts(view),
+                           notes=notes, stamp=WATERMARKS.get(view["status"]))
