@@ -214,12 +214,7 @@ def _edited_content(invoice, changes, user):
     currency = invoice["currency"]
     if "currency" in changes:
         currency = changes["currency"] or rates.billing_currency(client or find_client(user["_id"], client_id), user)
-    if "items" in changes:
-        items = [totals.stored_item(item, currency) for item in changes["items"]]
-    elif currency != invoice["currency"]:
-        items = [totals.stored_item(totals.input_item(item), currency) for item in invoice["items"]]
-    else:
-        items = invoice["items"]
+    items = totals.lines_after(invoice, changes, currency)
     amounts = totals.compute(items, currency, **totals.adjustments_after(invoice, changes))
     issue_date = changes.get("date") or invoice["date"].date()
     terms = changes["payment_terms"] if "payment_terms" in changes else invoice.get("payment_terms")
