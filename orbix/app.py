@@ -56,7 +56,8 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
 JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance", "orbix.mail.messages",
-               "orbix.invoices.delivery", "orbix.estimates.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs",
+               "orbix.invoices.delivery", "orbix.estimates.delivery", "orbix.invoices.jobs",
+               "orbix.reminders.jobs", "orbix.recurring.jobs",
                "orbix.webhooks.delivery", "orbix.files.jobs"]
 
 

@@ -19,7 +19,8 @@ SETTING_FIELDS = (
     "iban", "bic", "payment_link", "estimate_valid_days",
 )
 # What an unset (or null) setting means.
-SETTING_DEFAULTS = {"estimate_valid_days": 30, "reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
+SETTING_DEFAULTS = {"estimate_valid_days": 30,
+                    "reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
 DEFAULT_INVOICE_PREFIX = "INV-"
 
 

@@ -31,11 +31,13 @@ def _project(user, estimate, client, data):
                                         f"({rates.billing_currency(client, user)}), not {estimate['currency']}.")
     name = data.get("project_name") or f"Estimate {estimate['estimate_number']}"
     budget = money.from_minor(estimate["total"], estimate["currency"])
-    return projects.create_project(user, {"name": name, "client_id": client["_id"], "budget": budget})
+    fields = {"name": name, "client_id": client["_id"], "budget": budget, "status": "active", "archived": False}
+    return projects.create_project(user, fields)
 
 
-def _invoice(user, estimate, client, project_id):
+def _invoice(user, estimate, client, project_id, due_date):
     data = {
+        "due_date": due_date,
         "payment_terms": estimate.get("payment_terms"),
         "notes": estimate.get("notes"),
         **totals.adjustments_after(estimate),
@@ -61,7 +63,8 @@ def convert(user, estimate_id, data):
         client = require_client(user["_id"], estimate["client_id"], "client_id")
         project = _project(user, estimate, client, data)
         try:
-            invoice = _invoice(user, estimate, client, project["_id"] if project else estimate.get("project_id"))
+            project_id = project["_id"] if project else estimate.get("project_id")
+            invoice = _invoice(user, estimate, client, project_id, data.get("due_date"))
         except Exception:
             if project:
                 projects.delete_project(user["_id"], project["_id"])

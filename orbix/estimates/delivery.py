@@ -62,14 +62,14 @@ def send_estimate(user, estimate_id, data, base_url=None):
         if estimate["status"] == lifecycle.DRAFT:
             estimate = service.mark_sent(estimate, user)
             view = service.present(estimate, user)
-        profile = view["business"] or business_profile(user)
+        sender = (view["business"] or business_profile(user))["business_name"]
         try:
             message = queue_document_email(
                 user, estimate, view,
                 about={"estimate_id": estimate["_id"]}, page=PUBLIC_PAGE, attachment=ATTACHMENT,
                 number=estimate["estimate_number"], summary=summary_context(estimate, view["client"]),
                 kind="estimate", to=to, cc=data.get("cc") or [],
-                subject=data.get("subject") or f"Estimate {estimate['estimate_number']} from {profile['business_name']}",
+                subject=data.get("subject") or f"Estimate {estimate['estimate_number']} from {sender}",
                 template="estimate", context={"message": data.get("message")}, attach_pdf=data["attach_pdf"],
                 base_url=base_url,
             )

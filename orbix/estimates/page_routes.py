@@ -14,8 +14,8 @@ from flask import request, url_for
 from ..common.exceptions import Conflict, NotFound
 from ..invoices.schemas import money_view
 from ..platform.downloads import pdf_response
-from ..public_links.pages import html_page, not_found_page
 from ..platform.security_headers import page_blueprint
+from ..public_links.pages import html_page, not_found_page
 from . import sharing
 from .page import page_context
 from .pdf import render

@@ -100,7 +100,7 @@ def estimate_pdf(estimate_id):
 @blp.response(201, MailMessageSchema)
 @blp.errors(404, 409, 503)
 def send_estimate(data, estimate_id):
-    """E-mail the estimate to the client (PDF attached, a link to its page to accept or decline; a draft becomes sent)"""
+    """E-mail the estimate to the client (PDF attached, a link to its page to accept or decline; draft -> sent)"""
     return delivery.send_estimate(current_user_doc(), estimate_id, data, public_base_url())
 
 

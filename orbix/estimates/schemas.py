@@ -100,3 +100,7 @@ class ConvertSchema(BaseSchema):
         load_default=False, metadata={"description": "Also create a project for the client, budget = the total"}
     )
     project_name = Text(min_length=1, max_length=200, metadata={"description": "Default: 'Estimate <number>'"})
+    due_date = CalendarDate(
+        metadata={"description": "The invoice's due date (default: from the estimate's payment terms, else yours; "
+                                 "422 when neither is set)"}
+    )
