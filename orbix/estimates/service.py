@@ -129,9 +129,7 @@ def create_estimate(user, data):
         "accepted_at": None,
         "declined_at": None,
         "decline_reason": None,
-        "converted_invoice_id": None,
-        "viewed_at": None,
-        "view_count": 0,
+        "converted_invoice_id": None,  # viewed_at and view_count come with the first view ($min, $inc)
         "created_at": now,
         "updated_at": now,
     }
