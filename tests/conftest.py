@@ -2,6 +2,8 @@
 app for the session, empty collections before every test, and registered users."""
 
 import os
+import shutil
+import threading
 
 import pytest
 
@@ -169,3 +171,29 @@ def jobs(app, mail_sink):
     mail_sink.clear()
     yield runner
     runner.clear()
+
+
+@pytest.fixture(scope="module")
+def live_url(app):
+    """Browser tests: the app on a real HTTP server (threads, like gunicorn's workers) on a free port."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Browser tests: Debian's Chromium driven by Playwright (``make test`` installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is missing: `make test` installs it (Makefile target `browser`)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

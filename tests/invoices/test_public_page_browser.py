@@ -4,54 +4,12 @@ app served over HTTP (werkzeug's threaded server on a free port, the test databa
 Chromium is not optional here: ``make test`` installs it (the Makefile's ``browser`` target),
 so a missing browser fails these tests instead of skipping them."""
 
-import shutil
-import threading
-from urllib.parse import urlsplit
-
 import pytest
-import requests
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from orbix.platform.security_headers import PAGE_CSP
+from tests.browser import Api, open_page, other_hosts
 
 IBAN = "DE89370400440532013000"
-
-
-@pytest.fixture(scope="module")
-def live_url(app):
-    """The app on a real HTTP server (threads, like gunicorn's workers) at http://127.0.0.1:<port>."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is missing: `make test` installs it (Makefile target `browser`)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-class Api:
-    """The JSON API of the live server, as the freelancer's client uses it."""
-
-    def __init__(self, base):
-        self.base, self.session = base, requests.Session()
-        body = self.call("POST", "/api/auth/register", 201, json={
-            "name": "Ada Lovelace", "email": "ada@example.com", "password": "correct horse battery"})
-        self.session.headers["Authorization"] = f"Bearer {body['token']}"
-
-    def call(self, method, path, status=200, **kwargs):
-        response = self.session.request(method, self.base + path, timeout=30, **kwargs)
-        assert response.status_code == status, response.text
-        return response.json()
 
 
 @pytest.fixture
@@ -70,24 +28,9 @@ def shared(live_url):
     return api, invoice, link["url"]
 
 
-def _open(browser, url, **context_options):
-    """(context, page, every URL the page requested, the main response)."""
-    context = browser.new_context(**context_options)
-    page = context.new_page()
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
-    response = page.goto(url)
-    return context, page, requested, response
-
-
-def _same_origin(base, urls):
-    origin = urlsplit(base)
-    return [url for url in urls if not url.startswith("data:") and urlsplit(url)[:2] != origin[:2]]
-
-
 def test_the_page_renders_styled_with_everything_from_our_own_host(browser, live_url, shared):
     api, invoice, url = shared
-    context, page, requested, response = _open(browser, url)
+    context, page, requested, response = open_page(browser, url)
     refused = []
     page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
             else None)
@@ -103,26 +46,26 @@ def test_the_page_renders_styled_with_everything_from_our_own_host(browser, live
     assert page.locator("#epc-qr").evaluate("image => image.complete && image.naturalWidth > 0")
     assert page.locator(".sheet").evaluate("e => getComputedStyle(e).maxWidth") == "860px"  # our stylesheet applied
     assert any(u.endswith("/public/page.css") for u in requested)
-    assert _same_origin(live_url, requested) == [] and refused == []
+    assert other_hosts(live_url, requested) == [] and refused == []
     context.close()
 
 
 def test_the_pdf_downloads(browser, live_url, shared):
     _api, invoice, url = shared
-    context, page, requested, _response = _open(browser, url)
+    context, page, requested, _response = open_page(browser, url)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
     download = download_info.value
     assert download.suggested_filename == f"{invoice['invoice_number']}.pdf"
     with open(download.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
-    assert _same_origin(live_url, requested) == []
+    assert other_hosts(live_url, requested) == []
     context.close()
 
 
 def test_the_page_works_without_javascript_and_counts_views(browser, live_url, shared):
     api, invoice, url = shared
-    context, page, requested, response = _open(browser, url, java_script_enabled=False)
+    context, page, requested, response = open_page(browser, url, java_script_enabled=False)
     assert response.status == 200
     assert page.locator("#totals").inner_text().endswith("Balance due\n€100.00")
     with page.expect_download() as download_info:
@@ -131,13 +74,13 @@ def test_the_page_works_without_javascript_and_counts_views(browser, live_url, s
     page.reload()
     counted = api.call("GET", f"/api/invoices/{invoice['_id']}")
     assert counted["view_count"] == 2 and counted["viewed_at"]  # two page views; the download is not one
-    assert _same_origin(live_url, requested) == []
+    assert other_hosts(live_url, requested) == []
     context.close()
 
 
 def test_on_a_phone_nothing_overflows_and_print_hides_the_buttons(browser, shared):
     _api, _invoice, url = shared
-    context, page, _requested, _response = _open(browser, url, viewport={"width": 360, "height": 740},
+    context, page, _requested, _response = open_page(browser, url, viewport={"width": 360, "height": 740},
                                                  is_mobile=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.get_by_role("link", name="Download PDF").is_visible()
@@ -150,7 +93,7 @@ def test_on_a_phone_nothing_overflows_and_print_hides_the_buttons(browser, share
 def test_a_revoked_link_shows_the_404_page(browser, shared):
     api, invoice, url = shared
     api.call("DELETE", f"/api/invoices/{invoice['_id']}/public-link")
-    context, page, _requested, response = _open(browser, url)
+    context, page, _requested, response = open_page(browser, url)
     assert response.status == 404 and response.headers["content-security-policy"] == PAGE_CSP
     assert page.get_by_role("heading", name="Page not found").is_visible()
     context.close()
