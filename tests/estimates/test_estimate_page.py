@@ -167,3 +167,18 @@ def test_accepting_makes_the_estimate_convertible(client, auth, jobs, mail_sink)
     _answer(client, _emailed_url(client, auth, estimate, jobs, mail_sink), "accept")
     invoice = expect(client.post(f"/api/estimates/{estimate['_id']}/convert", json={}, headers=auth))
     assert invoice["total"] == 99.99 and invoice["status"] == "draft"
+
+
+def test_sending_and_answering_are_webhook_events(client, auth, jobs, mail_sink):
+    from tests.factories import make_webhook
+    from tests.webhook_receiver import WebhookReceiver
+
+    with WebhookReceiver() as receiver:
+        make_webhook(client, auth, receiver.url, events=["estimate.sent", "estimate.accepted", "estimate.declined"])
+        accepted = make_estimate(client, auth)
+        _answer(client, _emailed_url(client, auth, accepted, jobs, mail_sink), "accept")
+        declined = make_estimate(client, auth, status="declined")
+        jobs.run()
+        events = sorted((r.json["type"], r.json["data"]["_id"]) for r in receiver.requests)
+    assert events == sorted([("estimate.sent", accepted["_id"]), ("estimate.accepted", accepted["_id"]),
+                             ("estimate.sent", declined["_id"]), ("estimate.declined", declined["_id"])])
