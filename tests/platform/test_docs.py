@@ -6,7 +6,7 @@ from openapi_spec_validator import validate
 from tests.factories import make_project
 
 # Blueprints of HTML pages for people (public links): not API, so not in the OpenAPI document.
-PAGE_BLUEPRINTS = ("public_pages", "invoice_pages")
+PAGE_BLUEPRINTS = ("public_pages", "invoice_pages", "estimate_pages")
 
 
 def test_openapi_document_validates_and_lists_every_route(client, app):
@@ -29,8 +29,11 @@ def test_openapi_document_validates_and_lists_every_route(client, app):
 
 def test_the_undocumented_page_routes_are_html_pages_outside_the_api(app):
     pages = [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS]
-    assert sorted(rule.rule for rule in pages) == ["/i/<token>", "/i/<token>/pdf", "/public/<path:filename>"]
-    assert all(rule.methods - {"HEAD", "OPTIONS"} == {"GET"} for rule in pages)
+    assert sorted(rule.rule for rule in pages) == [
+        "/e/<token>", "/e/<token>/accept", "/e/<token>/decline", "/e/<token>/pdf",
+        "/i/<token>", "/i/<token>/pdf", "/public/<path:filename>"]
+    forms = ("/e/<token>/accept", "/e/<token>/decline")  # the estimate page's answer forms
+    assert all(rule.methods - {"HEAD", "OPTIONS"} == ({"POST"} if rule.rule in forms else {"GET"}) for rule in pages)
 
 
 def test_every_operation_has_a_summary(client):
