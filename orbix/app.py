@@ -35,6 +35,7 @@ BLUEPRINT_MODULES = [
     "orbix.invoices.routes",
     "orbix.invoices.credit_note_routes",
     "orbix.taxes.routes",
+    "orbix.estimates.routes",
     "orbix.recurring.routes",
     "orbix.expenses.routes",
     "orbix.expenses.category_routes",
@@ -51,7 +52,7 @@ BLUEPRINT_MODULES = [
 # Modules exposing ``blp``, a plain Flask blueprint of HTML pages for people (public links):
 # not API, so not in the OpenAPI document; rate-limited like every other route.
 PAGE_MODULES = ["orbix.public_links.pages", "orbix.invoices.page_routes", "orbix.stripe_payments.page_routes",
-                "orbix.contracts.page_routes"]
+                "orbix.contracts.page_routes", "orbix.estimates.page_routes"]
 
 # Modules exposing ``cli`` (a click group), e.g. ``flask --app wsgi invoices mark-overdue``.
 CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
@@ -59,8 +60,9 @@ CLI_MODULES = ["orbix.invoices.cli", "orbix.jobs.cli"]
 # Modules registering background jobs (``jobs.registry.job``) and periodic tasks
 # (``jobs.scheduler.periodic``): imported here so a worker knows every job by name.
 JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance", "orbix.mail.messages",
-               "orbix.invoices.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs", "orbix.recurring.jobs",
-               "orbix.webhooks.delivery", "orbix.files.jobs", "orbix.contracts.delivery", "orbix.contracts.jobs"]
+               "orbix.invoices.delivery", "orbix.estimates.delivery", "orbix.invoices.jobs", "orbix.reminders.jobs",
+               "orbix.recurring.jobs", "orbix.webhooks.delivery", "orbix.files.jobs", "orbix.contracts.delivery",
+               "orbix.contracts.jobs"]
 
 
 class StripTrailingSlash:

@@ -388,3 +388,30 @@ def post_stripe_event(client, path, payload, secret=STRIPE_WEBHOOK_SECRET, times
     """Deliver ``payload`` to the webhook ``path``, signed with ``secret`` (or the given header)."""
     header = signature if signature is not None else stripe_signature(payload, secret, timestamp)
     return client.post(path, data=payload, content_type="application/json", headers={"Stripe-Signature": header})
+
+
+# ---- estimates --------------------------------------------------------------------------------
+
+ESTIMATE_ITEM = {"description": "Website redesign", "quantity": 3, "rate": 33.33}
+
+
+def make_estimate(client, headers, client_id=None, status="draft", **fields):
+    """An estimate of ESTIMATE_ITEM (3 x 33.33 = 99.99, for a new client unless told), moved on
+    to ``status`` (sent, accepted or declined) by status changes."""
+    body = {"client_id": client_id or make_client(client, headers)["_id"], "items": [ESTIMATE_ITEM], **fields}
+    estimate = expect(client.post("/api/estimates", json=body, headers=headers))
+    for step in {"draft": [], "sent": ["sent"], "accepted": ["sent", "accepted"],
+                 "declined": ["sent", "declined"]}[status]:
+        estimate = expect(
+            client.put(f"/api/estimates/{estimate['_id']}", json={"status": step}, headers=headers), 200
+        )
+    return estimate
+
+
+def send_estimate(client, headers, estimate, **body):
+    """E-mail ``estimate``; returns the queued message record."""
+    return expect(client.post(f"/api/estimates/{estimate['_id']}/send", json=body, headers=headers))
+
+
+def get_estimate(client, headers, estimate):
+    return expect(client.get(f"/api/estimates/{estimate['_id']}", headers=headers), 200)

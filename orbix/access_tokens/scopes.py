@@ -19,6 +19,7 @@ FAMILIES = {
     "projects": (READ, WRITE),
     "time": (READ, WRITE),
     "invoices": (READ, WRITE),
+    "estimates": (READ, WRITE),
     "contracts": (READ, WRITE),
     "resumes": (READ, WRITE),
     "ai": (READ, WRITE),

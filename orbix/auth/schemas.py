@@ -113,6 +113,10 @@ class SettingsSchema(BaseSchema):
     payment_terms = fields.String(
         allow_none=True, validate=validate.OneOf(["Due on receipt", "Net 15", "Net 30", "Net 60"])
     )
+    estimate_valid_days = fields.Integer(
+        allow_none=True, validate=validate.Range(min=1, max=365),
+        metadata={"description": "Days a new estimate stays valid when it names no valid_until (default 30)"},
+    )
     timezone = Text(max_length=64, allow_none=True)
     reminders_enabled = fields.Boolean(
         allow_none=True, metadata={"description": "E-mail payment reminders to clients (default true)"}

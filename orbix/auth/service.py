@@ -16,10 +16,11 @@ SETTING_FIELDS = (
     "business_name", "address", "tax_id", "phone", "website", "default_currency",
     "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
     "reminders_enabled", "reminder_schedule", "thank_you_enabled",
-    "iban", "bic", "payment_link",
+    "iban", "bic", "payment_link", "estimate_valid_days",
 )
 # What an unset (or null) setting means.
-SETTING_DEFAULTS = {"reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
+SETTING_DEFAULTS = {"estimate_valid_days": 30,
+                    "reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
 DEFAULT_INVOICE_PREFIX = "INV-"
 
 

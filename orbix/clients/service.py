@@ -6,6 +6,7 @@ from ..common.ownership import find_owned, get_owned_or_404, owned_by_id, requir
 from ..common.references import delete_unreferenced, still_referable
 from ..contracts import CONTRACTS
 from ..db import collection
+from ..estimates import ESTIMATES
 from ..expenses import EXPENSES
 from ..invoices import INVOICES
 from ..projects import PROJECTS
@@ -26,6 +27,7 @@ REFERRERS = (
     (TIME_ENTRIES, "time entry", "time entries"),
     (RECURRING_INVOICES, "recurring invoice", "recurring invoices"),
     (EXPENSES, "expense", "expenses"),
+    (ESTIMATES, "estimate", "estimates"),
 )
 
 

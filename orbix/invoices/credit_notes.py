@@ -68,7 +68,7 @@ def create(user, invoice_id, data):
             "updated_at": now,
         }
         _check(invoice, note)
-        note = numbering.insert_numbered(note, user_id, PREFIX, numbering.CREDIT_NOTE_SERIES)
+        note = numbering.CREDIT_NOTE_NUMBERING.insert_numbered(note, user_id, PREFIX)
         ledger.credit_notes_written(user_id, [note["_id"]])
         payments.refresh(invoice)
     return note

@@ -53,38 +53,60 @@ def summary_context(invoice, client):
     }
 
 
-def _link_base(invoice, base_url):
+def _link_base(doc, base_url, about):
     """Where the public page link points: the request's base when there is one, else
-    ``PUBLIC_BASE_URL``, else the base the invoice's last e-mail used (jobs have no request)."""
+    ``PUBLIC_BASE_URL``, else the base the document's last e-mail used (jobs have no request)."""
     if base_url:
         return base_url
-    return current_app.config.get("PUBLIC_BASE_URL") or messages.last_link_base(invoice["user_id"], invoice["_id"])
+    return current_app.config.get("PUBLIC_BASE_URL") or messages.last_link_base(doc["user_id"], about=about)
 
 
-def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc=(), attach_pdf=True, ref=None,
-                base_url=None):
-    """Record and enqueue an e-mail about ``invoice`` (``view``: as ``service.present`` shows it)
-    from the user's business, replies going to the user, with a new link to the public page
-    (on ``base_url``, see ``_link_base``) and the PDF attached when asked."""
+def queue_document_email(user, doc, view, *, about, page, attachment, number, summary, kind, to, subject,
+                         template, context, cc=(), attach_pdf=True, ref=None, base_url=None):
+    """Record and enqueue an e-mail about a document sent to a client (an invoice, an estimate):
+    from the user's business, replies going to the user, with a new link to its public page
+    (``page``: the link builder's type; on ``base_url``, see ``_link_base``) and its PDF
+    attached when asked (``attachment``: the attachment builder's type). ``about`` names the
+    document in the message log (``{"invoice_id": id}``), ``summary`` is the template context
+    every e-mail about it shows, ``view`` the document as presented (its ``business``)."""
     profile = business_profile(user)
-    base = _link_base(invoice, base_url)
+    base = _link_base(doc, base_url, about)
     return messages.queue(
         user_id=user["_id"],
         kind=kind,
-        invoice_id=invoice["_id"],
+        **about,
         to=to,
         cc=cc,
         subject=subject,
         template=template,
-        context={**summary_context(invoice, view["client"]), **context, "attached": attach_pdf},
-        links={"public_url": {"type": PUBLIC_PAGE, "invoice_id": str(invoice["_id"]), "base_url": base}}
+        context={**summary, **context, "attached": attach_pdf},
+        links={"public_url": {"type": page, **{k: str(v) for k, v in about.items()}, "base_url": base}}
         if base else None,
         sender_name=(view["business"] or profile)["business_name"],
         reply_to=(profile["business_name"], profile["email"]),
-        attachments=[{"type": ATTACHMENT, "invoice_id": str(invoice["_id"]),
-                      "filename": f"{invoice['invoice_number']}.pdf"}] if attach_pdf else [],
+        attachments=[{"type": attachment, **{k: str(v) for k, v in about.items()}, "filename": f"{number}.pdf"}]
+        if attach_pdf else [],
         ref=ref,
     )
+
+
+def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc=(), attach_pdf=True, ref=None,
+                base_url=None):
+    """Record and enqueue an e-mail about ``invoice`` (``view``: as ``service.present`` shows it),
+    with the invoice summary, a new link to its public page and its PDF (``queue_document_email``)."""
+    return queue_document_email(
+        user, invoice, view, about={"invoice_id": invoice["_id"]}, page=PUBLIC_PAGE, attachment=ATTACHMENT,
+        number=invoice["invoice_number"], summary=summary_context(invoice, view["client"]), kind=kind, to=to,
+        subject=subject, template=template, context=context, cc=cc, attach_pdf=attach_pdf, ref=ref, base_url=base_url,
+    )
+
+
+def recipients(data, view):
+    """``to`` of a send body, else the client's e-mail address (422 when there is none)."""
+    to = data.get("to") or ([view["client"]["email"]] if (view["client"] or {}).get("email") else [])
+    if not to:
+        unprocessable("to", "The client has no e-mail address; give the recipients in `to`.")
+    return to
 
 
 def send_invoice(user, invoice_id, data, base_url=None):
@@ -97,9 +119,7 @@ def send_invoice(user, invoice_id, data, base_url=None):
         if status == lifecycle.VOID:
             conflict("A void invoice cannot be sent")
         view = service.present(invoice, user)
-        to = data.get("to") or ([view["client"]["email"]] if (view["client"] or {}).get("email") else [])
-        if not to:
-            unprocessable("to", "The client has no e-mail address; give the recipients in `to`.")
+        to = recipients(data, view)
         before = dict(invoice)
         if status == lifecycle.DRAFT:
             invoice = service.change_status(invoice, lifecycle.SENT, user)

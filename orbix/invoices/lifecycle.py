@@ -70,12 +70,17 @@ def overdue_query(flag, on=None):
     }
 
 
-def check_transition(current, target):
-    """409 naming both states unless ``current -> target`` is allowed (same state is a no-op)."""
-    if target == current or target in TRANSITIONS.get(current, set()):
+def check_move(transitions, current, target, what):
+    """409 naming both states unless ``current -> target`` is in ``transitions`` (same state is
+    a no-op); ``what`` names the document (invoice, estimate)."""
+    if target == current or target in transitions.get(current, set()):
         return
-    allowed = ", ".join(sorted(TRANSITIONS.get(current, set()))) or "none (final)"
-    conflict(f"Cannot change invoice status from {current} to {target} (allowed from {current}: {allowed})")
+    allowed = ", ".join(sorted(transitions.get(current, set()))) or "none (final)"
+    conflict(f"Cannot change {what} status from {current} to {target} (allowed from {current}: {allowed})")
+
+
+def check_transition(current, target):
+    check_move(TRANSITIONS, current, target, "invoice")
 
 
 def status_after_payments(total, paid):

@@ -41,39 +41,49 @@ def _payment_qr(invoice, business, settings):
     return {"image": epc.qr_data_uri(text), "iban": iban, "bic": settings.get("bic"), "name": name}
 
 
-def page_context(view, user):
-    """Template values for an invoice view (``service.present``) and its owner."""
-    invoice = money_view(view)
-    currency = invoice["currency"]
-    status = invoice["status"]
-    business, client = invoice["business"] or {}, invoice["client"] or {}
-    settings = business_profile(user)
-    payable = status in lifecycle.OPEN and invoice["balance_due"] > 0
+def document_context(document, settings, with_balance=None):
+    """What every document page shows (``public_links/parties.html`` and ``lines.html``): the
+    parties, lines and totals of ``document`` (in major units, with ``business`` and ``client``)."""
+    currency = document["currency"]
+    business, client = document["business"] or {}, document["client"] or {}
     return {
-        "number": invoice["invoice_number"],
-        "status_label": STATUS_LABELS.get(status, status.title()),
-        "badge": status if status in (lifecycle.PAID, lifecycle.VOID) else "open",
-        "cancelled": status == lifecycle.VOID,
-        "paid": status == lifecycle.PAID,
         "business_name": business.get("business_name") or settings["business_name"],
         "business_lines": _lines(business, ("address", "email", "phone", "website")),
         "business_tax_id": business.get("tax_id"),
         "client_name": client.get("name"),
         "client_lines": _lines(client, ("company", "address", "email")),
         "client_tax_id": client.get("tax_id"),
-        "issue_date": invoice["date"].date().isoformat(),
-        "due_date": invoice["due_date"].date().isoformat(),
-        "payment_terms": invoice.get("payment_terms"),
-        "items": [presentation.item_cells(item, currency) for item in invoice["items"]],
+        "issue_date": document["date"].date().isoformat(),
+        "payment_terms": document.get("payment_terms"),
+        "items": [presentation.item_cells(item, currency) for item in document["items"]],
         "totals": [
             (label, money.format_amount(amount, currency))
-            for label, amount in presentation.total_rows(invoice, with_balance=status != lifecycle.VOID)
+            for label, amount in presentation.total_rows(document, with_balance=with_balance)
         ],
+        "notes": document.get("notes"),
+    }
+
+
+def page_context(view, user):
+    """Template values for an invoice view (``service.present``) and its owner."""
+    invoice = money_view(view)
+    currency = invoice["currency"]
+    status = invoice["status"]
+    business = invoice["business"] or {}
+    settings = business_profile(user)
+    payable = status in lifecycle.OPEN and invoice["balance_due"] > 0
+    return {
+        **document_context(invoice, settings, with_balance=status != lifecycle.VOID),
+        "number": invoice["invoice_number"],
+        "status_label": STATUS_LABELS.get(status, status.title()),
+        "badge": status if status in (lifecycle.PAID, lifecycle.VOID) else "open",
+        "cancelled": status == lifecycle.VOID,
+        "paid": status == lifecycle.PAID,
+        "due_date": invoice["due_date"].date().isoformat(),
         "balance_due": money.format_amount(invoice["balance_due"], currency),
         "payable": payable,
         "payment_details": business.get("payment_details"),
         "payment_link": settings.get("payment_link") if payable else None,
         "pay_by_card": payable and payable_by_card(view),
         "payment_qr": _payment_qr(invoice, business, settings) if payable else None,
-        "notes": invoice.get("notes"),
     }

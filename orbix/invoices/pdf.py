@@ -28,7 +28,8 @@ def _block(pdf, title, lines, x, width):
         pdf.multi_cell(width, 4.5, line, new_x="LEFT", new_y="NEXT")
 
 
-def _invoice_facts(invoice):
+def invoice_facts(invoice):
+    """(label, value) rows printed under the title of an invoice."""
     return [
         ("Invoice number", invoice["invoice_number"]),
         ("Status", invoice["status"].upper()),
@@ -49,7 +50,7 @@ def _credit_note_facts(note):
 
 def _header(pdf, title, facts, business, client):
     pdf.set_font(SANS, "B", 20)
-    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, title.upper(), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(SANS, size=10)
     for label, value in facts:
         pdf.cell(35, 5.5, label)
@@ -108,10 +109,8 @@ def _totals(pdf, invoice):
         pdf.cell(29, 6.5, money.format_amount(amount, currency), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def _footer_notes(pdf, invoice, business):
-    exemptions = "\n".join(presentation.exemption_notes(invoice))
-    for title, text in (("Tax exemptions", exemptions), ("Payment details", business.get("payment_details")),
-                        ("Notes", invoice.get("notes"))):
+def _footer_notes(pdf, blocks):
+    for title, text in blocks:
         if text:
             pdf.ln(4)
             _block(pdf, title, [text], pdf.l_margin, 180)
@@ -127,26 +126,34 @@ class InvoiceDocument(Document):
             self.watermark(self.stamp)
 
 
-def _render(view, title, number, facts, stamp=None):
+def render_document(view, *, title, number, facts, notes, stamp=None):
+    """PDF bytes of a priced document (an invoice, an estimate, a credit note): ``title`` and the
+    ``facts`` under it, the parties, lines and totals of ``view`` (amounts in major units, with
+    ``business`` and ``client``), then the (title, text) ``notes`` blocks; ``stamp`` marks
+    every page."""
     length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
     refuse_long_text(length + len(view.get("reason") or ""), f"This {title.lower()}'s text", MAX_INVOICE_TEXT)
-    author = view["business"].get("business_name") or "Orbix"
-    pdf = InvoiceDocument(title=f"{title.capitalize()} {number}", author=author)
+    pdf = InvoiceDocument(title=f"{title} {number}", author=view["business"].get("business_name") or "Orbix")
     pdf.footer_text = f"{view['business'].get('business_name') or ''} · {number}".strip(" ·")
     pdf.stamp = stamp
     pdf.add_page()
     _header(pdf, title, facts, view["business"], view["client"] or {})
     _table(pdf, view)
     _totals(pdf, view)
-    _footer_notes(pdf, view, view["business"])
+    _footer_notes(pdf, notes)
     return pdf.to_bytes()
 
 
 def render(view):
     """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
-    return _render(view, "INVOICE", view["invoice_number"], _invoice_facts(view), WATERMARKS.get(view["status"]))
+    notes = (("Tax exemptions", "\n".join(presentation.exemption_notes(view))),
+             ("Payment details", view["business"].get("payment_details")), ("Notes", view.get("notes")))
+    return render_document(view, title="Invoice", number=view["invoice_number"], facts=invoice_facts(view),
+                           notes=notes, stamp=WATERMARKS.get(view["status"]))
 
 
 def render_credit_note(view):
     """PDF bytes of a credit note view: 'CREDIT NOTE', its number and the invoice's."""
-    return _render(view, "CREDIT NOTE", view["credit_note_number"], _credit_note_facts(view))
+    notes = (("Tax exemptions", "\n".join(presentation.exemption_notes(view))), ("Notes", view.get("notes")))
+    return render_document(view, title="Credit note", number=view["credit_note_number"],
+                           facts=_credit_note_facts(view), notes=notes)

@@ -182,6 +182,13 @@ def priced_items(user_id, items, currency):
     return [totals.stored_item(item, currency) for item in resolve_line_taxes(user_id, items)]
 
 
+def lines_after(user_id, doc, changes, currency):
+    """``totals.lines_after`` with the new lines' taxes taken from the user's rates."""
+    if "items" in changes:
+        return priced_items(user_id, changes["items"], currency)
+    return totals.lines_after(doc, changes, currency)
+
+
 def new_invoice(user, client, data, items, currency, **extra):
     """Build a draft from validated input and insert it with the next number."""
     profile = business_profile(user)
@@ -242,12 +249,7 @@ def _edited_content(invoice, changes, user):
     currency = invoice["currency"]
     if "currency" in changes:
         currency = changes["currency"] or rates.billing_currency(client or find_client(user["_id"], client_id), user)
-    if "items" in changes:
-        items = priced_items(user["_id"], changes["items"], currency)
-    elif currency != invoice["currency"]:
-        items = [totals.stored_item(totals.input_item(item), currency) for item in invoice["items"]]
-    else:
-        items = invoice["items"]
+    items = lines_after(user["_id"], invoice, changes, currency)
     amounts = totals.compute(items, currency, **totals.adjustments_after(invoice, changes))
     issue_date = changes.get("date") or invoice["date"].date()
     terms = changes["payment_terms"] if "payment_terms" in changes else invoice.get("payment_terms")

@@ -83,6 +83,16 @@ def line_taxed(items):
     return any(item.get("taxes") for item in items)
 
 
+def lines_after(doc, changes, currency):
+    """A stored document's lines after ``changes``: new ones priced, or the stored ones priced
+    again in a new ``currency``, else unchanged."""
+    if "items" in changes:
+        return [stored_item(item, currency) for item in changes["items"]]
+    if currency != doc["currency"]:
+        return [stored_item(input_item(item), currency) for item in doc["items"]]
+    return doc["items"]
+
+
 def adjustment_after(doc, changes, name):
     """(amount, rate) of a stored document's tax or discount, in input form, after ``changes``: a
     new value of either replaces both; else the stored rate when one was given, else the amount."""

@@ -86,14 +86,15 @@ def _mail_settings():
 
 
 def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=None, reply_to=None,
-          attachments=(), invoice_id=None, ref=None, links=None):
+          attachments=(), invoice_id=None, estimate_id=None, ref=None, links=None):
     """Record and enqueue one e-mail; returns the record.
 
     ``reply_to`` is (name, address) of the user; the From address is ``MAIL_FROM``'s, shown as
     ``sender_name`` when given. ``attachments`` are specs ``{"type": ..., "filename": ..., ...}``
     for the registered builders; ``links`` maps template variables to specs ``{"type": ...}`` of
     the registered link builders. ``ref`` names what the message was sent for (a reminder
-    claim), so its sender can find it again."""
+    claim), so its sender can find it again. ``invoice_id`` or ``estimate_id`` names the
+    document the message is about (its message log)."""
     from_name, from_address = _mail_settings()
     links = [{**spec, "marker": f"orbix-link-{secrets.token_hex(16)}", "name": name}
              for name, spec in (links or {}).items()]
@@ -105,6 +106,7 @@ def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=N
         "_id": message_id,
         "user_id": user_id,
         "invoice_id": invoice_id,
+        **({"estimate_id": estimate_id} if estimate_id else {}),
         "kind": kind,
         "ref": ref,
         "from": compose.mailbox_text(compose.display_name(sender_name or from_name), from_address),
@@ -136,16 +138,24 @@ def queue(*, user_id, kind, to, subject, template, context, cc=(), sender_name=N
     return record
 
 
+def list_for(user_id, about):
+    """Every message about a document, oldest first (the log a user reads); ``about`` is
+    ``{"invoice_id": id}`` or ``{"estimate_id": id}``."""
+    return list(collection(MESSAGES).find({"user_id": user_id, **about}, sort=[("created_at", 1)]))
+
+
 def list_for_invoice(user_id, invoice_id):
     """Every message about the invoice, oldest first (the log a user reads)."""
-    return list(collection(MESSAGES).find({"user_id": user_id, "invoice_id": invoice_id}, sort=[("created_at", 1)]))
+    return list_for(user_id, {"invoice_id": invoice_id})
 
 
-def last_link_base(user_id, invoice_id):
-    """The base URL the latest e-mail about the invoice linked to, or None: what a job (which has
-    no request to take it from) links to when ``PUBLIC_BASE_URL`` is unset."""
+def last_link_base(user_id, invoice_id=None, about=None):
+    """The base URL the latest e-mail about the invoice (or the document ``about`` names, see
+    ``list_for``) linked to, or None: what a job (which has no request to take it from) links
+    to when ``PUBLIC_BASE_URL`` is unset."""
     for record in collection(MESSAGES).find(
-        {"user_id": user_id, "invoice_id": invoice_id}, {"links": 1}, sort=[("created_at", -1)], limit=20
+        {"user_id": user_id, **(about or {"invoice_id": invoice_id})}, {"links": 1}, sort=[("created_at", -1)],
+        limit=20,
     ):
         for link in record.get("links") or ():
             if link.get("base_url"):

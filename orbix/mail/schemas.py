@@ -13,6 +13,7 @@ class MailAttachmentSchema(Schema):
 class MailMessageSchema(Schema):
     _id = ObjectIdField()
     invoice_id = ObjectIdField(allow_none=True)
+    estimate_id = ObjectIdField(allow_none=True, metadata={"description": "Set on e-mails about an estimate"})
     kind = fields.String()
     status = fields.String(metadata={"description": "queued, sent, failed or cancelled (no longer wanted when "
                                                  "its turn came: a reminder for an invoice paid meanwhile)"})

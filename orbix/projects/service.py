@@ -12,6 +12,7 @@ from ..common.exceptions import unprocessable
 from ..common.ownership import get_owned_or_404
 from ..common.references import delete_unreferenced, withdraw_unless
 from ..common.timeutil import date_to_datetime
+from ..estimates import ESTIMATES
 from ..expenses import EXPENSES
 from ..invoices import INVOICES
 from ..recurring import RECURRING_INVOICES
@@ -25,6 +26,7 @@ REFERRERS = (
     (INVOICES, "invoice", "invoices"),
     (RECURRING_INVOICES, "recurring invoice", "recurring invoices"),
     (EXPENSES, "expense", "expenses"),
+    (ESTIMATES, "estimate", "estimates"),
 )
 DATE_FIELDS = ("start_date", "end_date")
 

@@ -11,6 +11,9 @@ EVENT_TYPES = {
     "contract.viewed": "The signer opened a contract's signing link (once per link).",
     "contract.signed": "A contract became signed: every required party signed (the client through its link).",
     "contract.declined": "The signer declined a contract through its link.",
+    "estimate.sent": "An estimate was sent to the client: its status moved from draft to sent.",
+    "estimate.accepted": "An estimate was accepted (by the client on its public page, or recorded by you).",
+    "estimate.declined": "An estimate was declined (by the client on its public page, or recorded by you).",
     "time_entry.stopped": "A running timer was stopped.",
 }
 ALL = "*"  # subscribes to every event, including ones added later

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from bson import ObjectId
 
-from orbix.invoices import numbering
+from orbix.common import numbering
 from tests.concurrency import at_once
 from tests.documents import csv_rows, pdf_reader, pdf_text
 from tests.factories import INVOICE_ITEM as ITEM

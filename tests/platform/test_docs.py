@@ -6,7 +6,7 @@ from openapi_spec_validator import validate
 from tests.factories import make_project
 
 # Blueprints of HTML pages for people (public links): not API, so not in the OpenAPI document.
-PAGE_BLUEPRINTS = ("public_pages", "invoice_pages", "payment_pages", "contract_pages")
+PAGE_BLUEPRINTS = ("public_pages", "invoice_pages", "payment_pages", "contract_pages", "estimate_pages")
 
 
 def test_openapi_document_validates_and_lists_every_route(client, app):
@@ -33,7 +33,9 @@ def test_the_undocumented_page_routes_are_html_pages_outside_the_api(app):
     assert routes == {"/i/<token>": {"GET"}, "/i/<token>/pdf": {"GET"}, "/public/<path:filename>": {"GET"},
                       "/i/<token>/pay": {"GET"},
                       "/c/<token>": {"GET"}, "/c/<token>/pdf": {"GET"}, "/c/<token>/sign": {"POST"},
-                      "/c/<token>/decline": {"POST"}}
+                      "/c/<token>/decline": {"POST"},
+                      "/e/<token>": {"GET"}, "/e/<token>/pdf": {"GET"}, "/e/<token>/accept": {"POST"},
+                      "/e/<token>/decline": {"POST"}}
 
 
 def test_every_operation_has_a_summary(client):

@@ -1,0 +1,86 @@
+"""Sending an estimate by e-mail (``POST /api/estimates/{id}/send``) and its message log.
+
+As invoices do (``invoices.delivery``, whose document e-mail helper this uses): under the
+estimate's lock a draft moves to sent, then the message is recorded and queued; if the queue
+is unreachable the estimate is put back as it was (503, nothing half-done). The ``mail.send``
+job builds the link to the public page (a new token, never stored in the message) and the PDF.
+"""
+
+from ..auth.service import business_profile, find_user
+from ..common import money
+from ..common.documents import restore_fields
+from ..common.exceptions import Unavailable
+from ..invoices.delivery import queue_document_email, recipients
+from ..invoices.schemas import money_view
+from ..mail import messages
+from . import lifecycle, service, sharing
+from .pdf import render
+
+ATTACHMENT = "estimate_pdf"
+PUBLIC_PAGE = "estimate_page"
+FROZEN_ON_SEND = ("status", "sent_at", "client_snapshot", "business_snapshot")  # what service.mark_sent writes
+
+
+@messages.link_builder(PUBLIC_PAGE)
+def public_page_url(user_id, spec):
+    """A new link to the estimate's public page (``/e/<token>``), made when the e-mail is sent."""
+    estimate = service.find_estimate(user_id, spec["estimate_id"])
+    token, _link = sharing.issue_link(user_id, estimate)
+    return sharing.page_url(spec["base_url"], token)
+
+
+@messages.attachment_builder(ATTACHMENT)
+def estimate_pdf(user_id, spec):
+    """The estimate's PDF as it stands when the message is sent."""
+    estimate = service.find_estimate(user_id, spec["estimate_id"])
+    user = find_user(user_id)
+    if user is None:
+        raise LookupError("the account was deleted")
+    return spec["filename"], "application/pdf", render(money_view(service.present(estimate, user)))
+
+
+def summary_context(estimate, client):
+    """Whom the e-mail greets, and the number, total and last valid day it shows."""
+    view = money_view(estimate)
+    return {
+        "client_name": (client or {}).get("name") or "there",
+        "estimate_number": estimate["estimate_number"],
+        "total": money.format_amount(view["total"], estimate["currency"]),
+        "valid_until": estimate["valid_until"].date().isoformat(),
+        "public_url": None,
+    }
+
+
+def send_estimate(user, estimate_id, data, base_url=None):
+    """Queue the estimate e-mail (moving a draft to sent); returns the message record."""
+    estimate = service.find_estimate(user["_id"], estimate_id)
+    with service.estimate_lock(estimate["_id"]):
+        estimate = service.find_estimate(user["_id"], estimate_id)
+        view = service.present(estimate, user)
+        to = recipients(data, view)
+        before = dict(estimate)
+        if estimate["status"] == lifecycle.DRAFT:
+            estimate = service.mark_sent(estimate, user)
+            view = service.present(estimate, user)
+        sender = (view["business"] or business_profile(user))["business_name"]
+        try:
+            message = queue_document_email(
+                user, estimate, view,
+                about={"estimate_id": estimate["_id"]}, page=PUBLIC_PAGE, attachment=ATTACHMENT,
+                number=estimate["estimate_number"], summary=summary_context(estimate, view["client"]),
+                kind="estimate", to=to, cc=data.get("cc") or [],
+                subject=data.get("subject") or f"Estimate {estimate['estimate_number']} from {sender}",
+                template="estimate", context={"message": data.get("message")}, attach_pdf=data["attach_pdf"],
+                base_url=base_url,
+            )
+        except Unavailable:
+            if before["status"] != estimate["status"]:
+                restore_fields(service.COLLECTION, before, FROZEN_ON_SEND)
+            raise
+    service.announce_status(user, before["status"], estimate, view)
+    return message
+
+
+def messages_for(user, estimate_id):
+    estimate = service.find_estimate(user["_id"], estimate_id)
+    return messages.list_for(user["_id"], {"estimate_id": estimate["_id"]})
