@@ -20,6 +20,7 @@ from ..common.fields import (
     positive,
 )
 from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
+from ..einvoice.fields import InvoiceTaxFieldsMixin, buyer_reference_field, unit_code_field
 from . import lifecycle, totals
 
 METHODS = ("bank_transfer", "card", "cash", "check", "mobile_money", "paypal", "other")  # of a payment
@@ -38,6 +39,7 @@ class ItemWriteSchema(BaseSchema):
     amount = fields.Raw(
         load_only=True, allow_none=True, metadata={"description": "Ignored: the server computes quantity x rate"}
     )
+    unit_code = unit_code_field()
 
 
 class ItemSchema(BaseSchema):
@@ -45,6 +47,7 @@ class ItemSchema(BaseSchema):
     quantity = Money()
     rate = Money()
     amount = Money()
+    unit_code = fields.String(allow_none=True, metadata={"description": "UN/ECE Rec 20 unit, when one was given"})
     time_entry_ids = fields.List(ObjectIdField())
     expense_ids = fields.List(ObjectIdField())
 
@@ -86,11 +89,13 @@ class InvoicePricingSchema(BaseSchema):
                 )
 
 
-class InvoiceTermsSchema(InvoicePricingSchema):
-    """Pricing and dates: shared by manual and tracked-time invoices."""
+class InvoiceTermsSchema(InvoicePricingSchema, InvoiceTaxFieldsMixin):
+    """Pricing, dates and e-invoice references: shared by manual and tracked-time invoices."""
 
     date = CalendarDate(metadata={"description": "Issue date (default today); backdating is allowed"})
     due_date = CalendarDate(allow_none=True, metadata={"description": "Default: from payment_terms"})
+    buyer_reference = buyer_reference_field(example="04011000-12345-03")
+    purchase_order = Text(max_length=200, allow_none=True, metadata={"description": "The buyer's order number"})
 
 
 class InvoiceWriteSchema(InvoiceTermsSchema):
@@ -187,6 +192,10 @@ class ReminderSentSchema(BaseSchema):
 
 class InvoiceSchema(InvoiceSummarySchema):
     items = fields.List(fields.Nested(ItemSchema))
+    buyer_reference = fields.String(allow_none=True, metadata={"description": "Overrides the client's (e-invoices)"})
+    purchase_order = fields.String(allow_none=True)
+    tax_category = fields.String(allow_none=True, metadata={"description": "VAT category for e-invoices"})
+    tax_exemption_reason = fields.String(allow_none=True)
     tax_rate = Money(allow_none=True)
     discount_rate = Money(allow_none=True)
     client = fields.Dict(allow_none=True, metadata={"description": "Client details as of sending (live for drafts)"})

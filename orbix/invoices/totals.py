@@ -34,7 +34,7 @@ def stored_item(item, currency):
         "rate": to_scaled(item["rate"]),
         "amount": money.to_minor(amount, currency),
     }
-    for name in ("time_entry_ids", "expense_ids"):  # what billed lines were made from
+    for name in ("time_entry_ids", "expense_ids", "unit_code"):  # what billed lines were made from; the unit
         if item.get(name):
             stored[name] = item[name]
     return stored
