@@ -55,10 +55,9 @@ def _party(parent, tag, party):
         if party.contact_email:
             W.add(W.add(contact, "ram:EmailURIUniversalCommunication"), "ram:URIID", party.contact_email)
     address = W.add(element, "ram:PostalTradeAddress")
-    W.optional(address, "ram:PostcodeCode", party.address.postal_code)
-    W.optional(address, "ram:LineOne", party.address.line1)
-    W.optional(address, "ram:LineTwo", party.address.line2)
-    W.optional(address, "ram:CityName", party.address.city)
+    place = party.address
+    W.optionals(address, [("ram:PostcodeCode", place.postal_code), ("ram:LineOne", place.line1),
+                          ("ram:LineTwo", place.line2), ("ram:CityName", place.city)])
     W.add(address, "ram:CountryID", party.address.country_code)
     if party.electronic_address:
         scheme, identifier = party.electronic_address

@@ -36,10 +36,9 @@ def _party(w, parent, tag, party):
     if party.trading_name:
         w.add(w.add(element, "cac:PartyName"), "cbc:Name", party.trading_name)
     address = w.add(element, "cac:PostalAddress")
-    w.optional(address, "cbc:StreetName", party.address.line1)
-    w.optional(address, "cbc:AdditionalStreetName", party.address.line2)
-    w.optional(address, "cbc:CityName", party.address.city)
-    w.optional(address, "cbc:PostalZone", party.address.postal_code)
+    place = party.address
+    w.optionals(address, [("cbc:StreetName", place.line1), ("cbc:AdditionalStreetName", place.line2),
+                          ("cbc:CityName", place.city), ("cbc:PostalZone", place.postal_code)])
     w.add(w.add(address, "cac:Country"), "cbc:IdentificationCode", party.address.country_code)
     for scheme, identifier in (("VAT", party.vat_id), ("FC", party.tax_registration_id)):
         if identifier:

@@ -31,6 +31,11 @@ class Writer:
         if text not in (None, ""):
             self.add(parent, tag, text, **attributes)
 
+    def optionals(self, parent, pairs):
+        """``optional`` for each (tag, text), in order."""
+        for tag, text in pairs:
+            self.optional(parent, tag, text)
+
 
 def number(value):
     """A quantity, price or percent as plain text without trailing zeros (``2.5``, ``19``, ``0``)."""

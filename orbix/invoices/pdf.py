@@ -113,8 +113,9 @@ class InvoiceDocument(Document):
             self.watermark(self.stamp)
 
 
-def render(view):
-    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+def render(view, archival=False):
+    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``);
+    ``archival``: with the sRGB output intent of a PDF/A (Factur-X)."""
     length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
     refuse_long_text(length, "This invoice's text", MAX_INVOICE_TEXT)
     pdf = InvoiceDocument(
@@ -122,6 +123,8 @@ def render(view):
     )
     pdf.footer_text = f"{view['business'].get('business_name') or ''} · {view['invoice_number']}".strip(" ·")
     pdf.stamp = WATERMARKS.get(view["status"])
+    if archival:
+        pdf.declare_srgb()
     pdf.add_page()
     _header(pdf, view, view["business"], view["client"] or {})
     _table(pdf, view)

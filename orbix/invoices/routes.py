@@ -96,6 +96,11 @@ def delete_invoice(invoice_id):
     return {"message": "Invoice deleted"}
 
 
+def _document_view(invoice_id):
+    """The caller's invoice as documents print it (amounts in major units)."""
+    return money_view(service.get_invoice(current_user_doc(), invoice_id))
+
+
 @blp.route("/<invoice_id>/pdf", methods=["GET"])
 @blp.auth()
 @blp.arguments(PdfQuerySchema, location="query")
@@ -104,8 +109,8 @@ def delete_invoice(invoice_id):
 @blp.errors(404, 409, 422)
 def invoice_pdf(args, invoice_id):
     """Download the invoice as a PDF, or (format=facturx) as a Factur-X / ZUGFeRD e-invoice (422 names missing data)"""
-    view = money_view(service.get_invoice(current_user_doc(), invoice_id))
-    pdf = render(view)
+    view = _document_view(invoice_id)
+    pdf = render(view, archival=args["format"] == FACTURX)
     if args["format"] == FACTURX:
         pdf = einvoice.facturx_pdf(view, pdf)
     return pdf_response(pdf, f"{view['invoice_number']}.pdf")
@@ -119,7 +124,7 @@ def invoice_pdf(args, invoice_id):
 @blp.errors(404, 409, 422)
 def invoice_ubl(args, invoice_id):
     """Download the invoice as UBL 2.1 (Peppol BIS Billing 3.0 or XRechnung 3.0); 422 names missing data"""
-    view = money_view(service.get_invoice(current_user_doc(), invoice_id))
+    view = _document_view(invoice_id)
     xml = einvoice.ubl_xml(view, args.get("xrechnung"))
     return document_response(xml, "application/xml", f"{view['invoice_number']}.xml", inline=False)
 

@@ -96,8 +96,10 @@ def test_the_factur_x_pdf_embeds_the_cii_xml_which_is_valid_en16931(client, auth
     reader = PdfReader(io.BytesIO(pdf))
     assert "factur-x.xml" in reader.attachments
     assert reader.attachments["factur-x.xml"] == [xml]
-    metadata = reader.xmp_metadata
-    assert metadata is not None and b"pdfaid" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    catalog = reader.trailer["/Root"]
+    assert b"<pdfaid:part>3</pdfaid:part>" in catalog["/Metadata"].get_object().get_data()
+    intent = catalog["/OutputIntents"][0].get_object()
+    assert (intent["/S"], intent["/OutputConditionIdentifier"]) == ("/GTS_PDFA1", "sRGB")
 
 
 def test_the_same_invoice_through_cii_and_ubl_gives_the_same_totals(client, auth, buyer):
