@@ -25,7 +25,8 @@ def cii_xml(view):
 def facturx_pdf(view, pdf):
     """``pdf`` (the invoice's own PDF) as a Factur-X EN 16931 PDF/A-3 with its CII XML embedded."""
     xml = cii_xml(view)
-    return facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="en")
+    return facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="en",
+                                      xmp_compression=False)  # PDF/A: metadata streams unfiltered
 
 
 def wants_xrechnung(view, asked):
