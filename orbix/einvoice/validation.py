@@ -71,7 +71,7 @@ def schematron_errors(xml, fatal_only=True):
 class ReadBack:
     """The amounts of an e-invoice XML as Decimals."""
 
-    line_nets: list
+    line_nets: list  # (amount, category, percent)
     allowances: list  # (amount, category, percent)
     charges: list
     breakdown: list  # (category, percent, taxable, tax)
@@ -105,8 +105,10 @@ def read_cii(xml):
         ("tax_total", "TaxTotalAmount"), ("grand_total", "GrandTotalAmount"), ("prepaid", "TotalPrepaidAmount"),
         ("due", "DuePayableAmount"))}
     return ReadBack(
-        line_nets=[Decimal(e.text) for e in root.xpath(
-            "//ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", namespaces=ns)],
+        line_nets=[(_decimal(e, "ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount", ns),
+                    e.xpath("ram:ApplicableTradeTax/ram:CategoryCode", namespaces=ns)[0].text,
+                    _percent(e, "ram:ApplicableTradeTax/ram:RateApplicablePercent", ns))
+                   for e in root.xpath("//ram:SpecifiedLineTradeSettlement", namespaces=ns)],
         allowances=adjustments["false"],
         charges=adjustments["true"],
         breakdown=[(e.xpath("ram:CategoryCode", namespaces=ns)[0].text, _percent(e, "ram:RateApplicablePercent", ns),
@@ -132,8 +134,10 @@ def read_ubl(xml):
         ("grand_total", "TaxInclusiveAmount"), ("prepaid", "PrepaidAmount"), ("due", "PayableAmount"))}
     totals["tax_total"] = _decimal(root, "cac:TaxTotal/cbc:TaxAmount", ns)
     return ReadBack(
-        line_nets=[Decimal(e.text) for e in root.xpath("*/cbc:LineExtensionAmount", namespaces=ns)
-                   if etree.QName(e.getparent()).localname in ("InvoiceLine", "CreditNoteLine")],
+        line_nets=[(_decimal(e, "cbc:LineExtensionAmount", ns),
+                    e.xpath("cac:Item/cac:ClassifiedTaxCategory/cbc:ID", namespaces=ns)[0].text,
+                    _percent(e, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent", ns))
+                   for e in root.xpath("cac:InvoiceLine | cac:CreditNoteLine", namespaces=ns)],
         allowances=adjustments["false"],
         charges=adjustments["true"],
         breakdown=[(e.xpath("cac:TaxCategory/cbc:ID", namespaces=ns)[0].text,
@@ -145,8 +149,8 @@ def read_ubl(xml):
 
 
 def arithmetic_errors(xml, places=2):
-    """BR-CO-10..17 (and the breakdown adding up) recomputed from the XML; ``places``: the
-    currency's decimals, which the tax per category is rounded to."""
+    """BR-CO-10..17, the taxable amount per category (BR-S-08 ...) and the breakdown adding up,
+    recomputed from the XML; ``places``: the currency's decimals, which the tax per category is rounded to."""
     data = read_cii(xml) if kind_of(xml) == "cii" else read_ubl(xml)
     t, errors = data.totals, []
 
@@ -154,7 +158,7 @@ def arithmetic_errors(xml, places=2):
         if actual != wanted:
             errors.append(f"{rule}: {actual} != {wanted}")
 
-    expect("BR-CO-10 line total", t["line_total"], sum(data.line_nets, Decimal(0)))
+    expect("BR-CO-10 line total", t["line_total"], sum((line[0] for line in data.line_nets), Decimal(0)))
     expect("BR-CO-11 allowances", t["allowance_total"], sum((a[0] for a in data.allowances), Decimal(0)))
     expect("BR-CO-12 charges", t["charge_total"], sum((c[0] for c in data.charges), Decimal(0)))
     expect("BR-CO-13 tax basis", t["tax_basis"], t["line_total"] - t["allowance_total"] + t["charge_total"])
@@ -165,4 +169,10 @@ def arithmetic_errors(xml, places=2):
     step = Decimal(1).scaleb(-places)
     for category, percent, taxable, tax in data.breakdown:
         expect(f"BR-CO-17 {category} {percent}%", tax, (taxable * percent / 100).quantize(step, ROUND_HALF_UP))
+        # BR-S-08, BR-Z-08, BR-E-08, BR-AE-08 ...: the category's lines, less its allowances, plus its charges
+        key = (category, percent)
+        wanted = (sum((line[0] for line in data.line_nets if line[1:] == key), Decimal(0))
+                  - sum((a[0] for a in data.allowances if a[1:] == key), Decimal(0))
+                  + sum((c[0] for c in data.charges if c[1:] == key), Decimal(0)))
+        expect(f"BR-{category}-08 taxable {percent}%", taxable, wanted)
     return errors

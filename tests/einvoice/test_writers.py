@@ -96,3 +96,13 @@ def test_the_arithmetic_check_catches_totals_that_do_not_add_up():
 def test_a_schema_violation_is_reported():
     xml = ubl.write(document()).replace(b"<cbc:IssueDate>2026-03-01", b"<cbc:IssueDate>1 March 2026")
     assert validation.xsd_errors(xml)
+
+
+def test_the_arithmetic_check_catches_a_taxable_amount_in_the_wrong_category():
+    doc = document()
+    first, second, third = doc.taxes
+    moved = (model.TaxSubtotal(first.tax, first.taxable_amount - 1, first.tax_amount),
+             model.TaxSubtotal(second.tax, second.taxable_amount + 1, second.tax_amount), third)
+    for writer in (cii.write, ubl.write):
+        errors = validation.arithmetic_errors(writer(document(taxes=moved)))
+        assert any(error.startswith("BR-S-08 taxable 19%") for error in errors), errors
