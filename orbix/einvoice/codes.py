@@ -36,7 +36,7 @@ UNITS = {
     "MTQ": "cubic metre",
     "LTR": "litre",
     "KWH": "kilowatt hour",
-    "MBY": "megabyte",
+    "4L": "megabyte",
     "E34": "gigabyte",
     "P1": "percent",
 }

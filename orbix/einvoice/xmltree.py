@@ -40,8 +40,7 @@ class Writer:
 def number(value):
     """A quantity, price or percent as plain text without trailing zeros (``2.5``, ``19``, ``0``)."""
     value = Decimal(value)
-    text = format(value.normalize(), "f") if value else "0"
-    return text
+    return format(value.normalize(), "f") if value else "0"
 
 
 def serialise(root):

@@ -106,3 +106,12 @@ def test_the_arithmetic_check_catches_a_taxable_amount_in_the_wrong_category():
     for writer in (cii.write, ubl.write):
         errors = validation.arithmetic_errors(writer(document(taxes=moved)))
         assert any(error.startswith("BR-S-08 taxable 19%") for error in errors), errors
+
+
+def test_every_unit_code_offered_is_in_the_en16931_code_list():
+    lines = tuple(model.Line(str(number), unit, D(1), unit, D(1), D("1.00"), STANDARD)
+                  for number, unit in enumerate(codes.UNITS, 1))
+    taxes = model.breakdown(lines, (), "EUR", {})
+    doc = document(lines=lines, allowances=(), taxes=taxes, totals=model.totals_of(lines, (), taxes))
+    for writer in (cii.write, ubl.write):
+        assert validation.schematron_errors(writer(doc)) == []
