@@ -11,12 +11,12 @@ INSTALLED := $(VENV)/.installed
 # Stripe's API mock for the card payment tests (a Go module, built like the database launcher).
 STRIPE_MOCK := bin/stripe-mock
 
-.PHONY: run test lint fuzz bench clean db redis fonts browser ferretdb-test
+.PHONY: run test lint fuzz bench clean db redis fonts browser ferretdb-test mustang
 
 run: $(INSTALLED) $(FERRETDB) redis fonts
 	$(BIN)/python tools/serve.py
 
-test: $(INSTALLED) $(FERRETDB) $(STRIPE_MOCK) redis fonts browser
+test: $(INSTALLED) $(FERRETDB) $(STRIPE_MOCK) redis fonts browser mustang
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Rate-limit counters live in Redis (shared by all workers); make run and the tests start
@@ -45,6 +45,17 @@ browser:
 		echo "installing chromium (Debian package)"; \
 		tools/apt-install chromium; \
 	fi
+
+# E-invoices are also checked with the Mustang validator (Java, from Maven Central; its EN 16931 and
+# XRechnung schematron and veraPDF) in tests/einvoice/test_mustang.py; cached under build/.
+MUSTANG_VERSION := 2.16.2
+MUSTANG_JAR := build/mustang/validator-$(MUSTANG_VERSION)-shaded.jar
+mustang: $(MUSTANG_JAR)
+
+$(MUSTANG_JAR):
+	@command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || tools/apt-install maven default-jre-headless
+	mvn -q dependency:copy -Dartifact=org.mustangproject:validator:$(MUSTANG_VERSION):jar:shaded \
+		-DoutputDirectory=build/mustang
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

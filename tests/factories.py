@@ -415,3 +415,33 @@ def send_estimate(client, headers, estimate, **body):
 
 def get_estimate(client, headers, estimate):
     return expect(client.get(f"/api/estimates/{estimate['_id']}", headers=headers), 200)
+
+
+# ---- e-invoices -------------------------------------------------------------------------------
+
+SELLER = {
+    "business_name": "Lovelace Analytics", "legal_name": "Lovelace Analytics GmbH", "address_line1": "Hauptstr. 1",
+    "city": "Berlin", "postal_code": "10115", "country_code": "DE", "vat_id": "DE123456789", "phone": "+49 30 123456",
+    "iban": "DE89370400440532013000", "bic": "COBADEFFXXX",
+}
+BUYER = {
+    "name": "Babbage", "company": "Difference Engines SARL", "address_line1": "1 rue de la Paix", "city": "Paris",
+    "postal_code": "75002", "country_code": "FR", "vat_id": "FR12345678901",
+}
+
+
+def set_seller(client, headers, **overrides):
+    """Settings with everything EN 16931, Peppol and XRechnung ask of the seller (overrides win)."""
+    return update_settings(client, headers, **{**SELLER, **overrides})
+
+
+def make_buyer(client, headers, **overrides):
+    """A client with a full e-invoice address (a French company unless told)."""
+    return make_client(client, headers, **{**BUYER, **overrides})
+
+
+def einvoice(client, headers, invoice, path="ubl", status=200, **query):
+    """The raw response to an e-invoice download (``ubl`` or ``pdf``), its status asserted."""
+    response = client.get(f"/api/invoices/{invoice['_id']}/{path}", query_string=query, headers=headers)
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response

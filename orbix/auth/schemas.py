@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, validate, validates
 
 from ..common.fields import Bic, Currency, EmailAddress, Iban, Money, Text
 from ..common.schemas import BaseSchema
+from ..einvoice.fields import PartyFieldsMixin, TaxCategory
 from ..reminders import schedule
 from .passwords import MAX_PASSWORD_BYTES
 
@@ -84,7 +85,7 @@ class ReminderSchedule(fields.List):
         return steps
 
 
-class SettingsSchema(BaseSchema):
+class SettingsSchema(BaseSchema, PartyFieldsMixin):
     """Business details used by invoices and contracts, and how clients are reminded to pay."""
 
     business_name = Text(max_length=200, allow_none=True)
@@ -125,6 +126,14 @@ class SettingsSchema(BaseSchema):
     thank_you_enabled = fields.Boolean(
         allow_none=True, metadata={"description": "Thank the client by e-mail when an invoice is paid (default true)"}
     )
+    small_business = fields.Boolean(allow_none=True, metadata={
+        "description": "Small business exempt from VAT (Kleinunternehmer, § 19 UStG): e-invoices without tax are "
+                       "category E with the legal text (default false)"})
+    default_tax_category = TaxCategory(allow_none=True, metadata={
+        "description": "VAT category of invoices without tax (Z, E, AE, K, G, O) unless the invoice says; "
+                       "default: E when small_business, else Z"})
+    default_tax_exemption_reason = Text(max_length=500, allow_none=True, metadata={
+        "description": "Exemption reason printed with default_tax_category (defaults by category)"})
 
     @validates("timezone")
     def _known_zone(self, value, **kwargs):

@@ -17,11 +17,15 @@ SETTING_FIELDS = (
     "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
     "reminders_enabled", "reminder_schedule", "thank_you_enabled",
     "iban", "bic", "payment_link", "estimate_valid_days",
+    # e-invoices (orbix.einvoice)
+    "legal_name", "address_line1", "address_line2", "city", "postal_code", "country_code", "vat_id", "company_id",
+    "peppol_id", "small_business", "default_tax_category", "default_tax_exemption_reason",
 )
 # What an unset (or null) setting means.
 SETTING_DEFAULTS = {"estimate_valid_days": 30,
                     "reminders_enabled": True, "reminder_schedule": list(DEFAULT_SCHEDULE), "thank_you_enabled": True}
 DEFAULT_INVOICE_PREFIX = "INV-"
+EINVOICE_FIELDS = SETTING_FIELDS[SETTING_FIELDS.index("legal_name"):]
 
 
 def public_user(user):
@@ -168,4 +172,5 @@ def business_profile(user):
         "invoice_prefix": settings.get("invoice_prefix") or DEFAULT_INVOICE_PREFIX,
         "payment_terms": settings.get("payment_terms"),
         "timezone": settings.get("timezone"),
+        **{field: settings.get(field) for field in EINVOICE_FIELDS},
     }

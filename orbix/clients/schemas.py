@@ -4,9 +4,10 @@ from marshmallow import fields
 
 from ..common.fields import Currency, EmailAddress, Rate, Text
 from ..common.schemas import DocumentSchema, ListQuerySchema
+from ..einvoice.fields import PartyFieldsMixin, buyer_reference_field
 
 
-class ClientWriteSchema(DocumentSchema):
+class ClientWriteSchema(DocumentSchema, PartyFieldsMixin):
     name = Text(required=True, min_length=1, max_length=200)
     email = EmailAddress(required=True)
     phone = Text(max_length=50, allow_none=True)
@@ -17,12 +18,19 @@ class ClientWriteSchema(DocumentSchema):
     default_hourly_rate = Rate(allow_none=True)
     tax_id = Text(max_length=100, allow_none=True)
     archived = fields.Boolean(load_default=False)
+    buyer_reference = buyer_reference_field(example="04011000-12345-03")
+    einvoice_xrechnung = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The client wants XRechnung (German public sector): UBL downloads use its "
+                                 "customisation id and need buyer_reference (the Leitweg-ID)"},
+    )
 
 
 class ClientUpdateSchema(ClientWriteSchema):
     """Partial update: every field optional, null clears optional fields."""
 
     archived = fields.Boolean()
+    einvoice_xrechnung = fields.Boolean()
 
 
 class ClientSchema(ClientWriteSchema):

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import fpdf
 from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.enums import TextEmphasis
+from fpdf.enums import OutputIntentSubType, TextEmphasis
+from fpdf.output import PDFICCProfile
 
 from ..config import DEFAULT_FONT_DIRS
 from .exceptions import Invalid
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+# The sRGB profile fpdf2 ships: PDF/A wants the colour space of DeviceRGB drawing declared.
+SRGB_PROFILE = Path(fpdf.__file__).parent / "data" / "color_profiles" / "sRGB2014.icc"
 # Characters of text one PDF may print: fpdf2 breaks lines at roughly 20,000 characters a
 # second here, so this is ~10 s of a worker thread (a 14 MB contract took 630 s, and
 # gunicorn never times out a gthread request). Longer text is refused before rendering.
@@ -333,6 +337,12 @@ class Document(FPDF):
             with self.rotation(35, self.w / 2, self.h / 2):
                 self.text(self.w / 2 - self.get_string_width(text) / 2, self.h / 2 + 12, text)
         self.set_font(SANS, size=10)
+
+    def declare_srgb(self):
+        """Add the sRGB output intent PDF/A asks for (an archival PDF such as Factur-X)."""
+        profile = PDFICCProfile(contents=SRGB_PROFILE.read_bytes(), n=3, alternate="DeviceRGB")
+        self.add_output_intent(OutputIntentSubType.PDFA, "sRGB", "IEC 61966-2-1:1999", "http://www.color.org",
+                               profile, "sRGB2014 (v2)")
 
     def to_bytes(self):
         return bytes(self.output())

@@ -1,10 +1,12 @@
 """/api/invoices/{id}/credit-notes and /api/credit-notes"""
 
 from ..common.lists import PAGINATION_HEADER
+from ..einvoice import service as einvoice
+from ..einvoice.schemas import UblQuerySchema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
-from ..platform.downloads import pdf_response
-from . import credit_notes
+from ..platform.downloads import document_response, pdf_response
+from . import credit_notes, service
 from .credit_note_schemas import CreditNoteListQuerySchema, CreditNoteSchema, CreditNoteWriteSchema
 from .pdf import render_credit_note
 from .schemas import money_view
@@ -51,3 +53,19 @@ def credit_note_pdf(note_id):
     user = current_user_doc()
     view = credit_notes.present(credit_notes.find(user["_id"], note_id), user)
     return pdf_response(render_credit_note(money_view(view)), f"{view['credit_note_number']}.pdf")
+
+
+@blp.route("/credit-notes/<note_id>/ubl", methods=["GET"])
+@blp.auth()
+@blp.arguments(UblQuerySchema, location="query")
+@blp.response(200, description="UBL 2.1 CreditNote XML (application/xml)")
+@blp.media(200, "application/xml", BINARY)
+@blp.errors(404, 422)
+def credit_note_ubl(args, note_id):
+    """Download the credit note as a UBL 2.1 CreditNote (Peppol BIS 3.0 or XRechnung 3.0); 422 names missing data"""
+    user = current_user_doc()
+    note = credit_notes.find(user["_id"], note_id)
+    invoice = money_view(service.get_invoice(user, note["invoice_id"]))
+    view = money_view(credit_notes.present(note, user))
+    xml = einvoice.ubl_xml(view, args.get("xrechnung"), invoice=invoice)
+    return document_response(xml, "application/xml", f"{view['credit_note_number']}.xml", inline=False)

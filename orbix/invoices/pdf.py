@@ -126,16 +126,18 @@ class InvoiceDocument(Document):
             self.watermark(self.stamp)
 
 
-def render_document(view, *, title, number, facts, notes, stamp=None):
+def render_document(view, *, title, number, facts, notes, stamp=None, archival=False):
     """PDF bytes of a priced document (an invoice, an estimate, a credit note): ``title`` and the
     ``facts`` under it, the parties, lines and totals of ``view`` (amounts in major units, with
     ``business`` and ``client``), then the (title, text) ``notes`` blocks; ``stamp`` marks
-    every page."""
+    every page; ``archival``: with the sRGB output intent of a PDF/A (Factur-X)."""
     length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
     refuse_long_text(length + len(view.get("reason") or ""), f"This {title.lower()}'s text", MAX_INVOICE_TEXT)
     pdf = InvoiceDocument(title=f"{title} {number}", author=view["business"].get("business_name") or "Orbix")
     pdf.footer_text = f"{view['business'].get('business_name') or ''} · {number}".strip(" ·")
     pdf.stamp = stamp
+    if archival:
+        pdf.declare_srgb()
     pdf.add_page()
     _header(pdf, title, facts, view["business"], view["client"] or {})
     _table(pdf, view)
@@ -144,12 +146,13 @@ def render_document(view, *, title, number, facts, notes, stamp=None):
     return pdf.to_bytes()
 
 
-def render(view):
-    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``)."""
+def render(view, archival=False):
+    """PDF bytes of an invoice view (amounts in major units, with ``business`` and ``client``);
+    ``archival``: ready to become a Factur-X PDF/A-3."""
     notes = (("Tax exemptions", "\n".join(presentation.exemption_notes(view))),
              ("Payment details", view["business"].get("payment_details")), ("Notes", view.get("notes")))
     return render_document(view, title="Invoice", number=view["invoice_number"], facts=invoice_facts(view),
-                           notes=notes, stamp=WATERMARKS.get(view["status"]))
+                           notes=notes, stamp=WATERMARKS.get(view["status"]), archival=archival)
 
 
 def render_credit_note(view):

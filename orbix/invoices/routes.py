@@ -2,10 +2,12 @@
 
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
+from ..einvoice import service as einvoice
+from ..einvoice.schemas import FACTURX, PdfQuerySchema, UblQuerySchema
 from ..mail.schemas import MailMessageSchema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
-from ..platform.downloads import csv_download, pdf_response
+from ..platform.downloads import csv_download, document_response, pdf_response
 from ..platform.idempotency import never_replayed
 from ..platform.public_urls import public_base_url
 from . import delivery, export, from_time, service, sharing
@@ -94,15 +96,37 @@ def delete_invoice(invoice_id):
     return {"message": "Invoice deleted"}
 
 
+def _document_view(invoice_id):
+    """The caller's invoice as documents print it (amounts in major units)."""
+    return money_view(service.get_invoice(current_user_doc(), invoice_id))
+
+
 @blp.route("/<invoice_id>/pdf", methods=["GET"])
 @blp.auth()
+@blp.arguments(PdfQuerySchema, location="query")
 @blp.response(200, description="PDF document (application/pdf)")
 @blp.media(200, "application/pdf", BINARY)
-@blp.errors(404, 422)
-def invoice_pdf(invoice_id):
-    """Download the invoice as a PDF"""
-    view = service.get_invoice(current_user_doc(), invoice_id)
-    return pdf_response(render(money_view(view)), f"{view['invoice_number']}.pdf")
+@blp.errors(404, 409, 422)
+def invoice_pdf(args, invoice_id):
+    """Download the invoice as a PDF, or (format=facturx) as a Factur-X / ZUGFeRD e-invoice (422 names missing data)"""
+    view = _document_view(invoice_id)
+    pdf = render(view, archival=args["format"] == FACTURX)
+    if args["format"] == FACTURX:
+        pdf = einvoice.facturx_pdf(view, pdf)
+    return pdf_response(pdf, f"{view['invoice_number']}.pdf")
+
+
+@blp.route("/<invoice_id>/ubl", methods=["GET"])
+@blp.auth()
+@blp.arguments(UblQuerySchema, location="query")
+@blp.response(200, description="UBL 2.1 Invoice XML (application/xml)")
+@blp.media(200, "application/xml", BINARY)
+@blp.errors(404, 409, 422)
+def invoice_ubl(args, invoice_id):
+    """Download the invoice as UBL 2.1 (Peppol BIS Billing 3.0 or XRechnung 3.0); 422 names missing data"""
+    view = _document_view(invoice_id)
+    xml = einvoice.ubl_xml(view, args.get("xrechnung"))
+    return document_response(xml, "application/xml", f"{view['invoice_number']}.xml", inline=False)
 
 
 @blp.route("/<invoice_id>/payments", methods=["POST"])

@@ -21,6 +21,7 @@ from ..common.fields import (
     positive,
 )
 from ..common.schemas import BaseSchema, DateRangeQueryMixin, DocumentSchema, ListQuerySchema
+from ..einvoice.fields import InvoiceTaxFieldsMixin, buyer_reference_field, unit_code_field
 from ..taxes.schemas import LineTaxSchema, LineTaxWriteSchema
 from . import lifecycle, totals
 
@@ -50,6 +51,7 @@ class ItemWriteSchema(BaseSchema):
         allow_none=True, max_value=10**12, validate=at_most_4_places,
         metadata={"description": "Line discount as an amount (or give discount_percent)", "example": 10},
     )
+    unit_code = unit_code_field()
     taxes = fields.List(
         fields.Nested(LineTaxWriteSchema),
         validate=validate.Length(max=MAX_LINE_TAXES, error=f"At most {MAX_LINE_TAXES} taxes per line."),
@@ -72,6 +74,7 @@ class ItemSchema(BaseSchema):
     discount_amount = Money(allow_none=True)
     discount = Money(metadata={"description": "The line's discount, rounded (with discount_percent or _amount)"})
     taxes = fields.List(fields.Nested(LineTaxSchema))
+    unit_code = fields.String(allow_none=True, metadata={"description": "UN/ECE Rec 20 unit, when one was given"})
     time_entry_ids = fields.List(ObjectIdField())
     expense_ids = fields.List(ObjectIdField())
 
@@ -123,11 +126,13 @@ class InvoicePricingSchema(BaseSchema):
                 )
 
 
-class InvoiceTermsSchema(InvoicePricingSchema):
-    """Pricing and dates: shared by manual and tracked-time invoices."""
+class InvoiceTermsSchema(InvoicePricingSchema, InvoiceTaxFieldsMixin):
+    """Pricing, dates and e-invoice references: shared by manual and tracked-time invoices."""
 
     date = CalendarDate(metadata={"description": "Issue date (default today); backdating is allowed"})
     due_date = CalendarDate(allow_none=True, metadata={"description": "Default: from payment_terms"})
+    buyer_reference = buyer_reference_field(example="04011000-12345-03")
+    purchase_order = Text(max_length=200, allow_none=True, metadata={"description": "The buyer's order number"})
 
 
 class InvoiceWriteSchema(InvoiceTermsSchema):
@@ -253,6 +258,10 @@ class InvoiceSchema(InvoiceSummarySchema):
         fields.Nested(TaxBreakdownSchema),
         metadata={"description": "The tax per tax (line taxes) or the invoice-level tax; tax_amount sums to `tax`"},
     )
+    buyer_reference = fields.String(allow_none=True, metadata={"description": "Overrides the client's (e-invoices)"})
+    purchase_order = fields.String(allow_none=True)
+    tax_category = fields.String(allow_none=True, metadata={"description": "VAT category for e-invoices"})
+    tax_exemption_reason = fields.String(allow_none=True)
     tax_rate = Money(allow_none=True)
     discount_rate = Money(allow_none=True)
     client = fields.Dict(allow_none=True, metadata={"description": "Client details as of sending (live for drafts)"})

@@ -27,6 +27,8 @@ LINK_KIND = "invoice"  # the ``public_links`` kind of public invoice pages (see 
 SORTABLE = {"created_at", "updated_at", "date", "due_date", "number_seq", "invoice_number", "total", "status"}
 SEARCHABLE = ("invoice_number", "notes")
 STATUS_EVENTS = {lifecycle.SENT: "invoice.sent", lifecycle.PAID: "invoice.paid"}  # webhook events
+# Optional e-invoice data of an invoice (orbix.einvoice reads them), stored as given.
+EINVOICE_FIELDS = ("buyer_reference", "purchase_order", "tax_category", "tax_exemption_reason")
 CONTENT_FIELDS = (
     "client_id",
     "items",
@@ -39,6 +41,7 @@ CONTENT_FIELDS = (
     "discount",
     "discount_rate",
     "notes",
+    *EINVOICE_FIELDS,
 )
 # Settable at any time, even on a frozen invoice: it changes nothing the client was sent.
 ANY_TIME_FIELDS = ("reminders_enabled",)
@@ -211,6 +214,7 @@ def new_invoice(user, client, data, items, currency, **extra):
         "amount_credited": 0,
         "balance_due": amounts["total"],
         "notes": data.get("notes"),
+        **{name: data.get(name) for name in EINVOICE_FIELDS},
         "reminders_enabled": data.get("reminders_enabled", True),
         "client_snapshot": None,
         "business_snapshot": None,
@@ -268,8 +272,9 @@ def _edited_content(invoice, changes, user):
         "due_date": date_to_datetime(due_date),
         "payment_terms": terms,
     }
-    if "notes" in changes:
-        content["notes"] = changes["notes"]
+    for name in ("notes", *EINVOICE_FIELDS):
+        if name in changes:
+            content[name] = changes[name]
     return content
 
 

@@ -4,11 +4,15 @@ Drafts show the live client and business details; sending copies them onto the
 invoice so later edits to the client or the profile never rewrite an issued invoice.
 """
 
-from ..auth.service import business_profile
+from ..auth.service import EINVOICE_FIELDS, business_profile
 from ..clients.service import find_client
+from ..einvoice.fields import PARTY_FIELDS
 
-CLIENT_FIELDS = ("name", "email", "company", "phone", "address", "tax_id")
-BUSINESS_FIELDS = ("business_name", "name", "email", "address", "tax_id", "phone", "website", "payment_details")
+# The e-invoice data (legal names, structured addresses, VAT ids ...) is frozen with the rest.
+CLIENT_FIELDS = ("name", "email", "company", "phone", "address", "tax_id", *PARTY_FIELDS, "buyer_reference",
+                 "einvoice_xrechnung")
+BUSINESS_FIELDS = ("business_name", "name", "email", "address", "tax_id", "phone", "website", "payment_details",
+                   "iban", "bic", *EINVOICE_FIELDS)
 
 
 def client_details(client):

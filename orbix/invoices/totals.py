@@ -60,7 +60,7 @@ def stored_item(item, currency):
             stored["discount"] = money.to_minor(discount, currency)
     if item.get("taxes"):
         stored["taxes"] = [_stored_tax(tax) for tax in item["taxes"]]
-    for name in ("time_entry_ids", "expense_ids"):  # what billed lines were made from
+    for name in ("time_entry_ids", "expense_ids", "unit_code"):  # what billed lines were made from; the unit
         if item.get(name):
             stored[name] = item[name]
     return stored

@@ -28,14 +28,15 @@ def content_disposition(disposition, filename):
     return value
 
 
+def document_response(data, mimetype, filename, inline=True):
+    """A generated document (PDF, XML) as a download response with a safe file name."""
+    disposition = content_disposition("inline" if inline else "attachment", filename)
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": disposition, "Cache-Control": NO_STORE})
+
+
 def pdf_response(data, filename, inline=True):
     """A PDF download response with a safe file name."""
-    disposition = content_disposition("inline" if inline else "attachment", filename)
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": disposition, "Cache-Control": NO_STORE},
-    )
+    return document_response(data, "application/pdf", filename, inline)
 
 
 def file_response(chunks, length, mimetype, filename, inline=True):
