@@ -2,7 +2,18 @@
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..common.fields import Bic, Currency, EmailAddress, Iban, Money, Text
+from ..common.fields import (
+    Bic,
+    Currency,
+    EmailAddress,
+    HexColor,
+    Iban,
+    Language,
+    LocaleName,
+    Money,
+    ObjectIdField,
+    Text,
+)
 from ..common.schemas import BaseSchema
 from ..reminders import schedule
 from .passwords import MAX_PASSWORD_BYTES
@@ -120,6 +131,21 @@ class SettingsSchema(BaseSchema):
     reminder_schedule = ReminderSchedule(allow_none=True)
     thank_you_enabled = fields.Boolean(
         allow_none=True, metadata={"description": "Thank the client by e-mail when an invoice is paid (default true)"}
+    )
+    language = Language(
+        allow_none=True, metadata={"description": "Language of documents and e-mails to clients who have none of "
+                                                  "their own (default en)"}
+    )
+    locale = LocaleName(
+        allow_none=True, metadata={"description": "Money and date formats (de_DE, de_CH, pt_BR ...) for clients who "
+                                                  "have none of their own; default: the language's usual one"}
+    )
+    accent_color = HexColor(
+        allow_none=True, metadata={"description": "#RRGGBB for headings and rules of PDFs and public pages"}
+    )
+    logo_file_id = ObjectIdField(
+        allow_none=True, metadata={"description": "A file of yours uploaded with purpose logo (JPEG or PNG), printed "
+                                                  "on PDFs and shown on public pages"}
     )
 
     @validates("timezone")

@@ -7,19 +7,23 @@ details (frozen with the invoice, as the PDF prints them), and from their curren
 a changed account or link also applies to invoices sent before. Nothing to pay (paid, void,
 a zero balance): no pay options. The word "overdue" never appears: the page shows the due
 date and the balance.
+
+Worded and formatted in the client's language and locale (``style.wording``: labels, money,
+dates), with the account's logo and accent colour, both served by the page's own routes
+(``/i/<token>/logo``, ``/i/<token>/brand.css``) so the strict CSP holds.
 """
 
 from ..auth.service import business_profile
-from ..common import banking, money
+from ..common import banking
 from . import epc, lifecycle, presentation
 from .schemas import money_view
 
 STATUS_LABELS = {
-    lifecycle.PAID: "Paid",
-    lifecycle.VOID: "Cancelled",
-    lifecycle.PARTIAL: "Partly paid",
-    lifecycle.SENT: "Awaiting payment",
-    lifecycle.OVERDUE: "Awaiting payment",
+    lifecycle.PAID: "status_paid",
+    lifecycle.VOID: "status_cancelled",
+    lifecycle.PARTIAL: "status_partial",
+    lifecycle.SENT: "status_open",
+    lifecycle.OVERDUE: "status_open",
 }
 
 
@@ -39,17 +43,21 @@ def _payment_qr(invoice, business, settings):
     return {"image": epc.qr_data_uri(text), "iban": iban, "bic": settings.get("bic"), "name": name}
 
 
-def page_context(view, user):
-    """Template values for an invoice view (``service.present``) and its owner."""
+def page_context(view, user, style):
+    """Template values for an invoice view (``service.present``), its owner and its style
+    (``branding.style.style_for``, without the logo's bytes)."""
     invoice = money_view(view)
     currency = invoice["currency"]
+    words = style.wording
     status = invoice["status"]
     business, client = invoice["business"] or {}, invoice["client"] or {}
     settings = business_profile(user)
     payable = status in lifecycle.OPEN and invoice["balance_due"] > 0
     return {
         "number": invoice["invoice_number"],
-        "status_label": STATUS_LABELS.get(status, status.title()),
+        "t": words.t,
+        "lang": words.language,
+        "status_label": words.t(STATUS_LABELS.get(status, "status_open")),
         "badge": status if status in (lifecycle.PAID, lifecycle.VOID) else "open",
         "cancelled": status == lifecycle.VOID,
         "paid": status == lifecycle.PAID,
@@ -59,15 +67,17 @@ def page_context(view, user):
         "client_name": client.get("name"),
         "client_lines": _lines(client, ("company", "address", "email")),
         "client_tax_id": client.get("tax_id"),
-        "issue_date": invoice["date"].date().isoformat(),
-        "due_date": invoice["due_date"].date().isoformat(),
-        "payment_terms": invoice.get("payment_terms"),
-        "items": [presentation.item_cells(item, currency) for item in invoice["items"]],
+        "issue_date": words.date(invoice["date"]),
+        "due_date": words.date(invoice["due_date"]),
+        "payment_terms": presentation.payment_terms(invoice.get("payment_terms"), words),
+        "items": [presentation.item_cells(item, currency, words) for item in invoice["items"]],
         "totals": [
-            (label, money.format_amount(amount, currency))
-            for label, amount in presentation.total_rows(invoice, with_balance=status != lifecycle.VOID)
+            (key, label, words.money(amount, currency))
+            for key, label, amount in presentation.total_rows(
+                invoice, with_balance=status != lifecycle.VOID, wording=words
+            )
         ],
-        "balance_due": money.format_amount(invoice["balance_due"], currency),
+        "balance_due": words.money(invoice["balance_due"], currency),
         "payable": payable,
         "payment_details": business.get("payment_details"),
         "payment_link": settings.get("payment_link") if payable else None,

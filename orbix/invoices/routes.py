@@ -8,8 +8,7 @@ from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import csv_download, pdf_response
 from ..platform.idempotency import never_replayed
 from ..platform.public_urls import public_base_url
-from . import delivery, export, from_time, service, sharing
-from .pdf import render
+from . import delivery, export, from_time, pdf, service, sharing
 from .schemas import (
     FromTimeSchema,
     InvoiceListQuerySchema,
@@ -20,7 +19,6 @@ from .schemas import (
     PaymentWriteSchema,
     PublicLinkSchema,
     SendInvoiceSchema,
-    money_view,
 )
 
 blp = ResourceBlueprint("invoices", __name__, url_prefix="/api/invoices", description="Invoices", family="invoices")
@@ -101,8 +99,9 @@ def delete_invoice(invoice_id):
 @blp.errors(404, 422)
 def invoice_pdf(invoice_id):
     """Download the invoice as a PDF"""
-    view = service.get_invoice(current_user_doc(), invoice_id)
-    return pdf_response(render(money_view(view)), f"{view['invoice_number']}.pdf")
+    user = current_user_doc()
+    view = service.get_invoice(user, invoice_id)
+    return pdf_response(pdf.invoice_pdf(view, user), f"{view['invoice_number']}.pdf")
 
 
 @blp.route("/<invoice_id>/payments", methods=["POST"])
