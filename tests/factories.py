@@ -9,6 +9,8 @@ import itertools
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
+
 from tests.resume_samples import full_resume
 
 PASSWORD = "correct horse battery"
@@ -295,3 +297,8 @@ def make_expense(client, headers, **fields):
     """An expense of 42.50 (in your default currency) on 2025-05-06 unless told."""
     body = {"date": "2025-05-06", "amount": 42.5, "vendor": "Acme Air", **fields}
     return expect(client.post("/api/expenses", json=body, headers=headers))
+
+
+def long_date(iso, locale="en_US"):
+    """A ``YYYY-MM-DD`` date as documents and e-mails print it in ``locale`` (what Babel writes)."""
+    return format_date(date.fromisoformat(iso[:10]), "long", locale=locale)
