@@ -335,6 +335,13 @@ class Document(FPDF):
         self.image(image, x=x, y=y, w=width, h=height)
         return width, height
 
+    def rule(self, y, rgb, width=0.5):
+        """A horizontal line across the text area at ``y`` (under a masthead)."""
+        self.set_draw_color(*rgb)
+        self.set_line_width(width)
+        self.line(self.l_margin, y, self.w - self.r_margin, y)
+        self.set_line_width(0.2)
+
     def watermark(self, text, rgb=(235, 80, 80)):
         """A large diagonal word across the current page (DRAFT, VOID)."""
         with self.local_context(text_color=rgb, fill_opacity=0.18, stroke_opacity=0.18):

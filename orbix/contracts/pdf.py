@@ -1,5 +1,7 @@
-"""The contract as a PDF: title, terms summary, parties, the text, and the signature record."""
+"""The contract as a PDF: title, terms summary, parties, the text, and the signature record,
+under the account's logo, with its accent colour on the title and the rule beneath."""
 
+from ..branding.style import DocumentStyle
 from ..common import money
 from ..common.pdf import SANS, SERIF, Document, refuse_long_text
 from ..common.timeutil import as_utc
@@ -8,6 +10,7 @@ from .rendering import long_date
 WATERMARKS = {"draft": "DRAFT", "cancelled": "CANCELLED", "terminated": "TERMINATED"}
 GREY = (110, 110, 110)
 RECORD_LABEL_WIDTH = 42
+LOGO_BOX = (50, 18)  # mm
 
 
 def _summary(contract):
@@ -61,18 +64,32 @@ def _signature_record(pdf, contract):
     _record_row(pdf, "SHA-256 of the text:", contract.get("content_sha256") or "", size=8.5)
 
 
-def contract_pdf(contract, parties):
+def _masthead(pdf, contract, style):
+    """The logo (when there is one), the title in the accent colour, an accent rule."""
+    if style.logo is not None:
+        _width, height = pdf.logo(style.logo, pdf.l_margin, pdf.get_y(), *LOGO_BOX)
+        pdf.set_y(pdf.get_y() + height + 5)
+    pdf.set_font(SANS, "B", 16)
+    pdf.set_text_color(*style.rgb)
+    pdf.multi_cell(0, 8, contract["title"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.rule(pdf.get_y() + 1, style.rgb)
+    pdf.ln(3)
+
+
+def contract_pdf(contract, parties, style=None):
     """PDF bytes. Drafts and dead contracts carry a watermark; signed ones a signature record.
+    ``style`` brings the account's logo and accent colour (none: no logo, the default colour).
 
     Text too long to print (stored before rendered text was capped) is refused."""
+    style = style or DocumentStyle()
     refuse_long_text(len(contract["content"]), "This contract's text")
     pdf = Document(title=contract["title"])
     pdf.footer_text = contract["title"][:80]
     pdf.add_page()
     if contract["status"] in WATERMARKS:
         pdf.watermark(WATERMARKS[contract["status"]])
-    pdf.set_font(SANS, "B", 16)
-    pdf.multi_cell(0, 8, contract["title"], new_x="LMARGIN", new_y="NEXT")
+    _masthead(pdf, contract, style)
     pdf.set_font(SANS, size=9)
     pdf.set_text_color(*GREY)
     for line in (_summary(contract), *_party_lines(parties)):

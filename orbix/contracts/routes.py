@@ -1,5 +1,6 @@
 """/api/contracts"""
 
+from ..branding.style import style_for
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
@@ -145,5 +146,6 @@ def send_contract(data, contract_id):
 @blp.errors(404, 422)
 def contract_pdf_download(contract_id):
     """Download the contract as a PDF (with the signature record once signed)"""
-    contract, parties = service.pdf_parts(current_user_doc(), contract_id)
-    return pdf_response(contract_pdf(contract, parties), f"{contract['title']}.pdf")
+    user = current_user_doc()
+    contract, parties = service.pdf_parts(user, contract_id)
+    return pdf_response(contract_pdf(contract, parties, style_for(user)), f"{contract['title']}.pdf")

@@ -72,10 +72,7 @@ def _masthead(pdf, invoice, business, style):
     pdf.cell(80, 5, invoice["invoice_number"], align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     y = max(left_bottom, pdf.get_y()) + 4
-    pdf.set_draw_color(*style.rgb)
-    pdf.set_line_width(0.6)
-    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-    pdf.set_line_width(0.2)
+    pdf.rule(y, style.rgb, 0.6)
     pdf.set_y(y + 6)
 
 
