@@ -302,3 +302,21 @@ def make_expense(client, headers, **fields):
 def long_date(iso, locale="en_US"):
     """A ``YYYY-MM-DD`` date as documents and e-mails print it in ``locale`` (what Babel writes)."""
     return format_date(date.fromisoformat(iso[:10]), "long", locale=locale)
+
+
+def png_image(width=120, height=40, color=(11, 87, 208)):
+    """The bytes of a real PNG (a logo must decode to be printed)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload_logo(client, headers, data=None):
+    """A logo file (a small real PNG unless told) set as the account's logo; returns the file."""
+    logo = upload_file(client, headers, png_image() if data is None else data, filename="logo.png", purpose="logo")
+    update_settings(client, headers, logo_file_id=logo["_id"])
+    return logo

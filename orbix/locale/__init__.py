@@ -6,6 +6,7 @@ and ``28. November 2026`` in ``de_DE``). Clients and the account each may set bo
 document uses is ``resolve``'s answer. No collections: nothing here touches the database.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +22,7 @@ DEFAULT_LANGUAGE = "en"
 # The locale a language formats with when none is set (Babel's "pt" is Brazilian Portuguese).
 DEFAULT_LOCALES = {"en": "en_US", "de": "de_DE", "fr": "fr_FR", "es": "es_ES", "pt": "pt_BR", "sw": "sw_KE"}
 MAX_LOCALE_LENGTH = 20
+LOCALE_SHAPE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 
 
 class LocaleError(ValueError):
@@ -30,12 +32,15 @@ class LocaleError(ValueError):
 def parse_locale(text):
     """``text`` (``de_CH``, ``de-CH``, ``pt_BR``) as Babel's canonical identifier, if its
     language is one we write in; LocaleError otherwise."""
-    if not isinstance(text, str) or not text or len(text) > MAX_LOCALE_LENGTH:
-        raise LocaleError("Not a locale.")
+    if not isinstance(text, str) or len(text) > MAX_LOCALE_LENGTH or not LOCALE_SHAPE.match(text):
+        raise LocaleError("Not a locale: give a language and optionally a region, such as de_DE or pt_BR.")
+    wanted = text.replace("-", "_")
     try:
-        parsed = Locale.parse(text.replace("-", "_"))
+        parsed = Locale.parse(wanted)
     except (ValueError, TypeError, UnknownLocaleError) as exc:
         raise LocaleError(f"Unknown locale {text!r}.") from exc
+    if str(parsed).lower() != wanted.lower():  # Babel falls back (de_ZZ -> de_DE): not what was asked
+        raise LocaleError(f"Unknown locale {text!r}.")
     if parsed.language not in LANGUAGES:
         raise LocaleError(f"Locales of {', '.join(LANGUAGES)} only.")
     return str(parsed)
