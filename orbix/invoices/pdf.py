@@ -84,7 +84,7 @@ def _header(pdf, invoice, business, client, style):
     _block(
         pdf, style, t("from"),
         _lines(business, ("business_name", "address", "email", "phone", "website"))
-        + ([f"{t('tax_id')}: {business['tax_id']}"] if business.get("tax_id") else []),
+        + ([t("labelled", label=t("tax_id"), value=business["tax_id"])] if business.get("tax_id") else []),
         pdf.l_margin, 62,
     )
     bottoms = [pdf.get_y()]
@@ -92,7 +92,7 @@ def _header(pdf, invoice, business, client, style):
     _block(
         pdf, style, t("bill_to"),
         _lines(client, ("name", "company", "address", "email", "phone"))
-        + ([f"{t('tax_id')}: {client['tax_id']}"] if client.get("tax_id") else []),
+        + ([t("labelled", label=t("tax_id"), value=client["tax_id"])] if client.get("tax_id") else []),
         pdf.l_margin + 66, 62,
     )
     bottoms.append(pdf.get_y())

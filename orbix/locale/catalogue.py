@@ -10,6 +10,7 @@ NBSP = "\u00a0"
 
 EN = {
     # Documents (PDF, public page)
+    "labelled": "{label}: {value}",
     "invoice": "Invoice",
     "invoice_number": "Invoice number",
     "issue_date": "Issue date",
@@ -88,6 +89,7 @@ EN = {
 }
 
 DE = {
+    "labelled": "{label}: {value}",
     "invoice": "Rechnung",
     "invoice_number": "Rechnungsnummer",
     "issue_date": "Rechnungsdatum",
@@ -147,7 +149,7 @@ DE = {
     "reminder_tomorrow": "wir möchten Sie freundlich daran erinnern, dass die Rechnung {number} über {amount} "
                          "morgen, am {date}, fällig ist.",
     "reminder_upcoming": "wir möchten Sie freundlich daran erinnern, dass die Rechnung {number} über {amount} "
-                         "am {date} fällig ist, in {days} Tagen.",
+                         "in {days} Tagen, am {date}, fällig ist.",
     "reminder_today": "wir möchten Sie freundlich daran erinnern, dass die Rechnung {number} über {amount} "
                       "heute, am {date}, fällig ist.",
     "reminder_overdue_one": "laut unseren Unterlagen war die Rechnung {number} am {date} fällig (vor 1 Tag), und "
@@ -167,6 +169,7 @@ DE = {
 }
 
 FR = {
+    "labelled": f"{{label}}{NBSP}: {{value}}",
     "invoice": "Facture",
     "invoice_number": "Numéro de facture",
     "issue_date": "Date d'émission",
@@ -246,6 +249,7 @@ FR = {
 }
 
 ES = {
+    "labelled": "{label}: {value}",
     "invoice": "Factura",
     "invoice_number": "Número de factura",
     "issue_date": "Fecha de emisión",
@@ -320,6 +324,7 @@ ES = {
 }
 
 PT = {
+    "labelled": "{label}: {value}",
     "invoice": "Fatura",
     "invoice_number": "Número da fatura",
     "issue_date": "Data de emissão",
@@ -398,6 +403,7 @@ PT = {
 }
 
 SW = {
+    "labelled": "{label}: {value}",
     "invoice": "Ankara",
     "invoice_number": "Nambari ya ankara",
     "issue_date": "Tarehe ya ankara",
