@@ -29,7 +29,8 @@ def test_openapi_document_validates_and_lists_every_route(client, app):
 
 def test_the_undocumented_page_routes_are_html_pages_outside_the_api(app):
     pages = [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS]
-    assert sorted(rule.rule for rule in pages) == ["/i/<token>", "/i/<token>/pdf", "/public/<path:filename>"]
+    assert sorted(rule.rule for rule in pages) == [
+        "/i/<token>", "/i/<token>/brand.css", "/i/<token>/logo", "/i/<token>/pdf", "/public/<path:filename>"]
     assert all(rule.methods - {"HEAD", "OPTIONS"} == {"GET"} for rule in pages)
 
 
