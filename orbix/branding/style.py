@@ -7,7 +7,6 @@ crafted or broken image never fails a PDF: a logo that does not decode is left o
 
 import io
 import logging
-import re
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -18,7 +17,6 @@ from ..locale import Wording, wording_for
 
 log = logging.getLogger(__name__)
 
-ACCENT_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DEFAULT_ACCENT = "#1F3A5F"  # a quiet navy: headings and rules of a document without a chosen colour
 # A logo is printed a few centimetres wide: more pixels than this are not a logo (and
 # would cost memory to decode in every PDF).
@@ -36,8 +34,9 @@ def decoded_logo(data):
         if image.width * image.height > MAX_LOGO_PIXELS:
             raise ValueError(f"{image.width}x{image.height} pixels")
         image.load()
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        log.warning("logo left out of a document: %s", exc)
+    except (OSError, ValueError, SyntaxError, EOFError, MemoryError, Image.DecompressionBombError) as exc:
+        # What Pillow's decoders raise for broken or hostile bytes (SyntaxError from some parsers).
+        log.warning("logo left out of a document: %r", exc)
         return None
     return image
 
