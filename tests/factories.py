@@ -13,6 +13,8 @@ import time
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
+
 from tests.resume_samples import full_resume
 
 PASSWORD = "correct horse battery"
@@ -445,3 +447,26 @@ def einvoice(client, headers, invoice, path="ubl", status=200, **query):
     response = client.get(f"/api/invoices/{invoice['_id']}/{path}", query_string=query, headers=headers)
     assert response.status_code == status, response.get_data(as_text=True)
     return response
+
+
+def long_date(iso, locale="en_US"):
+    """A ``YYYY-MM-DD`` date as documents and e-mails print it in ``locale`` (what Babel writes)."""
+    return format_date(date.fromisoformat(iso[:10]), "long", locale=locale)
+
+
+def png_image(width=120, height=40, color=(11, 87, 208)):
+    """The bytes of a real PNG (a logo must decode to be printed)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload_logo(client, headers, data=None):
+    """A logo file (a small real PNG unless told) set as the account's logo; returns the file."""
+    logo = upload_file(client, headers, png_image() if data is None else data, filename="logo.png", purpose="logo")
+    update_settings(client, headers, logo_file_id=logo["_id"])
+    return logo

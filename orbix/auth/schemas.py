@@ -2,7 +2,18 @@
 
 from marshmallow import ValidationError, fields, validate, validates
 
-from ..common.fields import Bic, Currency, EmailAddress, Iban, Money, Text
+from ..common.fields import (
+    Bic,
+    Currency,
+    EmailAddress,
+    HexColor,
+    Iban,
+    Language,
+    LocaleName,
+    Money,
+    ObjectIdField,
+    Text,
+)
 from ..common.schemas import BaseSchema
 from ..einvoice.fields import PartyFieldsMixin, TaxCategory
 from ..reminders import schedule
@@ -134,6 +145,21 @@ class SettingsSchema(BaseSchema, PartyFieldsMixin):
                        "default: E when small_business, else Z"})
     default_tax_exemption_reason = Text(max_length=500, allow_none=True, metadata={
         "description": "Exemption reason printed with default_tax_category (defaults by category)"})
+    language = Language(
+        allow_none=True, metadata={"description": "Language of documents and e-mails to clients who have none of "
+                                                  "their own (default en)"}
+    )
+    locale = LocaleName(
+        allow_none=True, metadata={"description": "Money and date formats (de_DE, de_CH, pt_BR ...) for clients who "
+                                                  "have none of their own; default: the language's usual one"}
+    )
+    accent_color = HexColor(
+        allow_none=True, metadata={"description": "#RRGGBB for headings and rules of PDFs and public pages"}
+    )
+    logo_file_id = ObjectIdField(
+        allow_none=True, metadata={"description": "A file of yours uploaded with purpose logo (JPEG or PNG), printed "
+                                                  "on PDFs and shown on public pages"}
+    )
 
     @validates("timezone")
     def _known_zone(self, value, **kwargs):

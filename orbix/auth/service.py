@@ -8,6 +8,7 @@ from ..common import money
 from ..common.exceptions import NotAuthenticated, conflict, unprocessable
 from ..common.timeutil import utcnow
 from ..db import collection
+from ..files.service import require_file
 from ..reminders.schedule import DEFAULT_SCHEDULE
 from . import passwords, sessions, tokens
 
@@ -17,7 +18,8 @@ SETTING_FIELDS = (
     "default_hourly_rate", "payment_details", "invoice_prefix", "payment_terms", "timezone",
     "reminders_enabled", "reminder_schedule", "thank_you_enabled",
     "iban", "bic", "payment_link", "estimate_valid_days",
-    # e-invoices (orbix.einvoice)
+    "language", "locale", "accent_color", "logo_file_id",
+    # e-invoices (orbix.einvoice): last, EINVOICE_FIELDS takes them from legal_name on
     "legal_name", "address_line1", "address_line2", "city", "postal_code", "country_code", "vat_id", "company_id",
     "peppol_id", "small_business", "default_tax_category", "default_tax_exemption_reason",
 )
@@ -103,6 +105,8 @@ def update_profile(user, data):
         if field in data:
             changes[field] = data[field]
     incoming = {**{k: v for k, v in data.items() if k in SETTING_FIELDS}, **(data.get("settings") or {})}
+    if incoming.get("logo_file_id") is not None:
+        require_file(user["_id"], incoming["logo_file_id"], "logo", "logo_file_id")
     if incoming:
         merged = settings_view(user)
         merged.update(incoming)

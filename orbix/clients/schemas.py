@@ -2,7 +2,7 @@
 
 from marshmallow import fields
 
-from ..common.fields import Currency, EmailAddress, Rate, Text
+from ..common.fields import Currency, EmailAddress, Language, LocaleName, Rate, Text
 from ..common.schemas import DocumentSchema, ListQuerySchema
 from ..einvoice.fields import PartyFieldsMixin, buyer_reference_field
 
@@ -17,6 +17,14 @@ class ClientWriteSchema(DocumentSchema, PartyFieldsMixin):
     currency = Currency(allow_none=True, metadata={"description": "Billing currency (ISO 4217)"})
     default_hourly_rate = Rate(allow_none=True)
     tax_id = Text(max_length=100, allow_none=True)
+    language = Language(
+        allow_none=True, metadata={"description": "Language of invoices, pages and e-mails to this client "
+                                                  "(null: the locale's language, else yours)"}
+    )
+    locale = LocaleName(
+        allow_none=True, metadata={"description": "Money and date formats for this client (null: yours when in the "
+                                                  "same language, else the language's usual one)"}
+    )
     archived = fields.Boolean(load_default=False)
     buyer_reference = buyer_reference_field(example="04011000-12345-03")
     einvoice_xrechnung = fields.Boolean(

@@ -1,11 +1,13 @@
 """Marshmallow fields shared by every resource."""
 
+import re
 from datetime import date, datetime
 
 from bson import ObjectId
 from bson.errors import InvalidId
 from marshmallow import ValidationError, fields
 
+from .. import locale
 from . import banking, money, timeutil
 
 
@@ -264,3 +266,46 @@ class Bic(_BankIdentifier):
     check = staticmethod(banking.bic_is_valid)
     message = "Not a valid BIC: 8 or 11 letters and digits (bank, country, location, optional branch)."
     example = "COBADEFFXXX"
+
+
+class Language(fields.String):
+    """A language documents and e-mails are written in (``locale.LANGUAGES``); case-insensitive."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(enum=list(locale.LANGUAGES), example="de")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if code not in locale.LANGUAGES:
+            raise ValidationError(f"Must be one of: {', '.join(locale.LANGUAGES)}.")
+        return code
+
+
+class LocaleName(fields.String):
+    """A locale of one of those languages (``de_DE``, ``de_CH``, ``pt_BR``; ``-`` is accepted for
+    ``_``), checked by Babel and stored in its canonical spelling."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "de_DE")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return locale.parse_locale(super()._deserialize(value, attr, data, **kwargs).strip())
+        except locale.LocaleError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class HexColor(fields.String):
+    """A colour as ``#RRGGBB``, stored in upper case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(pattern="^#[0-9A-Fa-f]{6}$", example="#0B57D0")
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", text):
+            raise ValidationError("Not a colour: give #RRGGBB, six hexadecimal digits.")
+        return text.upper()

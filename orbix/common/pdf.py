@@ -237,6 +237,7 @@ class Document(FPDF):
     is added to the document when first needed, so a Latin invoice embeds no CJK font."""
 
     footer_text = None
+    page_label = "Page"  # the footer's word, in the document's language
 
     def __init__(self, title="", author="Orbix", orientation="P", unit="mm", page_format="A4"):
         super().__init__(orientation=orientation, unit=unit, format=page_format)
@@ -327,8 +328,23 @@ class Document(FPDF):
         self.set_font(SANS, size=8)
         self.set_text_color(120, 120, 120)
         text = f"{self.footer_text}  ·  " if self.footer_text else ""
-        self.cell(0, 6, f"{text}Page {self.page_no()}/{{nb}}", align="C")
+        self.cell(0, 6, f"{text}{self.page_label} {self.page_no()}/{{nb}}", align="C")
         self.set_text_color(0, 0, 0)
+
+    def logo(self, image, x, y, max_width, max_height):
+        """Draw ``image`` (a PIL image) at (x, y) scaled to fit the box, keeping its aspect;
+        returns (width, height) drawn."""
+        scale = min(max_width / image.width, max_height / image.height)
+        width, height = image.width * scale, image.height * scale
+        self.image(image, x=x, y=y, w=width, h=height)
+        return width, height
+
+    def rule(self, y, rgb, width=0.5):
+        """A horizontal line across the text area at ``y`` (under a masthead)."""
+        self.set_draw_color(*rgb)
+        self.set_line_width(width)
+        self.line(self.l_margin, y, self.w - self.r_margin, y)
+        self.set_line_width(0.2)
 
     def watermark(self, text, rgb=(235, 80, 80)):
         """A large diagonal word across the current page (DRAFT, VOID)."""

@@ -12,6 +12,7 @@ import logging
 from bson import ObjectId
 
 from ..auth.service import business_profile, find_user
+from ..branding.style import style_for
 from ..common.exceptions import Unavailable
 from ..db import collection
 from ..mail import messages
@@ -119,7 +120,7 @@ def document(user_id, contract_id):
     if user is None:
         raise LookupError("the account was deleted")
     contract, parties = service.pdf_parts(user, contract_id)
-    return contract["title"], contract_pdf(contract, parties, audit.events_of(contract))
+    return contract["title"], contract_pdf(contract, parties, audit.events_of(contract), style_for(user))
 
 
 @messages.attachment_builder(ATTACHMENT)

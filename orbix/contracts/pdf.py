@@ -1,8 +1,10 @@
 """The contract as a PDF: title, terms summary, parties, the text, both signature blocks, and
-the audit certificate."""
+the audit certificate, under the account's logo, with its accent colour on the title and the
+rule beneath."""
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..branding.style import DocumentStyle
 from ..common import money
 from ..common.pdf import SANS, SERIF, Document, refuse_long_text
 from ..common.timeutil import as_utc
@@ -12,6 +14,7 @@ WATERMARKS = {"draft": "DRAFT", "cancelled": "CANCELLED", "terminated": "TERMINA
               "expired": "EXPIRED"}
 GREY = (110, 110, 110)
 RECORD_LABEL_WIDTH = 42
+LOGO_BOX = (50, 18)  # mm
 
 
 def _summary(contract):
@@ -126,19 +129,33 @@ def _audit_certificate(pdf, events):
         _record_row(pdf, "Document SHA-256:", event.get("document_sha256") or "not frozen yet", size=8)
 
 
-def contract_pdf(contract, parties, events=()):
+def _masthead(pdf, contract, style):
+    """The logo (when there is one), the title in the accent colour, an accent rule."""
+    if style.logo is not None:
+        _width, height = pdf.logo(style.logo, pdf.l_margin, pdf.get_y(), *LOGO_BOX)
+        pdf.set_y(pdf.get_y() + height + 5)
+    pdf.set_font(SANS, "B", 16)
+    pdf.set_text_color(*style.rgb)
+    pdf.multi_cell(0, 8, contract["title"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.rule(pdf.get_y() + 1, style.rgb)
+    pdf.ln(3)
+
+
+def contract_pdf(contract, parties, events=(), style=None):
     """PDF bytes. Drafts and dead contracts carry a watermark; signed ones the signature blocks
-    of both parties; a contract with an audit trail ends with its audit certificate.
+    of both parties; a contract with an audit trail ends with its audit certificate. ``style``
+    brings the account's logo and accent colour (none: no logo, the default colour).
 
     Text too long to print (stored before rendered text was capped) is refused."""
+    style = style or DocumentStyle()
     refuse_long_text(len(contract["content"]), "This contract's text")
     pdf = Document(title=contract["title"])
     pdf.footer_text = contract["title"][:80]
     pdf.add_page()
     if contract["status"] in WATERMARKS:
         pdf.watermark(WATERMARKS[contract["status"]])
-    pdf.set_font(SANS, "B", 16)
-    pdf.multi_cell(0, 8, contract["title"], new_x="LMARGIN", new_y="NEXT")
+    _masthead(pdf, contract, style)
     pdf.set_font(SANS, size=9)
     pdf.set_text_color(*GREY)
     for line in (_summary(contract), *_party_lines(parties)):

@@ -1,5 +1,6 @@
 """/api/contracts"""
 
+from ..branding.style import style_for
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
@@ -168,5 +169,7 @@ def contract_events(contract_id):
 @blp.errors(404, 422)
 def contract_pdf_download(contract_id):
     """Download the contract as a PDF (signature blocks once signed, then the audit certificate)"""
-    contract, parties = service.pdf_parts(current_user_doc(), contract_id)
-    return pdf_response(contract_pdf(contract, parties, audit.events_of(contract)), f"{contract['title']}.pdf")
+    user = current_user_doc()
+    contract, parties = service.pdf_parts(user, contract_id)
+    return pdf_response(contract_pdf(contract, parties, audit.events_of(contract), style_for(user)),
+                        f"{contract['title']}.pdf")

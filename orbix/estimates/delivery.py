@@ -14,7 +14,7 @@ from ..invoices.delivery import queue_document_email, recipients
 from ..invoices.schemas import money_view
 from ..mail import messages
 from . import lifecycle, service, sharing
-from .pdf import render
+from .pdf import estimate_pdf as estimate_pdf_bytes
 
 ATTACHMENT = "estimate_pdf"
 PUBLIC_PAGE = "estimate_page"
@@ -36,7 +36,7 @@ def estimate_pdf(user_id, spec):
     user = find_user(user_id)
     if user is None:
         raise LookupError("the account was deleted")
-    return spec["filename"], "application/pdf", render(money_view(service.present(estimate, user)))
+    return spec["filename"], "application/pdf", estimate_pdf_bytes(service.present(estimate, user), user)
 
 
 def summary_context(estimate, client):

@@ -2,9 +2,10 @@
 parties, lines and totals as invoice pages show them (``invoices.page.document_context``),
 the validity and terms, and whether the client can still answer."""
 
-from ..auth.service import business_profile
+from ..auth.service import business_profile, settings_view
 from ..invoices.page import document_context
 from ..invoices.schemas import money_view
+from ..locale import wording_for
 from . import lifecycle
 
 STATUS_LABELS = {
@@ -21,7 +22,7 @@ def page_context(view, user):
     estimate = money_view(view)
     status = estimate["status"]
     return {
-        **document_context(estimate, business_profile(user)),
+        **document_context(estimate, business_profile(user), wording_for(view["client"], settings_view(user))),
         "client_heading": "Prepared for",
         "number": estimate["estimate_number"],
         "status": status,

@@ -12,13 +12,12 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 
 from ..common.exceptions import Conflict, NotFound
-from ..invoices.schemas import money_view
 from ..platform.downloads import pdf_response
 from ..platform.security_headers import page_blueprint
 from ..public_links.pages import html_page, not_found_page
 from . import sharing
 from .page import page_context
-from .pdf import render
+from .pdf import estimate_pdf as estimate_pdf_bytes
 
 blp = page_blueprint("estimate_pages", __name__, template_folder="templates")
 blp.register_error_handler(NotFound, not_found_page)
@@ -56,8 +55,8 @@ def estimate_page(token):
 
 @blp.route(sharing.PAGE_PATH + "<token>/pdf", methods=["GET"])
 def estimate_pdf(token):
-    view, _user = sharing.shared_estimate(token)
-    return pdf_response(render(money_view(view)), f"{view['estimate_number']}.pdf", inline=False)
+    view, user = sharing.shared_estimate(token)
+    return pdf_response(estimate_pdf_bytes(view, user), f"{view['estimate_number']}.pdf", inline=False)
 
 
 def _answer(token, accept):

@@ -2,14 +2,14 @@
 
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
-from ..invoices.schemas import InvoiceSchema, money_view
+from ..invoices.schemas import InvoiceSchema
 from ..mail.schemas import MailMessageSchema
 from ..platform.blueprint import BINARY, ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import csv_download, pdf_response
 from ..platform.public_urls import public_base_url
 from . import conversion, delivery, export, service
-from .pdf import render
+from .pdf import estimate_pdf as estimate_pdf_bytes
 from .schemas import (
     ConvertSchema,
     EstimateListQuerySchema,
@@ -90,8 +90,9 @@ def delete_estimate(estimate_id):
 @blp.errors(404, 422)
 def estimate_pdf(estimate_id):
     """Download the estimate as a PDF"""
-    view = service.get_estimate(current_user_doc(), estimate_id)
-    return pdf_response(render(money_view(view)), f"{view['estimate_number']}.pdf")
+    user = current_user_doc()
+    view = service.get_estimate(user, estimate_id)
+    return pdf_response(estimate_pdf_bytes(view, user), f"{view['estimate_number']}.pdf")
 
 
 @blp.route("/<estimate_id>/send", methods=["POST"])

@@ -179,7 +179,7 @@ def mark_sent(estimate, user):
     return save(estimate, {
         "status": lifecycle.SENT,
         "sent_at": utcnow(),
-        "client_snapshot": snapshots.client_details(client),
+        "client_snapshot": snapshots.client_details(client, user),
         "business_snapshot": snapshots.business_details(user),
     })
 

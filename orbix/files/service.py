@@ -4,9 +4,11 @@ refers to it: 409, detach it first)."""
 
 import hashlib
 
+import gridfs
+
 from ..common import lists
 from ..common.exceptions import TooLarge, unprocessable
-from ..common.ownership import get_owned_or_404, require_owned_reference
+from ..common.ownership import find_owned, get_owned_or_404, require_owned_reference
 from ..common.references import delete_unreferenced, still_referable
 from ..expenses import EXPENSES
 from . import FILES, sniffing, storage
@@ -107,6 +109,25 @@ def require_file(user_id, file_id, purpose, field):
     if doc is not None and doc.get("purpose") != purpose:
         unprocessable(field, f"This file was uploaded as a {doc.get('purpose')}, not a {purpose}.")
     return doc
+
+
+def find_image(user_id, file_id, purpose="logo"):
+    """The files document of the user's image of ``purpose`` (the logo documents print), or None
+    when it is gone or is not one: a deleted logo just leaves documents without one."""
+    doc = find_owned(FILES, file_id, user_id, {"purpose": 1, "contentType": 1})
+    return doc if doc is not None and doc.get("purpose") == purpose else None
+
+
+def image_bytes(user_id, file_id, purpose="logo"):
+    """(content type, bytes) of that image, or None."""
+    doc = find_image(user_id, file_id, purpose)
+    if doc is None:
+        return None
+    try:
+        data = storage.open_bytes(doc["_id"]).read()
+    except gridfs.errors.NoFile:
+        return None
+    return doc.get("contentType"), data
 
 
 def file_stands(file_id):

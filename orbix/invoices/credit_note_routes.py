@@ -8,7 +8,7 @@ from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import document_response, pdf_response
 from . import credit_notes, service
 from .credit_note_schemas import CreditNoteListQuerySchema, CreditNoteSchema, CreditNoteWriteSchema
-from .pdf import render_credit_note
+from .pdf import credit_note_pdf as credit_note_pdf_bytes
 from .schemas import money_view
 
 blp = ResourceBlueprint("credit_notes", __name__, url_prefix="/api", description="Credit notes", family="invoices")
@@ -52,7 +52,7 @@ def credit_note_pdf(note_id):
     """Download the credit note as a PDF"""
     user = current_user_doc()
     view = credit_notes.present(credit_notes.find(user["_id"], note_id), user)
-    return pdf_response(render_credit_note(money_view(view)), f"{view['credit_note_number']}.pdf")
+    return pdf_response(credit_note_pdf_bytes(view, user), f"{view['credit_note_number']}.pdf")
 
 
 @blp.route("/credit-notes/<note_id>/ubl", methods=["GET"])

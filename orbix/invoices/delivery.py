@@ -11,14 +11,13 @@ thank-yous in ``reminders``): the same sender, reply-to, summary, page link and 
 
 from flask import current_app
 
-from ..auth.service import business_profile, find_user
-from ..common import money
+from ..auth.service import business_profile, find_user, settings_view
 from ..common.documents import restore_fields
 from ..common.exceptions import Unavailable, conflict, unprocessable
+from ..locale import wording_for
 from ..mail import messages
-from . import lifecycle, service, sharing
+from . import lifecycle, pdf, service, sharing
 from .payments import invoice_lock
-from .pdf import render
 from .schemas import money_view
 
 ATTACHMENT = "invoice_pdf"
@@ -36,19 +35,28 @@ def public_page_url(user_id, spec):
     return sharing.page_url(spec["base_url"], token)
 
 
-def default_subject(invoice, profile):
-    return f"Invoice {invoice['invoice_number']} from {profile['business_name']}"
+def wording_of(user, view):
+    """The language and locale of what the client reads about this invoice (``view``: as
+    ``service.present`` shows it, the client's choices frozen with it once sent)."""
+    return wording_for(view["client"], settings_view(user))
 
 
-def summary_context(invoice, client):
-    """What every e-mail about an invoice shows: whom it greets, number, amounts, due date."""
+def default_subject(invoice, profile, wording):
+    return wording.t("subject_invoice", number=invoice["invoice_number"], sender=profile["business_name"])
+
+
+def summary_context(invoice, client, wording):
+    """What every e-mail about an invoice shows, worded and formatted for the client: whom it
+    greets, number, amounts, due date, and ``t`` (the templates' wording)."""
     view = money_view(invoice)
     return {
-        "client_name": (client or {}).get("name") or "there",
+        "t": wording.t,
+        "lang": wording.language,
+        "client_name": (client or {}).get("name"),
         "invoice_number": invoice["invoice_number"],
-        "amount_due": money.format_amount(view["balance_due"], invoice["currency"]),
-        "total": money.format_amount(view["total"], invoice["currency"]),
-        "due_date": invoice["due_date"].date().isoformat(),
+        "amount_due": wording.money(view["balance_due"], invoice["currency"]),
+        "total": wording.money(view["total"], invoice["currency"]),
+        "due_date": wording.date(invoice["due_date"]),
         "public_url": None,  # the link, when there is one, replaces this (``links`` in queue_email)
     }
 
@@ -96,7 +104,8 @@ def queue_email(user, invoice, view, *, kind, to, subject, template, context, cc
     with the invoice summary, a new link to its public page and its PDF (``queue_document_email``)."""
     return queue_document_email(
         user, invoice, view, about={"invoice_id": invoice["_id"]}, page=PUBLIC_PAGE, attachment=ATTACHMENT,
-        number=invoice["invoice_number"], summary=summary_context(invoice, view["client"]), kind=kind, to=to,
+        number=invoice["invoice_number"], summary=summary_context(invoice, view["client"], wording_of(user, view)),
+        kind=kind, to=to,
         subject=subject, template=template, context=context, cc=cc, attach_pdf=attach_pdf, ref=ref, base_url=base_url,
     )
 
@@ -130,7 +139,9 @@ def send_invoice(user, invoice_id, data, base_url=None):
                 kind="invoice",
                 to=to,
                 cc=data.get("cc") or [],
-                subject=data.get("subject") or default_subject(invoice, view["business"] or business_profile(user)),
+                subject=data.get("subject") or default_subject(
+                    invoice, view["business"] or business_profile(user), wording_of(user, view)
+                ),
                 template="invoice",
                 context={"message": data.get("message")},
                 attach_pdf=data["attach_pdf"],
@@ -152,7 +163,7 @@ def invoice_pdf(user_id, spec):
     if user is None:
         raise LookupError("the account was deleted")
     view = service.present(invoice, user)
-    return spec["filename"], "application/pdf", render(money_view(view))
+    return spec["filename"], "application/pdf", pdf.invoice_pdf(view, user)
 
 
 def messages_for(user, invoice_id):

@@ -1,21 +1,24 @@
 """The public invoice page: ``/i/<token>`` (HTML) and ``/i/<token>/pdf``, opened by the
-client from the link in the invoice e-mail, with no login.
+client from the link in the invoice e-mail, with no login, and the page's branding:
+``/i/<token>/logo`` (the account's logo) and ``/i/<token>/brand.css`` (its accent colour).
 
 A plain Flask blueprint (pages for people, not part of the API or its OpenAPI document) from
-``page_blueprint``, so every answer carries the strict page CSP. Anonymous, so rate-limited
-per client IP (``RATELIMIT_DEFAULT``, per endpoint). A wrong, revoked or unknown token is a
-plain HTML 404 page. Only a GET of the page counts as a view (not HEAD, not the PDF)."""
+``page_blueprint``, so every answer carries the strict page CSP: the logo and the colour are
+served from our origin under the page's own token (``img-src 'self'``, ``style-src 'self'``),
+never from another host and never inline. Anonymous, so rate-limited per client IP
+(``RATELIMIT_DEFAULT``, per endpoint). A wrong, revoked or unknown token is a plain HTML 404
+page. Only a GET of the page counts as a view (not HEAD, the PDF, the logo or the stylesheet)."""
 
-from flask import request, url_for
+from flask import make_response, request, url_for
 
-from ..common.exceptions import NotFound
+from ..branding.style import has_logo, logo_of, style_for
+from ..common.exceptions import NotFound, not_found
 from ..platform.downloads import pdf_response
 from ..platform.security_headers import page_blueprint
-from ..public_links.pages import html_page, not_found_page
+from ..public_links.pages import PAGE_HEADERS, html_page, not_found_page
 from . import sharing
 from .page import page_context
-from .pdf import render
-from .schemas import money_view
+from .pdf import invoice_pdf as pdf_bytes
 
 blp = page_blueprint("invoice_pages", __name__, template_folder="templates")
 blp.register_error_handler(NotFound, not_found_page)
@@ -24,15 +27,42 @@ blp.register_error_handler(NotFound, not_found_page)
 @blp.route(sharing.PAGE_PATH + "<token>", methods=["GET"])
 def invoice_page(token):
     view, user = sharing.shared_invoice(token, count_view=request.method == "GET")
-    context = page_context(view, user)
+    context = page_context(view, user, style_for(user, view["client"], with_logo=False))
     return html_page("invoices/public_page.html", {
-        **context, "pdf_url": url_for(".invoice_pdf", token=token),
+        **context,
+        "pdf_url": url_for(".invoice_pdf", token=token),
         "pay_url": url_for("payment_pages.pay", token=token),
         # Back from Stripe Checkout: the payment is recorded when Stripe's webhook arrives.
-        "payment_returned": request.args.get("payment") == "done" and not context["paid"]})
+        "payment_returned": request.args.get("payment") == "done" and not context["paid"],
+        "logo_url": url_for(".invoice_logo", token=token) if has_logo(user) else None,
+        "brand_css_url": url_for(".invoice_brand_css", token=token),
+    })
 
 
 @blp.route(sharing.PAGE_PATH + "<token>/pdf", methods=["GET"])
 def invoice_pdf(token):
-    view, _user = sharing.shared_invoice(token)
-    return pdf_response(render(money_view(view)), f"{view['invoice_number']}.pdf", inline=False)
+    view, user = sharing.shared_invoice(token)
+    return pdf_response(pdf_bytes(view, user), f"{view['invoice_number']}.pdf", inline=False)
+
+
+def _asset(body, mimetype):
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+@blp.route(sharing.PAGE_PATH + "<token>/logo", methods=["GET"])
+def invoice_logo(token):
+    _view, user = sharing.shared_invoice(token)
+    logo = logo_of(user)
+    if logo is None:
+        not_found("Logo")
+    return _asset(logo[1], logo[0])
+
+
+@blp.route(sharing.PAGE_PATH + "<token>/brand.css", methods=["GET"])
+def invoice_brand_css(token):
+    _view, user = sharing.shared_invoice(token)
+    style = style_for(user, with_logo=False)
+    return _asset(f":root{{--accent:{style.accent}}}\n", "text/css")

@@ -11,7 +11,7 @@ from ..platform.downloads import csv_download, document_response, pdf_response
 from ..platform.idempotency import never_replayed
 from ..platform.public_urls import public_base_url
 from . import delivery, export, from_time, service, sharing
-from .pdf import render
+from .pdf import invoice_pdf as invoice_pdf_bytes
 from .schemas import (
     FromTimeSchema,
     InvoiceListQuerySchema,
@@ -109,11 +109,12 @@ def _document_view(invoice_id):
 @blp.errors(404, 409, 422)
 def invoice_pdf(args, invoice_id):
     """Download the invoice as a PDF, or (format=facturx) as a Factur-X / ZUGFeRD e-invoice (422 names missing data)"""
-    view = _document_view(invoice_id)
-    pdf = render(view, archival=args["format"] == FACTURX)
+    user = current_user_doc()
+    presented = service.get_invoice(user, invoice_id)
+    pdf = invoice_pdf_bytes(presented, user, archival=args["format"] == FACTURX)
     if args["format"] == FACTURX:
-        pdf = einvoice.facturx_pdf(view, pdf)
-    return pdf_response(pdf, f"{view['invoice_number']}.pdf")
+        pdf = einvoice.facturx_pdf(money_view(presented), pdf)
+    return pdf_response(pdf, f"{presented['invoice_number']}.pdf")
 
 
 @blp.route("/<invoice_id>/ubl", methods=["GET"])

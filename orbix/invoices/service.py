@@ -292,7 +292,7 @@ def _send(invoice, user):
         {
             "status": lifecycle.SENT,
             "sent_at": utcnow(),
-            "client_snapshot": snapshots.client_details(client),
+            "client_snapshot": snapshots.client_details(client, user),
             "business_snapshot": snapshots.business_details(user),
         },
     )

@@ -1,12 +1,14 @@
 """The parties printed on an invoice, frozen when it is sent.
 
 Drafts show the live client and business details; sending copies them onto the
-invoice so later edits to the client or the profile never rewrite an issued invoice.
+invoice so later edits to the client or the profile never rewrite an issued invoice. The
+client's language and locale are frozen with them: an invoice sent in German stays German.
 """
 
-from ..auth.service import EINVOICE_FIELDS, business_profile
+from ..auth.service import EINVOICE_FIELDS, business_profile, settings_view
 from ..clients.service import find_client
 from ..einvoice.fields import PARTY_FIELDS
+from ..locale import resolve
 
 # The e-invoice data (legal names, structured addresses, VAT ids ...) is frozen with the rest.
 CLIENT_FIELDS = ("name", "email", "company", "phone", "address", "tax_id", *PARTY_FIELDS, "buyer_reference",
@@ -15,8 +17,12 @@ BUSINESS_FIELDS = ("business_name", "name", "email", "address", "tax_id", "phone
                    "iban", "bic", *EINVOICE_FIELDS)
 
 
-def client_details(client):
-    return {field: (client or {}).get(field) for field in CLIENT_FIELDS}
+def client_details(client, user):
+    """The client as the invoice prints it, with the language and locale it is written in
+    (the client's own, else the account's: ``locale.resolve``)."""
+    details = {field: (client or {}).get(field) for field in CLIENT_FIELDS}
+    details["language"], details["locale"] = resolve(client, settings_view(user))
+    return details
 
 
 def business_details(user):
@@ -31,5 +37,5 @@ def parties(invoice, user):
     if business is None:
         business = business_details(user)
     if client is None:
-        client = client_details(find_client(invoice["user_id"], invoice["client_id"]))
+        client = client_details(find_client(invoice["user_id"], invoice["client_id"]), user)
     return business, client

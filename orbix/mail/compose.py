@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
 LINE_BREAKS = ("\r", "\n")
+HEADER_LINE_LIMIT = 998
 
 
 class HeaderInjection(ValueError):
@@ -65,4 +66,8 @@ def build(*, sender, to, subject, text, html=None, cc=(), reply_to=None, message
     for filename, mimetype, data in attachments:
         maintype, subtype = mimetype.split("/", 1)
         message.add_attachment(data, maintype=maintype, subtype=subtype, filename=check_header(filename, "filename"))
+    # Fold headers only past RFC 5322's 998 characters (the bodies are encoded already): folding
+    # at 78 puts a space on both sides of the fold before an encoded word, so a translated subject
+    # ("... am 9. Dezember 2026 fällig") arrived with two spaces. Subjects are at most 200 characters.
+    message.policy = message.policy.clone(max_line_length=HEADER_LINE_LIMIT)
     return message

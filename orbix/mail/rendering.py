@@ -5,6 +5,8 @@ import functools
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ..locale import Wording
+
 
 @functools.cache
 def environment():
@@ -19,6 +21,10 @@ def environment():
 
 
 def render(name, **context):
-    """(text, html) bodies of the template pair ``name``."""
+    """(text, html) bodies of the template pair ``name``; messages not worded for a client's
+    language (``t`` and ``lang`` in ``context``) are in English, which the shared layout needs."""
     env = environment()
+    if "t" not in context:
+        english = Wording()
+        context = {"t": english.t, "lang": english.language, **context}
     return env.get_template(f"{name}.txt").render(**context), env.get_template(f"{name}.html").render(**context)

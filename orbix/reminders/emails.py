@@ -1,23 +1,23 @@
-"""What a reminder and a thank-you say: subject and template context per situation."""
+"""What a reminder and a thank-you say: subject and template context per situation, in the
+client's language (``wording``: ``locale.Wording``)."""
 
 from . import schedule
 
 REMINDER, THANK_YOU = "reminder", "thank_you"
+SUBJECTS = {
+    schedule.UPCOMING: "subject_reminder_upcoming",
+    schedule.DUE_TODAY: "subject_reminder_today",
+}
 
 
-def reminder(invoice, today):
+def reminder(invoice, today, wording):
     """(subject, context) of the reminder for ``invoice`` on ``today`` (the user's local date)."""
     due = invoice["due_date"].date()
-    number = invoice["invoice_number"]
     situation, days = schedule.situation(due, today)
-    if situation == schedule.UPCOMING:
-        subject = f"Reminder: invoice {number} is due on {due.isoformat()}"
-    elif situation == schedule.DUE_TODAY:
-        subject = f"Reminder: invoice {number} is due today ({due.isoformat()})"
-    else:
-        subject = f"Reminder: invoice {number} was due on {due.isoformat()}"
+    key = SUBJECTS.get(situation, "subject_reminder_overdue")
+    subject = wording.t(key, number=invoice["invoice_number"], date=wording.date(due))
     return subject, {"situation": situation, "days": days}
 
 
-def thank_you(invoice):
-    return f"Thank you for your payment of invoice {invoice['invoice_number']}", {}
+def thank_you(invoice, wording):
+    return wording.t("subject_thank_you", number=invoice["invoice_number"]), {}

@@ -21,7 +21,7 @@ from ..common.exceptions import DomainError, NotFound, Unavailable
 from ..common.timeutil import UTC, local_date, user_zone
 from ..invoices import events, lifecycle
 from ..invoices import service as invoices
-from ..invoices.delivery import queue_email
+from ..invoices.delivery import queue_email, wording_of
 from ..invoices.payments import invoice_lock
 from ..mail import messages
 from . import claims, emails, schedule
@@ -59,8 +59,9 @@ def why_no_thanks(invoice, user):
 
 
 def _deliver(claim_id, user, invoice_id, why_not, compose):
-    """Under the invoice's lock: re-check ``why_not``, queue ``compose(invoice)`` (keyword
-    arguments of ``queue_email``) and mark the claim sent. The message, or None (claim released)."""
+    """Under the invoice's lock: re-check ``why_not``, queue ``compose(invoice, wording)``
+    (keyword arguments of ``queue_email``; ``wording``: the client's language) and mark the
+    claim sent. The message, or None (claim released)."""
     message = None
     try:
         with invoice_lock(invoice_id):
@@ -69,7 +70,8 @@ def _deliver(claim_id, user, invoice_id, why_not, compose):
             if reason:
                 log.info("%s not sent: %s", claim_id, reason)
                 return None
-            message = queue_email(user, invoice, invoices.present(invoice, user), ref=claim_id, **compose(invoice))
+            view = invoices.present(invoice, user)
+            message = queue_email(user, invoice, view, ref=claim_id, **compose(invoice, wording_of(user, view)))
             claims.mark(claim_id, claims.SENT, sent_at=message["queued_at"], message_id=message["_id"])
     finally:
         if message is None:  # not wanted, or the lock, the read or the queue failed: a later run may retry
@@ -88,8 +90,8 @@ def remind(user, invoice, due, today):
     for step in due.missed:
         claims.record_skipped(schedule.claim_id(invoice["_id"], step), invoice, step, "a later step was due")
 
-    def compose(fresh):
-        subject, context = emails.reminder(fresh, today)
+    def compose(fresh, wording):
+        subject, context = emails.reminder(fresh, today, wording)
         return {"kind": emails.REMINDER, "to": [to], "subject": subject, "template": "reminder", "context": context}
 
     return _deliver(claim_id, user, invoice["_id"], why_no_reminder, compose)
@@ -122,8 +124,8 @@ def thank(user, invoice):
     if not claims.claim(claim_id, invoice, schedule.THANKS):
         return None
 
-    def compose(fresh):
-        subject, context = emails.thank_you(fresh)
+    def compose(fresh, wording):
+        subject, context = emails.thank_you(fresh, wording)
         return {"kind": emails.THANK_YOU, "to": [to], "subject": subject, "template": "thank_you",
                 "context": context, "attach_pdf": False}
 

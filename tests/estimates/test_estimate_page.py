@@ -59,7 +59,7 @@ def test_sending_emails_the_estimate_with_its_pdf_and_a_working_page_link(client
     [attachment] = list(email.iter_attachments())
     assert attachment.get_filename() == "EST-00001.pdf"
     pdf_text = PdfReader(BytesIO(attachment.get_content())).pages[0].extract_text()
-    assert "ESTIMATE" in pdf_text and "2099-06-30" in pdf_text and "DRAFT" not in pdf_text
+    assert "ESTIMATE" in pdf_text and "June 30, 2099" in pdf_text and "DRAFT" not in pdf_text
     page = client.get(page_path(url))
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Estimate EST-00001" in body and "Half upfront" in body

@@ -5,6 +5,7 @@ import pytest
 
 from orbix.platform.security_headers import PAGE_CSP
 from tests.browser import Api, open_page, other_origins
+from tests.factories import png_image
 
 IBAN = "DE89370400440532013000"
 
@@ -93,4 +94,33 @@ def test_a_revoked_link_shows_the_404_page(browser, shared):
     context, page, _requested, response = open_page(browser, url)
     assert response.status == 404 and response.headers["content-security-policy"] == PAGE_CSP
     assert page.get_by_role("heading", name="Page not found").is_visible()
+    context.close()
+
+
+def test_a_branded_german_page_loads_its_logo_and_colour_under_the_csp(browser, live_url):
+    api = Api(live_url)
+    logo = png_image(width=160, height=48)
+    uploaded = api.session.post(live_url + "/api/files", files={"file": ("logo.png", logo, "image/png")},
+                                data={"purpose": "logo"}, timeout=30)
+    assert uploaded.status_code == 201, uploaded.text
+    api.call("PATCH", "/api/auth/me", json={"settings": {
+        "business_name": "Studio Nord", "accent_color": "#AA3300", "logo_file_id": uploaded.json()["_id"]}})
+    client = api.call("POST", "/api/clients", 201, json={"name": "Acme GmbH", "email": "a@acme.de", "language": "de"})
+    invoice = api.call("POST", "/api/invoices", 201, json={
+        "client_id": client["_id"], "currency": "EUR", "date": "2026-11-20", "due_date": "2099-01-31",
+        "items": [{"description": "Design", "quantity": 1, "rate": 1234.5}]})
+    api.call("PUT", f"/api/invoices/{invoice['_id']}", json={"status": "sent"})
+    url = api.call("POST", f"/api/invoices/{invoice['_id']}/public-link", 201)["url"]
+    context, page, requested, response = open_page(browser, url)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.reload()
+    assert response.status == 200 and page.title() == f"Rechnung {invoice['invoice_number']} von Studio Nord"
+    assert page.locator("#logo").evaluate("image => image.complete && image.naturalWidth === 160")
+    assert page.locator("h1").evaluate("e => getComputedStyle(e).color") == "rgb(170, 51, 0)"
+    assert page.locator("#totals").inner_text().split("\n")[-2:] == ["Offener Betrag", "1.234,50\u00a0€"]
+    assert page.get_by_role("link", name="PDF herunterladen").is_visible()
+    assert any(u.endswith("/brand.css") for u in requested) and any(u.endswith("/logo") for u in requested)
+    assert other_origins(live_url, requested) == [] and refused == []
     context.close()

@@ -31,7 +31,7 @@ def test_the_undocumented_page_routes_are_html_pages_outside_the_api(app):
     pages = [rule for rule in app.url_map.iter_rules() if rule.endpoint.split(".")[0] in PAGE_BLUEPRINTS]
     routes = {rule.rule: rule.methods - {"HEAD", "OPTIONS"} for rule in pages}
     assert routes == {"/i/<token>": {"GET"}, "/i/<token>/pdf": {"GET"}, "/public/<path:filename>": {"GET"},
-                      "/i/<token>/pay": {"GET"},
+                      "/i/<token>/pay": {"GET"}, "/i/<token>/brand.css": {"GET"}, "/i/<token>/logo": {"GET"},
                       "/c/<token>": {"GET"}, "/c/<token>/pdf": {"GET"}, "/c/<token>/sign": {"POST"},
                       "/c/<token>/decline": {"POST"},
                       "/e/<token>": {"GET"}, "/e/<token>/pdf": {"GET"}, "/e/<token>/accept": {"POST"},

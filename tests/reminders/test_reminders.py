@@ -14,6 +14,7 @@ from tests.factories import (
     expect,
     get_invoice,
     invoice_messages,
+    long_date,
     make_invoice,
     make_payment,
     register_user,
@@ -47,18 +48,18 @@ def test_each_step_of_the_default_schedule_goes_out_once_on_its_day(client, auth
     assert remind(day(1)) == {"reminders": 0, "thanks": 0}  # three days before is tomorrow
     assert remind(day(2)) == {"reminders": 1, "thanks": 0}
     assert remind(day(2, hour=13)) == {"reminders": 0, "thanks": 0}
-    assert f"is due on {due}, in 3 days" in _text(mail_sink) and "$100.00" in _text(mail_sink)
+    assert f"is due on {long_date(due)}, in 3 days" in _text(mail_sink) and "$100.00" in _text(mail_sink)
     remind(day(5))
-    assert f"is due today, {due}" in _text(mail_sink)
+    assert f"is due today, {long_date(due)}" in _text(mail_sink)
     remind(day(12))
-    assert f"was due on {due} (7 days ago) and $100.00 is still outstanding" in _text(mail_sink)
+    assert f"was due on {long_date(due)} (7 days ago) and $100.00 is still outstanding" in _text(mail_sink)
     remind(day(19))
     remind(day(60))
     assert _mail(mail_sink) == [
-        (["billing@acme.io"], f"Reminder: invoice {number} is due on {due}"),
-        (["billing@acme.io"], f"Reminder: invoice {number} is due today ({due})"),
-        (["billing@acme.io"], f"Reminder: invoice {number} was due on {due}"),
-        (["billing@acme.io"], f"Reminder: invoice {number} was due on {due}"),
+        (["billing@acme.io"], f"Reminder: invoice {number} is due on {long_date(due)}"),
+        (["billing@acme.io"], f"Reminder: invoice {number} is due today ({long_date(due)})"),
+        (["billing@acme.io"], f"Reminder: invoice {number} was due on {long_date(due)}"),
+        (["billing@acme.io"], f"Reminder: invoice {number} was due on {long_date(due)}"),
     ]
     assert "14 days ago" in _text(mail_sink)
     email = mail_sink.received[0][2]
@@ -89,7 +90,7 @@ def test_after_downtime_only_the_latest_due_step_is_sent_and_the_older_ones_are_
         client, auth, remind, mail_sink, db):
     invoice = _sent(client, auth)
     assert remind(day(13)) == {"reminders": 1, "thanks": 0}  # -3 and 0 were missed, 7 is due
-    assert f"was due on {invoice['due_date']} (8 days ago)" in _text(mail_sink)
+    assert f"was due on {long_date(invoice['due_date'])} (8 days ago)" in _text(mail_sink)
     remind(day(14))
     remind(day(19))
     assert len(mail_sink.received) == 2
@@ -106,7 +107,7 @@ def test_steps_on_or_before_the_day_of_sending_are_not_reminders(client, auth, r
     assert mail_sink.received == []  # 7 days after fell before it was sent; 14 days after is tomorrow
     remind(day(4))
     assert _mail(mail_sink) == [(["billing@acme.io"], f"Reminder: invoice {invoice['invoice_number']} was due on "
-                                                      f"{invoice['due_date']}")]
+                                                      f"{long_date(invoice['due_date'])}")]
 
 
 def test_a_run_repeated_or_raced_by_another_worker_sends_each_step_once(app, client, auth, jobs, mail_sink):
@@ -117,7 +118,7 @@ def test_a_run_repeated_or_raced_by_another_worker_sends_each_step_once(app, cli
     jobs.run()
     jobs.run()
     subjects = sorted(email["Subject"] for _s, _r, email in mail_sink.received)
-    assert subjects == sorted(f"Reminder: invoice {i['invoice_number']} is due today ({i['due_date']})"
+    assert subjects == sorted(f"Reminder: invoice {i['invoice_number']} is due today ({long_date(i['due_date'])})"
                               for i in invoices)
 
 
@@ -128,7 +129,7 @@ def test_the_hourly_scheduler_runs_the_reminders(app, client, auth, jobs, mail_s
     assert f"reminders.send:{day(5, hour=9).strftime('%Y-%m-%dT%H')}" in claimed
     jobs.run()
     assert _mail(mail_sink) == [(["billing@acme.io"], f"Reminder: invoice {invoice['invoice_number']} is due "
-                                                      f"today ({invoice['due_date']})")]
+                                                      f"today ({long_date(invoice['due_date'])})")]
 
 
 def test_no_reminders_after_payment_or_void_and_part_paid_ones_ask_for_the_balance(client, auth, remind, mail_sink):
@@ -142,7 +143,7 @@ def test_no_reminders_after_payment_or_void_and_part_paid_ones_ask_for_the_balan
     make_payment(client, auth, part_paid, 40)
     remind(day(12))
     assert _mail(mail_sink) == [(["billing@acme.io"], f"Reminder: invoice {part_paid['invoice_number']} was due on "
-                                                      f"{part_paid['due_date']}")]
+                                                      f"{long_date(part_paid['due_date'])}")]
     assert "$60.00 is still outstanding" in _text(mail_sink)
     for invoice in (paid, void, marked_paid):
         assert get_invoice(client, auth, invoice)["reminders_sent"] == []
@@ -171,7 +172,7 @@ def test_reminders_switched_off_for_an_invoice_or_the_account_are_not_sent(clien
     kept = _sent(client, auth)
     remind(day(5))
     assert [subject for _r, subject in _mail(mail_sink)] == [
-        f"Reminder: invoice {kept['invoice_number']} is due today ({kept['due_date']})"]
+        f"Reminder: invoice {kept['invoice_number']} is due today ({long_date(kept['due_date'])})"]
     update_settings(client, auth, reminders_enabled=False)
     remind(day(12))
     assert len(mail_sink.received) == 1
@@ -179,7 +180,7 @@ def test_reminders_switched_off_for_an_invoice_or_the_account_are_not_sent(clien
     expect(client.patch(f"/api/invoices/{switched_off['_id']}", json={"reminders_enabled": True}, headers=auth), 200)
     remind(day(19))
     assert sorted(subject for _r, subject in _mail(mail_sink)[1:]) == sorted(
-        f"Reminder: invoice {i['invoice_number']} was due on {i['due_date']}" for i in (kept, switched_off))
+        f"Reminder: invoice {i['invoice_number']} was due on {long_date(i['due_date'])}" for i in (kept, switched_off))
     assert get_invoice(client, auth, off_from_start)["reminders_sent"] == []
 
 
@@ -217,7 +218,7 @@ def test_the_users_local_date_decides_when_a_step_is_due(client, remind, mail_si
     remind(day(5, hour=9, minute=59))  # 23:59 the day before in Honolulu
     assert len(reminded()) == 1
     remind(day(5, hour=10))
-    assert len(reminded()) == 2 and in_honolulu["due_date"] in mail_sink.received[1][2]["Subject"]
+    assert len(reminded()) == 2 and long_date(in_honolulu["due_date"]) in mail_sink.received[1][2]["Subject"]
 
 
 def test_a_reminder_whose_queueing_failed_is_sent_by_a_later_run(mongo_uri, redis_uri, mail_sink, app, client, auth,
@@ -249,7 +250,7 @@ def test_a_claim_left_by_a_process_that_died_is_settled_by_a_later_run(app, clie
     db.messages.delete_one({"invoice_id": ObjectId(lost["_id"])})
     assert remind(day(5, hour=14))["reminders"] == 1
     assert [email["Subject"] for _s, _r, email in mail_sink.received[2:]] == [
-        f"Reminder: invoice {lost['invoice_number']} is due today ({lost['due_date']})"]
+        f"Reminder: invoice {lost['invoice_number']} is due today ({long_date(lost['due_date'])})"]
     for invoice in (queued, lost):
         [entry] = get_invoice(client, auth, invoice)["reminders_sent"]
         assert entry["step"] == 0 and entry["message_id"] == invoice_messages(client, auth, invoice)[-1]["_id"]
