@@ -328,6 +328,8 @@ def make_expense(client, headers, **fields):
     """An expense of 42.50 (in your default currency) on 2025-05-06 unless told."""
     body = {"date": "2025-05-06", "amount": 42.5, "vendor": "Acme Air", **fields}
     return expect(client.post("/api/expenses", json=body, headers=headers))
+
+
 # ---- card payments (Stripe) -------------------------------------------------------------------
 
 STRIPE_KEY = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"

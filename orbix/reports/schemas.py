@@ -84,6 +84,8 @@ class RevenueSchema(WindowSchema):
     periods = fields.List(fields.Nested(RevenuePeriodSchema))
     total = money_map()
     credited = money_map("Credit notes dated in the window, as negative amounts, per currency")
+    expenses = money_map("Expenses dated in the window (everything spent), per currency")
+    profit = money_map("Cash basis: payments received (total) minus expenses, per currency (any currency of either)")
 
 
 class HoursGroupSchema(TallySchema):

@@ -22,6 +22,7 @@ from ..common.timeutil import UTC, local_day_start, utcnow
 from ..contracts import CONTRACTS
 from ..contracts.schemas import STATUSES as CONTRACT_STATUSES
 from ..db import collection
+from ..expenses import totals as expense_totals
 from ..invoices import lifecycle
 from ..resumes import RESUMES
 from . import periods, snapshot
@@ -142,8 +143,13 @@ def revenue(user, args):
                 "credited": money_map(credits),
             }
         )
+    spent = expense_totals.totals_by_currency(user["_id"], win.first_day, win.last_day)
+    revenue_major = {code: money.from_minor(amount, code) for code, amount in overall.items()}
     return {**_window_meta(win, group=args["group"]), "periods": rows, "total": money_map(overall),
-            "credited": money_map(overall_credited)}
+            "credited": money_map(overall_credited),
+            "expenses": {code: money.to_json_number(spent[code]["total"]) for code in sorted(spent)},
+            "profit": {code: money.to_json_number(amount)
+                       for code, amount in expense_totals.profit_by_currency(revenue_major, spent).items()}}
 
 
 def _hours_groups(snap, win, group):

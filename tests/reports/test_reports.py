@@ -13,7 +13,7 @@ from bson import ObjectId
 from orbix.common import data_versions
 from orbix.reports import snapshot
 from tests.documents import csv_rows
-from tests.factories import assert_error_shape, make_client, make_payment
+from tests.factories import assert_error_shape, make_client, make_expense, make_payment
 from tests.reports.records import add_entry, add_project, issued
 
 UTC = timezone.utc
@@ -48,6 +48,19 @@ def test_revenue_per_month_per_currency_with_the_payment_on_the_month_boundary(c
     assert [(p["period"], p["received"], p["payments"]) for p in body["periods"]] == [
         ("2025-01", {"EUR": 50}, 1), ("2025-02", {"EUR": 70.5, "USD": 30}, 2), ("2025-03", {}, 0)]
     assert body["total"] == {"EUR": 120.5, "USD": 30}
+
+
+def test_revenue_gains_expenses_and_cash_profit_per_currency_in_the_window(client, auth, other_auth, payments):
+    make_expense(client, auth, date="2025-01-15", amount=20.25, currency="EUR")
+    make_expense(client, auth, date="2025-03-31", amount=10, currency="EUR", billable=True, markup_percent=10,
+                 client_id=payments[0])
+    make_expense(client, auth, date="2025-02-10", amount=7, currency="GBP")
+    make_expense(client, auth, date="2025-04-01", amount=1000, currency="EUR")  # after the window
+    make_expense(client, other_auth, date="2025-01-15", amount=999, currency="EUR")  # someone else's
+    body = report(client, auth, "revenue", **{"from": "2025-01-01", "to": "2025-03-31"})
+    assert body["expenses"] == {"EUR": 30.25, "GBP": 7}
+    assert body["profit"] == {"EUR": 90.25, "GBP": -7, "USD": 30}  # 120.50 - 30.25; nothing received in GBP
+    assert report(client, auth, "revenue", **{"from": "2025-01-01", "to": "2025-01-31"})["profit"] == {"EUR": 29.75}
 
 
 def test_revenue_to_a_date_includes_that_day_only(client, auth, payments):
