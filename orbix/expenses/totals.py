@@ -1,6 +1,6 @@
 """Expense figures for reports, per currency (amounts in different currencies are never added).
 
-``totals_by_currency`` is what reports call (the reports package does not use it yet): one
+``totals_by_currency`` is what the revenue report calls (``reports.service.revenue``): one
 indexed query on (user_id, date), summed in Python in minor units, so nothing drifts. Expense
 dates are calendar dates, so like invoice dates they are not shifted by a time zone; a bound
 given as an instant counts by its local date in ``tz``. Profit per currency is revenue minus
