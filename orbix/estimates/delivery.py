@@ -7,10 +7,9 @@ job builds the link to the public page (a new token, never stored in the message
 """
 
 from ..auth.service import business_profile, find_user
-from ..common import money
 from ..common.documents import restore_fields
 from ..common.exceptions import Unavailable
-from ..invoices.delivery import queue_document_email, recipients
+from ..invoices.delivery import queue_document_email, recipients, wording_of
 from ..invoices.schemas import money_view
 from ..mail import messages
 from . import lifecycle, service, sharing
@@ -39,14 +38,17 @@ def estimate_pdf(user_id, spec):
     return spec["filename"], "application/pdf", estimate_pdf_bytes(service.present(estimate, user), user)
 
 
-def summary_context(estimate, client):
-    """Whom the e-mail greets, and the number, total and last valid day it shows."""
+def summary_context(estimate, client, wording):
+    """Whom the e-mail greets, and the number, total and last valid day it shows, worded and
+    formatted for the client (``wording``: its language and locale)."""
     view = money_view(estimate)
     return {
-        "client_name": (client or {}).get("name") or "there",
+        "t": wording.t,
+        "lang": wording.language,
+        "client_name": (client or {}).get("name"),
         "estimate_number": estimate["estimate_number"],
-        "total": money.format_amount(view["total"], estimate["currency"]),
-        "valid_until": estimate["valid_until"].date().isoformat(),
+        "total": wording.money(view["total"], estimate["currency"]),
+        "valid_until": wording.date(estimate["valid_until"]),
         "public_url": None,
     }
 
@@ -63,13 +65,16 @@ def send_estimate(user, estimate_id, data, base_url=None):
             estimate = service.mark_sent(estimate, user)
             view = service.present(estimate, user)
         sender = (view["business"] or business_profile(user))["business_name"]
+        wording = wording_of(user, view)
+        number = estimate["estimate_number"]
+        subject = data.get("subject") or wording.t("subject_estimate", number=number, sender=sender)
         try:
             message = queue_document_email(
                 user, estimate, view,
                 about={"estimate_id": estimate["_id"]}, page=PUBLIC_PAGE, attachment=ATTACHMENT,
-                number=estimate["estimate_number"], summary=summary_context(estimate, view["client"]),
+                number=estimate["estimate_number"], summary=summary_context(estimate, view["client"], wording),
                 kind="estimate", to=to, cc=data.get("cc") or [],
-                subject=data.get("subject") or f"Estimate {estimate['estimate_number']} from {sender}",
+                subject=subject,
                 template="estimate", context={"message": data.get("message")}, attach_pdf=data["attach_pdf"],
                 base_url=base_url,
             )

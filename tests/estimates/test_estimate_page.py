@@ -14,6 +14,7 @@ from tests.factories import (
     assert_error_shape,
     expect,
     get_estimate,
+    make_client,
     make_estimate,
     page_path,
     send_estimate,
@@ -53,7 +54,7 @@ def test_sending_emails_the_estimate_with_its_pdf_and_a_working_page_link(client
     assert email["Reply-To"].addresses[0].addr_spec == user["email"]
     text, html = (email.get_body((kind,)).get_content() for kind in ("plain", "html"))
     assert "As discussed <today>." in text and "As discussed &lt;today&gt;." in html
-    assert "Total:        $99.99" in text and "Valid until:  2099-06-30" in text
+    assert "Total: $99.99" in text and "Valid until: June 30, 2099" in text
     [url] = URL.findall(text)
     assert f'href="{url}"' in html
     [attachment] = list(email.iter_attachments())
@@ -182,3 +183,19 @@ def test_sending_and_answering_are_webhook_events(client, auth, jobs, mail_sink)
         events = sorted((r.json["type"], r.json["data"]["_id"]) for r in receiver.requests)
     assert events == sorted([("estimate.sent", accepted["_id"]), ("estimate.accepted", accepted["_id"]),
                              ("estimate.sent", declined["_id"]), ("estimate.declined", declined["_id"])])
+
+
+def test_a_german_client_gets_the_estimate_e_mail_and_pdf_in_german(client, auth, jobs, mail_sink):
+    update_settings(client, auth, business_name="Studio Nord")
+    acme = make_client(client, auth, name="Acme GmbH", email="einkauf@acme.de", language="de")
+    estimate = make_estimate(client, auth, client_id=acme["_id"], currency="EUR", valid_until="2099-06-30")
+    send_estimate(client, auth, estimate)
+    jobs.run()
+    [(_sender, _recipients, email)] = mail_sink.received
+    assert email["Subject"] == "Angebot EST-00001 von Studio Nord"
+    text = email.get_body(("plain",)).get_content()
+    assert "Hallo Acme GmbH," in text and "anbei erhalten Sie das Angebot EST-00001 von Studio Nord." in text
+    assert "Gültig bis: 30. Juni 2099" in text and "Das Angebot ist als PDF angehängt." in text
+    [attachment] = list(email.iter_attachments())
+    pdf_text = PdfReader(BytesIO(attachment.get_content())).pages[0].extract_text()
+    assert "ANGEBOT" in pdf_text and "30. Juni 2099" in pdf_text
