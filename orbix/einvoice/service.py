@@ -4,7 +4,7 @@ invoices service; nothing here reads or writes the database)."""
 import facturx
 
 from ..common.exceptions import conflict
-from . import cii, model, requirements, ubl
+from . import cii, model, pdfa, requirements, ubl
 
 VOID = "void"
 
@@ -26,8 +26,9 @@ def cii_xml(view):
 def facturx_pdf(view, pdf):
     """``pdf`` (the invoice's own PDF) as a Factur-X EN 16931 PDF/A-3 with its CII XML embedded."""
     xml = cii_xml(view)
-    return facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="en",
-                                      xmp_compression=False)  # PDF/A: metadata streams unfiltered
+    combined = facturx.generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=False, lang="en",
+                                            xmp_compression=False)  # PDF/A: metadata streams unfiltered
+    return pdfa.with_readable_xmp(combined)
 
 
 def wants_xrechnung(view, asked):

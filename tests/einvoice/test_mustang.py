@@ -57,4 +57,6 @@ def test_mustang_finds_the_ubl_xrechnung_and_factur_x_xml_valid(client, auth, tm
         assert reports[name].find("summary").get("status") == "valid", etree.tostring(reports[name]).decode()
     xml_part = reports["facturx.pdf"].find("xml")
     assert xml_part.find("summary").get("status") == "valid", errors(xml_part)
-    # The PDF part is not asserted: veraPDF does not recognise factur-x's output as PDF/A-3 (README: caveat).
+    pdf_part = reports["facturx.pdf"].find("pdf")
+    assert pdf_part.find("summary").get("status") == "valid", pdf_part.text
+    assert "flavour=3b" in pdf_part.text and "isCompliant=true" in pdf_part.text  # veraPDF: PDF/A-3b
