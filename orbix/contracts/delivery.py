@@ -11,10 +11,12 @@ import logging
 
 from bson import ObjectId
 
-from ..auth.service import business_profile, find_user
+from ..auth.service import business_profile, find_user, settings_view
 from ..branding.style import style_for
+from ..clients.service import find_client
 from ..common.exceptions import Unavailable
 from ..db import collection
+from ..locale import wording_for
 from ..mail import messages
 from ..public_links import links
 from . import CONTRACTS, audit, service, signing
@@ -38,19 +40,32 @@ def _mail_parts(user, contract):
             "ref": f"contract:{contract['_id']}"}
 
 
+def client_wording(user, contract):
+    """The language and locale of the contract's client (else the account's), for what the
+    client reads: the signing e-mail and the signed copy."""
+    client = find_client(user["_id"], contract["client_id"]) if contract.get("client_id") else None
+    return wording_for(client, settings_view(user))
+
+
+def _worded(wording):
+    return {"t": wording.t, "lang": wording.language}
+
+
 def queue_signing_email(user, contract, to, message, base_url):
-    """Queue the e-mail carrying a new signing link of the contract's current round."""
+    """Queue the e-mail carrying a new signing link of the contract's current round, in the
+    client's language."""
     profile = business_profile(user)
     party_b = (contract.get("parties") or {}).get("party_b") or {}
+    wording = client_wording(user, contract)
     return messages.queue(
         user_id=user["_id"],
         kind=SIGNING_KIND,
         to=to,
-        subject=f"Please sign: {contract['title']}",
+        subject=wording.t("subject_contract", title=contract["title"]),
         template="contract",
-        context={"client_name": party_b.get("representative") or party_b.get("name") or "there",
+        context={**_worded(wording), "client_name": party_b.get("representative") or party_b.get("name"),
                  "title": contract["title"], "message": message,
-                 "expires_on": contract["signing"]["expires_at"].date().isoformat(),
+                 "expires_on": wording.date(contract["signing"]["expires_at"]),
                  "business_name": profile["business_name"], "document_sha256": contract["content_sha256"]},
         links={"signing_url": {"type": SIGNING_LINK, "contract_id": str(contract["_id"]),
                                "round": contract["signing"]["round"], "base_url": base_url}},
@@ -91,9 +106,10 @@ def send_signed_copies(contract):
         return []
     profile = business_profile(user)
     signer = contract.get("signed_by") or {}
-    recipients = [(signer.get("email"), signer.get("name")), (profile["email"], profile["name"])]
+    recipients = [(signer.get("email"), signer.get("name"), client_wording(user, contract)),
+                  (profile["email"], profile["name"], wording_for(None, settings_view(user)))]
     queued = []
-    for address, name in recipients:
+    for address, name, wording in recipients:
         if not address:
             continue
         try:
@@ -101,9 +117,9 @@ def send_signed_copies(contract):
                 user_id=user["_id"],
                 kind=SIGNED_KIND,
                 to=[address],
-                subject=f"Signed: {contract['title']}",
+                subject=wording.t("subject_contract_signed", title=contract["title"]),
                 template="contract_signed",
-                context={"recipient_name": name or "there", "title": contract["title"],
+                context={**_worded(wording), "client_name": name, "title": contract["title"],
                          "document_sha256": contract["content_sha256"]},
                 attachments=[{"type": ATTACHMENT, "contract_id": str(contract["_id"]),
                               "filename": f"{contract['title']}.pdf"}],

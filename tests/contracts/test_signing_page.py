@@ -14,6 +14,7 @@ from tests.factories import (
     contract_events,
     countersign,
     expect,
+    make_client,
     make_contract,
     send_contract,
     signing_token,
@@ -223,3 +224,22 @@ def test_after_the_last_signature_both_parties_get_the_signed_pdf(client, auth, 
         reader = PdfReader(BytesIO(attachment.get_content()))
         text = "\n".join(page.extract_text() for page in reader.pages)
         assert "Audit certificate" in text and "Countersigned" in text and "pytest-page" in text
+
+
+def test_a_german_client_is_asked_to_sign_and_thanked_in_german_the_freelancer_in_english(
+        client, auth, user, jobs, mail_sink):
+    update_settings(client, auth, business_name="Studio Nord")
+    kunde = make_client(client, auth, name="Acme GmbH", email="billing@acme.io", language="de")
+    contract = make_contract(client, auth, client_id=kunde["_id"])
+    link = send_contract(client, auth, contract["_id"], to=["billing@acme.io"])
+    jobs.run()
+    [(_sender, _recipients, email)] = mail_sink.received
+    assert email["Subject"] == "Bitte unterschreiben: Website build"
+    text = email.get_body(("plain",)).get_content()
+    assert "Studio Nord hat Ihnen „Website build“ zur Unterschrift gesendet." in text
+    assert "Hier lesen und unterschreiben:" in text and "SHA-256 des Textes:" in text
+    mail_sink.clear()
+    post(client, link, "sign", FORM)
+    jobs.run()
+    subjects = {recipients[0]: email["Subject"] for _s, recipients, email in mail_sink.received}
+    assert subjects == {"billing@acme.io": "Unterschrieben: Website build", user["email"]: "Signed: Website build"}
