@@ -9,10 +9,10 @@ from ..locale import wording_for
 from . import lifecycle
 
 STATUS_LABELS = {
-    lifecycle.SENT: "Awaiting your answer",
-    lifecycle.ACCEPTED: "Accepted",
-    lifecycle.DECLINED: "Declined",
-    lifecycle.EXPIRED: "Expired",
+    lifecycle.SENT: "estimate_status_sent",
+    lifecycle.ACCEPTED: "estimate_status_accepted",
+    lifecycle.DECLINED: "estimate_status_declined",
+    lifecycle.EXPIRED: "estimate_status_expired",
 }
 BADGES = {lifecycle.ACCEPTED: "paid", lifecycle.DECLINED: "void", lifecycle.EXPIRED: "void"}
 
@@ -21,17 +21,18 @@ def page_context(view, user):
     """Template values for an estimate view (``service.present``) and its owner."""
     estimate = money_view(view)
     status = estimate["status"]
+    words = wording_for(view["client"], settings_view(user))
     return {
-        **document_context(estimate, business_profile(user), wording_for(view["client"], settings_view(user))),
-        "client_heading": "Prepared for",
+        **document_context(estimate, business_profile(user), words),
+        "client_heading": words.t("prepared_for"),
         "number": estimate["estimate_number"],
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status.title()),
+        "status_label": words.t(STATUS_LABELS[status]) if status in STATUS_LABELS else status.title(),
         "badge": BADGES.get(status, "open"),
-        "valid_until": estimate["valid_until"].date().isoformat(),
+        "valid_until": words.date(estimate["valid_until"]),
         "answerable": status == lifecycle.SENT,
-        "accepted_on": estimate["accepted_at"].date().isoformat() if estimate.get("accepted_at") else None,
-        "declined_on": estimate["declined_at"].date().isoformat() if estimate.get("declined_at") else None,
+        "accepted_on": words.date(estimate["accepted_at"]) if estimate.get("accepted_at") else None,
+        "declined_on": words.date(estimate["declined_at"]) if estimate.get("declined_at") else None,
         "decline_reason": estimate.get("decline_reason"),
         "terms": estimate.get("terms"),
     }

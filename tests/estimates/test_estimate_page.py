@@ -199,3 +199,18 @@ def test_a_german_client_gets_the_estimate_e_mail_and_pdf_in_german(client, auth
     [attachment] = list(email.iter_attachments())
     pdf_text = PdfReader(BytesIO(attachment.get_content())).pages[0].extract_text()
     assert "ANGEBOT" in pdf_text and "30. Juni 2099" in pdf_text
+
+
+def test_the_page_of_a_german_client_is_in_german(client, auth, jobs, mail_sink):
+    update_settings(client, auth, business_name="Studio Nord")
+    acme = make_client(client, auth, name="Acme GmbH", email="einkauf@acme.de", language="de")
+    estimate = make_estimate(client, auth, client_id=acme["_id"], currency="EUR", valid_until="2099-06-30")
+    send_estimate(client, auth, estimate)
+    jobs.run()
+    [(_sender, _recipients, email)] = mail_sink.received
+    [url] = URL.findall(email.get_body(("plain",)).get_content())
+    body = client.get(page_path(url)).get_data(as_text=True)
+    for text in ("Angebot EST-00001 von Studio Nord", "Erstellt für", "Wartet auf Ihre Antwort", "30. Juni 2099",
+                 "Angebot annehmen", "Angebot ablehnen", "Grund der Ablehnung (optional)", "PDF herunterladen"):
+        assert text in body, text
+    assert 'lang="de"' in body
