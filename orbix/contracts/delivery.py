@@ -12,7 +12,6 @@ import logging
 from bson import ObjectId
 
 from ..auth.service import business_profile, find_user, settings_view
-from ..branding.style import style_for
 from ..clients.service import find_client
 from ..common.exceptions import Unavailable
 from ..db import collection
@@ -136,7 +135,8 @@ def document(user_id, contract_id):
     if user is None:
         raise LookupError("the account was deleted")
     contract, parties = service.pdf_parts(user, contract_id)
-    return contract["title"], contract_pdf(contract, parties, audit.events_of(contract), style_for(user))
+    style = service.document_style(user, contract)
+    return contract["title"], contract_pdf(contract, parties, audit.events_of(contract), style)
 
 
 @messages.attachment_builder(ATTACHMENT)

@@ -5,10 +5,8 @@ rule beneath."""
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..branding.style import DocumentStyle
-from ..common import money
 from ..common.pdf import SANS, SERIF, Document, refuse_long_text
 from ..common.timeutil import as_utc
-from .rendering import long_date
 
 WATERMARKS = {"draft": "DRAFT", "cancelled": "CANCELLED", "terminated": "TERMINATED", "declined": "DECLINED",
               "expired": "EXPIRED"}
@@ -17,25 +15,28 @@ RECORD_LABEL_WIDTH = 42
 LOGO_BOX = (50, 18)  # mm
 
 
-def _summary(contract):
-    parts = [f"Status: {contract['status']}"]
+def _summary(contract, words):
+    t = words.t
+    parts = [t("contract_status", status=contract["status"])]
     if contract.get("value") is not None:
-        parts.append(f"Value: {money.format_amount(contract['value'], contract['currency'])}")
+        parts.append(t("contract_value", amount=words.money(contract["value"], contract["currency"])))
     if contract.get("start_date"):
-        parts.append(f"Starts: {long_date(as_utc(contract['start_date']).date())}")
+        parts.append(t("contract_starts", date=words.date(as_utc(contract["start_date"]).date())))
     if contract.get("end_date"):
-        parts.append(f"Ends: {long_date(as_utc(contract['end_date']).date())}")
+        parts.append(t("contract_ends", date=words.date(as_utc(contract["end_date"]).date())))
     return "   ·   ".join(parts)
 
 
-def _party_lines(parties):
-    for label, key in (("Party A", "party_a"), ("Party B", "party_b")):
+def _party_lines(parties, words):
+    t = words.t
+    for label, key in ((t("party_a"), "party_a"), (t("party_b"), "party_b")):
         party = parties.get(key)
         if party:
             contact = ", ".join(text for text in (party.get("email"), party.get("address")) if text)
             signatory = party.get("representative")
-            represented = f", represented by {signatory}" if signatory and signatory != party["name"] else ""
-            yield f"{label}: {party['name']}{represented}" + (f"  ({contact})" if contact else "")
+            name = (t("represented_by", name=party["name"], signatory=signatory)
+                    if signatory and signatory != party["name"] else party["name"])
+            yield t("labelled", label=label, value=name) + (f"  ({contact})" if contact else "")
 
 
 def _record_row(pdf, label, value, size=9.5):
@@ -69,34 +70,34 @@ def _stamp(moment, zone=None):
     return text
 
 
-def _signature_block(pdf, label, party, signature):
+def _signature_block(pdf, label, party, signature, t):
     """One party's block: who signs for it, and the electronic signature when given."""
     pdf.set_font(SANS, "B", 10)
-    pdf.multi_cell(0, 6, f"{label}: {party.get('name') or ''}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, t("labelled", label=label, value=party.get("name") or ""), new_x="LMARGIN", new_y="NEXT")
     if not signature:
-        _record_row(pdf, "Signature:", "not signed")
+        _record_row(pdf, t("signature_label"), t("not_signed"))
         return
     pdf.set_font(SERIF, "I", 14)
     pdf.multi_cell(0, 8, signature.get("name") or "", new_x="LMARGIN", new_y="NEXT")
-    _record_row(pdf, "Signed by:", signature.get("name") or "")
-    _record_row(pdf, "Signer's email:", signature.get("email") or "")
-    _record_row(pdf, "Signed at:", _stamp(signature["at"], signature.get("timezone")))
-    _record_row(pdf, "IP address:", signature.get("ip") or "unknown")
+    _record_row(pdf, t("signed_by"), signature.get("name") or "")
+    _record_row(pdf, t("signer_email"), signature.get("email") or "")
+    _record_row(pdf, t("signed_at"), _stamp(signature["at"], signature.get("timezone")))
+    _record_row(pdf, t("ip_address"), signature.get("ip") or t("unknown"))
 
 
-def _signature_record(pdf, contract, parties):
+def _signature_record(pdf, contract, parties, t):
     """Both signature blocks: party A is the freelancer (countersignature), party B the client."""
-    _heading(pdf, "Electronic signature record", 12)
+    _heading(pdf, t("signature_record"), 12)
     client = dict(contract.get("signed_by") or {})
     if client:
         client.setdefault("at", contract.get("signed_at"))
-    _signature_block(pdf, "Party A", parties.get("party_a") or {}, contract.get("countersigned_by"))
+    _signature_block(pdf, t("party_a"), parties.get("party_a") or {}, contract.get("countersigned_by"), t)
     pdf.ln(2)
-    _signature_block(pdf, "Party B", parties.get("party_b") or {}, client if client.get("at") else None)
+    _signature_block(pdf, t("party_b"), parties.get("party_b") or {}, client if client.get("at") else None, t)
     pdf.ln(2)
     if contract.get("sent_at"):
-        _record_row(pdf, "Sent for signature:", _stamp(contract["sent_at"]))
-    _record_row(pdf, "SHA-256 of the text:", contract.get("content_sha256") or "", size=8.5)
+        _record_row(pdf, t("sent_for_signature_label"), _stamp(contract["sent_at"]))
+    _record_row(pdf, t("text_hash_label"), contract.get("content_sha256") or "", size=8.5)
 
 
 EVENT_LABELS = {"created": "Created", "sent": "Sent for signature", "viewed": "Viewed", "signed": "Signed",
@@ -152,25 +153,27 @@ def contract_pdf(contract, parties, events=(), style=None):
     refuse_long_text(len(contract["content"]), "This contract's text")
     pdf = Document(title=contract["title"])
     pdf.footer_text = contract["title"][:80]
+    pdf.page_label = style.wording.t("page")
     pdf.add_page()
     if contract["status"] in WATERMARKS:
         pdf.watermark(WATERMARKS[contract["status"]])
     _masthead(pdf, contract, style)
     pdf.set_font(SANS, size=9)
     pdf.set_text_color(*GREY)
-    for line in (_summary(contract), *_party_lines(parties)):
+    words = style.wording
+    for line in (_summary(contract, words), *_party_lines(parties, words)):
         pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
     pdf.set_font(SERIF, size=10)
     pdf.multi_cell(0, 5, contract["content"], new_x="LMARGIN", new_y="NEXT")
     if contract.get("signed_at") or contract.get("countersigned_at"):
-        _signature_record(pdf, contract, parties)
+        _signature_record(pdf, contract, parties, words.t)
     elif contract["status"] == "sent":
         pdf.ln(4)
         pdf.set_font(SANS, "I", 9)
-        pdf.multi_cell(0, 5, f"Sent for signature on {_stamp(contract['sent_at'])}; "
-                             f"awaiting signature. SHA-256 of the text: {contract.get('content_sha256')}")
+        pdf.multi_cell(0, 5, words.t("awaiting_signature", date=_stamp(contract["sent_at"]),
+                                     hash=contract.get("content_sha256")))
     if events:
         _audit_certificate(pdf, events)
     return pdf.to_bytes()

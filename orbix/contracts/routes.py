@@ -1,6 +1,5 @@
 """/api/contracts"""
 
-from ..branding.style import style_for
 from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import BINARY, ResourceBlueprint
@@ -171,5 +170,6 @@ def contract_pdf_download(contract_id):
     """Download the contract as a PDF (signature blocks once signed, then the audit certificate)"""
     user = current_user_doc()
     contract, parties = service.pdf_parts(user, contract_id)
-    return pdf_response(contract_pdf(contract, parties, audit.events_of(contract), style_for(user)),
+    return pdf_response(contract_pdf(contract, parties, audit.events_of(contract),
+                        service.document_style(user, contract)),
                         f"{contract['title']}.pdf")

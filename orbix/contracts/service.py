@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pymongo import ReturnDocument
 
 from ..auth.service import business_profile
+from ..branding.style import style_for
 from ..clients.service import client_stands, find_client, require_client
 from ..common import lists, money, timeutil
 from ..common.documents import delete_owned, insert_owned, restore_fields, update_owned
@@ -392,6 +393,13 @@ def delete_contract(user_id, contract_id):
         delete_owned(COLLECTION, contract["_id"], user_id, "Contract", extra_filter={"status": contract["status"]})
         links.forget(LINK_KIND, contract["_id"])
         audit.forget(contract)
+
+
+def document_style(user, contract):
+    """How the contract's PDF looks and reads: the account's logo and accent colour, in the
+    language and locale of the contract's client (else the account's)."""
+    client = find_client(user["_id"], contract["client_id"]) if contract.get("client_id") else None
+    return style_for(user, client)
 
 
 def pdf_parts(user, contract_id):

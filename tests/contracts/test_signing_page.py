@@ -243,3 +243,14 @@ def test_a_german_client_is_asked_to_sign_and_thanked_in_german_the_freelancer_i
     jobs.run()
     subjects = {recipients[0]: email["Subject"] for _s, recipients, email in mail_sink.received}
     assert subjects == {"billing@acme.io": "Unterschrieben: Website build", user["email"]: "Signed: Website build"}
+
+
+def test_the_pdf_of_a_german_clients_contract_is_worded_and_formatted_in_german(client, auth):
+    kunde = make_client(client, auth, name="Acme GmbH", email="billing@acme.io", language="de")
+    contract = make_contract(client, auth, client_id=kunde["_id"])
+    link = send_contract(client, auth, contract["_id"])
+    post(client, link, "sign", FORM)
+    text = pdf_text(client.get(f"/api/contracts/{contract['_id']}/pdf", headers=auth))
+    assert "Wert: 4.800,50" in text and "Beginn: 1. März 2026" in text and "Seite 2/2" in text
+    assert "Partei B: Acme GmbH" in text and "Protokoll der elektronischen Unterschrift" in text
+    assert "Unterschrieben von:" in text and "Party B" not in text
