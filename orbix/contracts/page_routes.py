@@ -12,6 +12,8 @@ another site's page is refused (403, ``pages.cross_site_post``)."""
 from flask import request, url_for
 from marshmallow import ValidationError
 
+from ..auth.service import find_user
+from ..branding import page_assets
 from ..common.exceptions import Invalid, NotFound
 from ..common.timeutil import as_utc
 from ..platform.downloads import pdf_response
@@ -23,6 +25,16 @@ from .schemas import DeclineSchema, SignSchema
 
 blp = page_blueprint("contract_pages", __name__, template_folder="templates")
 blp.register_error_handler(NotFound, not_found_page)
+
+
+def _owner(contract):
+    user = find_user(contract["user_id"])
+    if user is None:
+        raise NotFound("Contract not found")
+    return user
+
+
+page_assets.add_routes(blp, signing.PAGE_PATH, lambda token: _owner(signing.open_link(token)[1]))
 
 FORM_FIELDS = ("name", "email", "timezone", "reason")
 # Once the client has signed, the link also downloads the signed PDF (the copy both parties get by e-mail).
@@ -43,6 +55,7 @@ def _result(token, contract, state, status=200):
         "declined_at": _stamp(contract.get("declined_at")), "sha256": contract.get("content_sha256"),
         "awaiting_countersignature": contract["status"] == "partially_signed",
         "pdf_url": url_for(".contract_pdf", token=token) if contract["status"] in DOWNLOADABLE else None,
+        **page_assets.urls(blp.name, token, _owner(contract)),
     }, RESULT_STATUS.get(state, status))
 
 
@@ -62,6 +75,7 @@ def _sign_page(token, contract, errors=None, values=None, status=200, failed=Non
         "expires_at": _stamp(contract["signing"]["expires_at"]),
         "sign_url": url_for(".sign", token=token), "decline_url": url_for(".decline", token=token),
         "errors": errors or {}, "values": values or {}, "failed": failed,
+        **page_assets.urls(blp.name, token, _owner(contract)),
     }, status)
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import request, url_for
 
+from ..branding import page_assets
 from ..common.exceptions import Conflict, NotFound
 from ..platform.downloads import pdf_response
 from ..platform.security_headers import page_blueprint
@@ -21,6 +22,7 @@ from .pdf import estimate_pdf as estimate_pdf_bytes
 
 blp = page_blueprint("estimate_pages", __name__, template_folder="templates")
 blp.register_error_handler(NotFound, not_found_page)
+page_assets.add_routes(blp, sharing.PAGE_PATH, lambda token: sharing.shared_estimate(token)[1])
 
 REASON_MAX = 2000
 SAME_SITE = ("same-origin", "none")  # Sec-Fetch-Site values of a form on our own page, or typed
@@ -34,6 +36,7 @@ def _page(token, view, user, status=200, error=None):
         "decline_url": url_for(".decline_estimate", token=token),
         "reason_max": REASON_MAX,
         "error": error,
+        **page_assets.urls(blp.name, token, user),
     }
     return html_page("estimates/public_page.html", context, status)
 

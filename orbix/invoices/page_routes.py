@@ -9,13 +9,14 @@ never from another host and never inline. Anonymous, so rate-limited per client 
 (``RATELIMIT_DEFAULT``, per endpoint). A wrong, revoked or unknown token is a plain HTML 404
 page. Only a GET of the page counts as a view (not HEAD, the PDF, the logo or the stylesheet)."""
 
-from flask import make_response, request, url_for
+from flask import request, url_for
 
-from ..branding.style import has_logo, logo_of, style_for
-from ..common.exceptions import NotFound, not_found
+from ..branding import page_assets
+from ..branding.style import style_for
+from ..common.exceptions import NotFound
 from ..platform.downloads import pdf_response
 from ..platform.security_headers import page_blueprint
-from ..public_links.pages import PAGE_HEADERS, html_page, not_found_page
+from ..public_links.pages import html_page, not_found_page
 from . import sharing
 from .page import page_context
 from .pdf import invoice_pdf as pdf_bytes
@@ -34,8 +35,7 @@ def invoice_page(token):
         "pay_url": url_for("payment_pages.pay", token=token),
         # Back from Stripe Checkout: the payment is recorded when Stripe's webhook arrives.
         "payment_returned": request.args.get("payment") == "done" and not context["paid"],
-        "logo_url": url_for(".invoice_logo", token=token) if has_logo(user) else None,
-        "brand_css_url": url_for(".invoice_brand_css", token=token),
+        **page_assets.urls(blp.name, token, user),
     })
 
 
@@ -45,24 +45,4 @@ def invoice_pdf(token):
     return pdf_response(pdf_bytes(view, user), f"{view['invoice_number']}.pdf", inline=False)
 
 
-def _asset(body, mimetype):
-    response = make_response(body)
-    response.mimetype = mimetype
-    response.headers.update(PAGE_HEADERS)
-    return response
-
-
-@blp.route(sharing.PAGE_PATH + "<token>/logo", methods=["GET"])
-def invoice_logo(token):
-    _view, user = sharing.shared_invoice(token)
-    logo = logo_of(user)
-    if logo is None:
-        not_found("Logo")
-    return _asset(logo[1], logo[0])
-
-
-@blp.route(sharing.PAGE_PATH + "<token>/brand.css", methods=["GET"])
-def invoice_brand_css(token):
-    _view, user = sharing.shared_invoice(token)
-    style = style_for(user, with_logo=False)
-    return _asset(f":root{{--accent:{style.accent}}}\n", "text/css")
+page_assets.add_routes(blp, sharing.PAGE_PATH, lambda token: sharing.shared_invoice(token)[1])

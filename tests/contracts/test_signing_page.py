@@ -19,6 +19,7 @@ from tests.factories import (
     send_contract,
     signing_token,
     update_settings,
+    upload_logo,
 )
 
 FORM = {"name": "Grace Hopper", "email": "billing@acme.io", "agree": "yes"}
@@ -254,3 +255,19 @@ def test_the_pdf_of_a_german_clients_contract_is_worded_and_formatted_in_german(
     assert "Wert: 4.800,50" in text and "Beginn: 1. März 2026" in text and "Seite 2/2" in text
     assert "Partei B: Acme GmbH" in text and "Protokoll der elektronischen Unterschrift" in text
     assert "Unterschrieben von:" in text and "Party B" not in text
+
+
+def test_the_signing_and_result_pages_carry_the_accounts_logo_and_colour_from_our_origin(client, auth):
+    upload_logo(client, auth)
+    update_settings(client, auth, accent_color="#aa3300")
+    link = send_contract(client, auth, make_contract(client, auth)["_id"])
+    path = "/c/" + signing_token(link)
+    page = html(client.get(path))
+    assert f'src="{path}/logo"' in page and f'<link rel="stylesheet" href="{path}/brand.css">' in page
+    assert client.get(f"{path}/logo").mimetype == "image/png"
+    css = client.get(f"{path}/brand.css")
+    assert css.get_data(as_text=True) == ":root{--accent:#AA3300}\n"
+    assert css.headers["Content-Security-Policy"] == PAGE_CSP
+    signed = html(post(client, link, "sign", FORM))
+    assert f'src="{path}/logo"' in signed and f'href="{path}/brand.css"' in signed
+    assert [client.get("/c/" + "A" * 43 + suffix).status_code for suffix in ("/logo", "/brand.css")] == [404, 404]

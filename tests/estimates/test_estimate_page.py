@@ -19,6 +19,7 @@ from tests.factories import (
     page_path,
     send_estimate,
     update_settings,
+    upload_logo,
 )
 
 TODAY = date.today()
@@ -214,3 +215,18 @@ def test_the_page_of_a_german_client_is_in_german(client, auth, jobs, mail_sink)
                  "Angebot annehmen", "Angebot ablehnen", "Grund der Ablehnung (optional)", "PDF herunterladen"):
         assert text in body, text
     assert 'lang="de"' in body
+
+
+def test_the_page_carries_the_accounts_logo_and_colour_from_our_origin(client, auth, jobs, mail_sink):
+    send_estimate(client, auth, make_estimate(client, auth))
+    jobs.run()
+    [(_sender, _recipients, email)] = mail_sink.received
+    path = page_path(URL.findall(email.get_body(("plain",)).get_content())[0])
+    assert 'id="logo"' not in client.get(path).get_data(as_text=True)
+    assert client.get(f"{path}/logo").status_code == 404
+    upload_logo(client, auth)
+    update_settings(client, auth, accent_color="#aa3300")
+    page = client.get(path).get_data(as_text=True)
+    assert f'src="{path}/logo"' in page and f'<link rel="stylesheet" href="{path}/brand.css">' in page
+    assert client.get(f"{path}/logo").status_code == 200
+    assert client.get(f"{path}/brand.css").get_data(as_text=True) == ":root{--accent:#AA3300}\n"

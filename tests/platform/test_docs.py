@@ -35,7 +35,8 @@ def test_the_undocumented_page_routes_are_html_pages_outside_the_api(app):
                       "/c/<token>": {"GET"}, "/c/<token>/pdf": {"GET"}, "/c/<token>/sign": {"POST"},
                       "/c/<token>/decline": {"POST"},
                       "/e/<token>": {"GET"}, "/e/<token>/pdf": {"GET"}, "/e/<token>/accept": {"POST"},
-                      "/e/<token>/decline": {"POST"}}
+                      "/e/<token>/decline": {"POST"}, "/e/<token>/brand.css": {"GET"}, "/e/<token>/logo": {"GET"},
+                      "/c/<token>/brand.css": {"GET"}, "/c/<token>/logo": {"GET"}}
 
 
 def test_every_operation_has_a_summary(client):
