@@ -4,7 +4,8 @@ Checks: no 5xx, and responses (status codes, content types, bodies) match the do
 schemas. Not part of `make test`: it takes minutes. `--max-examples` trades depth for time.
 The AI writing assistant is pointed at the OpenAI-compatible stand-in of the tests
 (tests/ai_stub_server.py, loopback only), so POST /api/ai/generate is exercised for real
-instead of answering 503 "no provider configured". `--server-log FILE` keeps the server's
+instead of answering 503 "no provider configured", and e-mail at a local SMTP sink (sends are
+queued; no worker runs). `--server-log FILE` keeps the server's
 output (JSON logs, tracebacks of any 500) for diagnosis.
 
 Operations on one document (``/api/invoices/{invoice_id}/pdf`` ...) answer 404 to random
@@ -21,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from orbix.dev.mail_sink import MailSink  # noqa: E402
 from tests.ai_stub_server import StubServer  # noqa: E402
 from tools.live_stack import call, live_stack, upload  # noqa: E402
 
@@ -83,8 +85,15 @@ def _seed_once(base, token):
         {"date": "2026-01-05", "amount": 12.5, "client_id": client, "billable": True, "category_id": category,
          "receipt_file_id": receipt},
     )["_id"]
+    rate = post("/api/tax-rates", {"name": f"VAT {receipt}", "percent": 20})["_id"]
+    estimate = post("/api/estimates", {"client_id": client, "items": items})["_id"]
+    note = post(f"/api/invoices/{paid}/credit-notes",
+                {"items": [{"description": "Refund", "quantity": 1, "rate": 5}], "reason": "Seeded"})["_id"]
     ids = {
         "token_id": access_token,
+        "rate_id": rate,
+        "estimate_id": estimate,
+        "note_id": note,
         "client_id": client,
         "project_id": project,
         "entry_id": entry,
@@ -139,8 +148,10 @@ def main():
     }
     with (
         StubServer() as ai_stub,
+        MailSink() as mail,  # so sending (invoices, estimates, contracts) is exercised, not a 503
         live_stack(
-            log_path=args.server_log, AI_BASE_URL=ai_stub.base_url, AI_MODEL="fuzz-stub", AI_API_KEY="", **limits
+            log_path=args.server_log, AI_BASE_URL=ai_stub.base_url, AI_MODEL="fuzz-stub", AI_API_KEY="",
+            SMTP_URL=mail.url, MAIL_FROM="Orbix <fuzz@orbix.test>", **limits
         ) as (base, _server),
     ):
         user = call(

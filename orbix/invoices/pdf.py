@@ -183,7 +183,7 @@ def render_document(view, *, title, number, facts, notes, stamp=None, style=None
     sRGB output intent of a PDF/A (Factur-X)."""
     style = style or DocumentStyle()
     length = sum(len(item["description"]) for item in view["items"]) + len(view.get("notes") or "")
-    refuse_long_text(length + len(view.get("reason") or ""), f"This {title.lower()}'s text", MAX_INVOICE_TEXT)
+    refuse_long_text(length + len(view.get("reason") or ""), "This document's text", MAX_INVOICE_TEXT)
     pdf = InvoiceDocument(title=f"{title} {number}", author=view["business"].get("business_name") or "Orbix")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.footer_text = f"{view['business'].get('business_name') or ''} · {number}".strip(" ·")
