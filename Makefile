@@ -63,7 +63,7 @@ lint: $(INSTALLED)
 db: $(FERRETDB)
 
 # Property-based API fuzzing against a live server (minutes; not part of make test).
-fuzz: $(INSTALLED) $(FERRETDB) redis
+fuzz: $(INSTALLED) $(FERRETDB) $(STRIPE_MOCK) redis
 	$(BIN)/python -m pip install --quiet 'schemathesis>=4,<5'
 	$(BIN)/python tools/fuzz.py
 

@@ -5,7 +5,7 @@ schemas. Not part of `make test`: it takes minutes. `--max-examples` trades dept
 The AI writing assistant is pointed at the OpenAI-compatible stand-in of the tests
 (tests/ai_stub_server.py, loopback only), so POST /api/ai/generate is exercised for real
 instead of answering 503 "no provider configured", and e-mail at a local SMTP sink (sends are
-queued; no worker runs). `--server-log FILE` keeps the server's
+queued; no worker runs), and Stripe at stripe-mock (bin/stripe-mock). `--server-log FILE` keeps the server's
 output (JSON logs, tracebacks of any 500) for diagnosis.
 
 Operations on one document (``/api/invoices/{invoice_id}/pdf`` ...) answer 404 to random
@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from orbix.dev.mail_sink import MailSink  # noqa: E402
 from tests.ai_stub_server import StubServer  # noqa: E402
+from tests.stripe_mock import StripeMock  # noqa: E402
 from tools.live_stack import call, live_stack, upload  # noqa: E402
 
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -149,9 +150,10 @@ def main():
     with (
         StubServer() as ai_stub,
         MailSink() as mail,  # so sending (invoices, estimates, contracts) is exercised, not a 503
+        StripeMock() as stripe,  # connecting Stripe checks the key with Stripe: here, stripe-mock
         live_stack(
             log_path=args.server_log, AI_BASE_URL=ai_stub.base_url, AI_MODEL="fuzz-stub", AI_API_KEY="",
-            SMTP_URL=mail.url, MAIL_FROM="Orbix <fuzz@orbix.test>", **limits
+            SMTP_URL=mail.url, MAIL_FROM="Orbix <fuzz@orbix.test>", STRIPE_API_BASE=stripe.url, **limits
         ) as (base, _server),
     ):
         user = call(
