@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from io import BytesIO
 
 import bson
+import pytest
 from pypdf import PdfReader
 
 from orbix.platform.security_headers import PAGE_CSP
@@ -186,13 +187,20 @@ def test_sending_and_answering_are_webhook_events(client, auth, jobs, mail_sink)
                              ("estimate.sent", declined["_id"]), ("estimate.declined", declined["_id"])])
 
 
-def test_a_german_client_gets_the_estimate_e_mail_and_pdf_in_german(client, auth, jobs, mail_sink):
+@pytest.fixture
+def german_email(client, auth, jobs, mail_sink):
+    """The e-mail of an estimate from "Studio Nord" to a German client, valid until 2099-06-30."""
     update_settings(client, auth, business_name="Studio Nord")
     acme = make_client(client, auth, name="Acme GmbH", email="einkauf@acme.de", language="de")
     estimate = make_estimate(client, auth, client_id=acme["_id"], currency="EUR", valid_until="2099-06-30")
     send_estimate(client, auth, estimate)
     jobs.run()
     [(_sender, _recipients, email)] = mail_sink.received
+    return email
+
+
+def test_a_german_client_gets_the_estimate_e_mail_and_pdf_in_german(german_email):
+    email = german_email
     assert email["Subject"] == "Angebot EST-00001 von Studio Nord"
     text = email.get_body(("plain",)).get_content()
     assert "Hallo Acme GmbH," in text and "anbei erhalten Sie das Angebot EST-00001 von Studio Nord." in text
@@ -202,14 +210,8 @@ def test_a_german_client_gets_the_estimate_e_mail_and_pdf_in_german(client, auth
     assert "ANGEBOT" in pdf_text and "30. Juni 2099" in pdf_text
 
 
-def test_the_page_of_a_german_client_is_in_german(client, auth, jobs, mail_sink):
-    update_settings(client, auth, business_name="Studio Nord")
-    acme = make_client(client, auth, name="Acme GmbH", email="einkauf@acme.de", language="de")
-    estimate = make_estimate(client, auth, client_id=acme["_id"], currency="EUR", valid_until="2099-06-30")
-    send_estimate(client, auth, estimate)
-    jobs.run()
-    [(_sender, _recipients, email)] = mail_sink.received
-    [url] = URL.findall(email.get_body(("plain",)).get_content())
+def test_the_page_of_a_german_client_is_in_german(client, german_email):
+    [url] = URL.findall(german_email.get_body(("plain",)).get_content())
     body = client.get(page_path(url)).get_data(as_text=True)
     for text in ("Angebot EST-00001 von Studio Nord", "Erstellt für", "Wartet auf Ihre Antwort", "30. Juni 2099",
                  "Angebot annehmen", "Angebot ablehnen", "Grund der Ablehnung (optional)", "PDF herunterladen"):
