@@ -395,7 +395,7 @@ FR = {
         f"«{NBSP}{{title}}{NBSP}» est signé par toutes les parties. "
         "Le PDF signé, avec son certificat d'audit, est joint."
     ),
-    "closing_regards": "Bien cordialement,",
+    "closing_regards": "Cordialement,",
     "subject_estimate": "Devis {number} de {sender}",
     "estimate_intro": "Voici le devis {number} de {sender}.",
     "estimate_view_button": "Consulter, accepter ou refuser le devis {number}",
@@ -686,7 +686,7 @@ PT = {
         "«{title}» está assinado por todas as partes. "
         "Segue em anexo o PDF assinado, com o seu certificado de auditoria."
     ),
-    "closing_regards": "Com os melhores cumprimentos,",
+    "closing_regards": "Atenciosamente,",
     "subject_estimate": "Orçamento {number} de {sender}",
     "estimate_intro": "Segue o orçamento {number} de {sender}.",
     "estimate_view_button": "Ver, aceitar ou recusar o orçamento {number}",
@@ -833,7 +833,7 @@ SW = {
         "“{title}” imesainiwa na pande zote. "
         "PDF iliyosainiwa, pamoja na cheti chake cha ukaguzi, imeambatishwa."
     ),
-    "closing_regards": "Wasalaam,",
+    "closing_regards": "Wako,",
     "subject_estimate": "Makadirio {number} kutoka {sender}",
     "estimate_intro": "Haya ni makadirio {number} kutoka {sender}.",
     "estimate_view_button": "Tazama, kubali au kataa makadirio {number}",
