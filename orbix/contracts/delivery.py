@@ -12,7 +12,6 @@ import logging
 from bson import ObjectId
 
 from ..auth.service import business_profile, find_user, settings_view
-from ..clients.service import find_client
 from ..common.exceptions import Unavailable
 from ..db import collection
 from ..locale import wording_for
@@ -39,13 +38,6 @@ def _mail_parts(user, contract):
             "ref": f"contract:{contract['_id']}"}
 
 
-def client_wording(user, contract):
-    """The language and locale of the contract's client (else the account's), for what the
-    client reads: the signing e-mail and the signed copy."""
-    client = find_client(user["_id"], contract["client_id"]) if contract.get("client_id") else None
-    return wording_for(client, settings_view(user))
-
-
 def _worded(wording):
     return {"t": wording.t, "lang": wording.language}
 
@@ -55,7 +47,7 @@ def queue_signing_email(user, contract, to, message, base_url):
     client's language."""
     profile = business_profile(user)
     party_b = (contract.get("parties") or {}).get("party_b") or {}
-    wording = client_wording(user, contract)
+    wording = service.client_wording(user, contract)
     return messages.queue(
         user_id=user["_id"],
         kind=SIGNING_KIND,
@@ -105,7 +97,7 @@ def send_signed_copies(contract):
         return []
     profile = business_profile(user)
     signer = contract.get("signed_by") or {}
-    recipients = [(signer.get("email"), signer.get("name"), client_wording(user, contract)),
+    recipients = [(signer.get("email"), signer.get("name"), service.client_wording(user, contract)),
                   (profile["email"], profile["name"], wording_for(None, settings_view(user)))]
     queued = []
     for address, name, wording in recipients:

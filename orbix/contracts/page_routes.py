@@ -40,22 +40,35 @@ FORM_FIELDS = ("name", "email", "timezone", "reason")
 # Once the client has signed, the link also downloads the signed PDF (the copy both parties get by e-mail).
 DOWNLOADABLE = ("partially_signed", "signed", "active", "completed", "terminated")
 RESULT_STATUS = {"expired": 410, "refused": 403}
+# Statuses a finished link shows, worded in the client's language (others print as stored).
+STATUS_KEYS = {f"contract_status_{status}" for status in ("signed", "partially_signed", "declined", "expired")}
 
 
 def _stamp(moment):
     return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S UTC") if moment else ""
 
 
+def _worded(user, contract):
+    """Template values of the client's language: ``t`` and ``lang``, and the wording itself."""
+    words = service.client_wording(user, contract)
+    return words, {"t": words.t, "lang": words.language}
+
+
 def _result(token, contract, state, status=200):
     """The page for a round that is over: ``state`` is what just happened or what had."""
     signer = contract.get("signed_by") or {}
+    user = _owner(contract)
+    words, worded = _worded(user, contract)
+    status_key = f"contract_status_{contract['status']}"
     return html_page("contracts/result_page.html", {
-        "state": state, "title": contract["title"], "status": contract["status"],
+        **worded, "state": state, "title": contract["title"], "status": contract["status"],
+        "status_label": words.t(status_key) if status_key in STATUS_KEYS else
+        contract["status"].replace("_", " ").capitalize(),
         "signer": signer.get("name"), "signed_at": _stamp(contract.get("signed_at")),
         "declined_at": _stamp(contract.get("declined_at")), "sha256": contract.get("content_sha256"),
         "awaiting_countersignature": contract["status"] == "partially_signed",
         "pdf_url": url_for(".contract_pdf", token=token) if contract["status"] in DOWNLOADABLE else None,
-        **page_assets.urls(blp.name, token, _owner(contract)),
+        **page_assets.urls(blp.name, token, user),
     }, RESULT_STATUS.get(state, status))
 
 
@@ -70,12 +83,16 @@ def _state_page(token, contract):
 
 def _sign_page(token, contract, errors=None, values=None, status=200, failed=None):
     shown = service.view(contract)
+    user = _owner(contract)
+    words, worded = _worded(user, contract)
     return html_page("contracts/sign_page.html", {
-        "contract": shown, "parties": contract.get("parties") or {},
+        **worded, "contract": shown, "parties": contract.get("parties") or {},
+        "value_text": words.money(shown["value"], shown["currency"]) if shown.get("value") is not None else "-",
+        "starts_text": words.date(shown["start_date"]) if shown.get("start_date") else "-",
         "expires_at": _stamp(contract["signing"]["expires_at"]),
         "sign_url": url_for(".sign", token=token), "decline_url": url_for(".decline", token=token),
         "errors": errors or {}, "values": values or {}, "failed": failed,
-        **page_assets.urls(blp.name, token, _owner(contract)),
+        **page_assets.urls(blp.name, token, user),
     }, status)
 
 

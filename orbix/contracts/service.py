@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from pymongo import ReturnDocument
 
-from ..auth.service import business_profile
+from ..auth.service import business_profile, settings_view
 from ..branding.style import style_for
 from ..clients.service import client_stands, find_client, require_client
 from ..common import lists, money, timeutil
@@ -24,6 +24,7 @@ from ..common.locks import held
 from ..common.ownership import find_owned, get_owned_or_404
 from ..common.references import withdraw_unless_all_stand
 from ..db import collection
+from ..locale import wording_for
 from ..projects.store import project_stands, require_project
 from ..public_links import links
 from . import CONTRACT_TEMPLATES, CONTRACTS, audit, rendering
@@ -395,11 +396,20 @@ def delete_contract(user_id, contract_id):
         audit.forget(contract)
 
 
+def _client_of(user, contract):
+    return find_client(user["_id"], contract["client_id"]) if contract.get("client_id") else None
+
+
 def document_style(user, contract):
     """How the contract's PDF looks and reads: the account's logo and accent colour, in the
     language and locale of the contract's client (else the account's)."""
-    client = find_client(user["_id"], contract["client_id"]) if contract.get("client_id") else None
-    return style_for(user, client)
+    return style_for(user, _client_of(user, contract))
+
+
+def client_wording(user, contract):
+    """The language and locale of what the contract's client reads (e-mails, the signing page):
+    the client's, else the account's."""
+    return wording_for(_client_of(user, contract), settings_view(user))
 
 
 def pdf_parts(user, contract_id):

@@ -55,6 +55,46 @@ EN = {
     "reference": "Reference",
     "pay_online": "Pay online",
     "download_pdf": "Download PDF",
+    "sign_page_title": "Sign: {title}",
+    "awaiting_your_signature": "Awaiting your signature",
+    "represented_by_line": "Represented by {name}",
+    "value": "Value",
+    "starts": "Starts",
+    "link_valid_until": "Link valid until",
+    "the_contract": "The contract",
+    "sha256_of_this_text": "SHA-256 of this text:",
+    "sign": "Sign",
+    "correct_fields": "Please correct the fields below.",
+    "full_name": "Full name",
+    "email_label": "E-mail",
+    "timezone_label": "Your time zone (optional, e.g. Europe/Berlin)",
+    "agree_label": "I have read this contract and agree to it; typing my name is my electronic signature.",
+    "decline_to_sign": "Decline to sign",
+    "decline": "Decline",
+    "sent_for_signature_by": "sent for signature by {name}",
+    "result_signed": "Thank you, {name}: you signed this contract on {date}.",
+    "result_awaiting_countersignature": (
+        "It is complete once the other party countersigns; both of you then receive the "
+        "signed PDF by e-mail."
+    ),
+    "result_both_receive": "Both parties receive the signed PDF by e-mail.",
+    "result_already_signed": "This contract has already been signed. Nothing more to do here.",
+    "result_already_signed_by": "This contract has already been signed by {name} on {date}. Nothing more to do here.",
+    "result_declined": "You declined this contract on {date}. The sender has been told, with your reason.",
+    "result_already_declined": (
+        "This contract was declined on {date}. Ask its sender for a new link if that was a "
+        "mistake."
+    ),
+    "result_expired": "This signing link has expired. Ask the sender for a new one.",
+    "result_refused": (
+        "This form was sent from another site, so nothing was done. Open the link from "
+        "your e-mail and sign there."
+    ),
+    "download_signed_pdf": "Download the signed PDF",
+    "contract_status_signed": "Signed",
+    "contract_status_partially_signed": "Partially signed",
+    "contract_status_declined": "Declined",
+    "contract_status_expired": "Expired",
     "contract_status": "Status: {status}",
     "contract_value": "Value: {amount}",
     "contract_starts": "Starts: {date}",
@@ -201,6 +241,55 @@ DE = {
     "reference": "Verwendungszweck",
     "pay_online": "Online bezahlen",
     "download_pdf": "PDF herunterladen",
+    "sign_page_title": "Unterschreiben: {title}",
+    "awaiting_your_signature": "Wartet auf Ihre Unterschrift",
+    "represented_by_line": "Vertreten durch {name}",
+    "value": "Wert",
+    "starts": "Beginn",
+    "link_valid_until": "Link gültig bis",
+    "the_contract": "Der Vertrag",
+    "sha256_of_this_text": "SHA-256 dieses Textes:",
+    "sign": "Unterschreiben",
+    "correct_fields": "Bitte korrigieren Sie die Felder unten.",
+    "full_name": "Vollständiger Name",
+    "email_label": "E-Mail",
+    "timezone_label": "Ihre Zeitzone (optional, z. B. Europe/Berlin)",
+    "agree_label": (
+        "Ich habe diesen Vertrag gelesen und stimme ihm zu; die Eingabe meines Namens ist "
+        "meine elektronische Unterschrift."
+    ),
+    "decline_to_sign": "Unterschrift ablehnen",
+    "decline": "Ablehnen",
+    "sent_for_signature_by": "zur Unterschrift gesendet von {name}",
+    "result_signed": "Vielen Dank, {name}: Sie haben diesen Vertrag am {date} unterschrieben.",
+    "result_awaiting_countersignature": (
+        "Er ist vollständig, sobald die andere Partei gegenzeichnet; dann erhalten Sie "
+        "beide das unterschriebene PDF per E-Mail."
+    ),
+    "result_both_receive": "Beide Parteien erhalten das unterschriebene PDF per E-Mail.",
+    "result_already_signed": "Dieser Vertrag wurde bereits unterschrieben. Hier ist nichts mehr zu tun.",
+    "result_already_signed_by": (
+        "Dieser Vertrag wurde bereits von {name} am {date} unterschrieben. Hier ist nichts "
+        "mehr zu tun."
+    ),
+    "result_declined": (
+        "Sie haben diesen Vertrag am {date} abgelehnt. Der Absender wurde mit Ihrer "
+        "Begründung informiert."
+    ),
+    "result_already_declined": (
+        "Dieser Vertrag wurde am {date} abgelehnt. Bitten Sie den Absender um einen neuen "
+        "Link, falls das ein Versehen war."
+    ),
+    "result_expired": "Dieser Unterschriftslink ist abgelaufen. Bitten Sie den Absender um einen neuen.",
+    "result_refused": (
+        "Dieses Formular wurde von einer anderen Website gesendet, daher wurde nichts "
+        "getan. Öffnen Sie den Link aus Ihrer E-Mail und unterschreiben Sie dort."
+    ),
+    "download_signed_pdf": "Unterschriebenes PDF herunterladen",
+    "contract_status_signed": "Unterschrieben",
+    "contract_status_partially_signed": "Teilweise unterschrieben",
+    "contract_status_declined": "Abgelehnt",
+    "contract_status_expired": "Abgelaufen",
     "contract_status": "Status: {status}",
     "contract_value": "Wert: {amount}",
     "contract_starts": "Beginn: {date}",
@@ -349,6 +438,46 @@ FR = {
     "reference": "Référence",
     "pay_online": "Payer en ligne",
     "download_pdf": "Télécharger le PDF",
+    "sign_page_title": f"Signer{NBSP}: {{title}}",
+    "awaiting_your_signature": "En attente de votre signature",
+    "represented_by_line": "Représentée par {name}",
+    "value": "Montant",
+    "starts": "Début",
+    "link_valid_until": "Lien valable jusqu'au",
+    "the_contract": "Le contrat",
+    "sha256_of_this_text": f"SHA-256 de ce texte{NBSP}:",
+    "sign": "Signer",
+    "correct_fields": "Veuillez corriger les champs ci-dessous.",
+    "full_name": "Nom complet",
+    "email_label": "E-mail",
+    "timezone_label": "Votre fuseau horaire (facultatif, par ex. Europe/Paris)",
+    "agree_label": f"J'ai lu ce contrat et je l'accepte{NBSP}; saisir mon nom vaut signature électronique.",
+    "decline_to_sign": "Refuser de signer",
+    "decline": "Refuser",
+    "sent_for_signature_by": "envoyé pour signature par {name}",
+    "result_signed": f"Merci, {{name}}{NBSP}: vous avez signé ce contrat le {{date}}.",
+    "result_awaiting_countersignature": (
+        f"Il sera complet dès que l'autre partie l'aura contresigné{NBSP}; vous recevrez alors "
+        "tous deux le PDF signé par e-mail."
+    ),
+    "result_both_receive": "Les deux parties reçoivent le PDF signé par e-mail.",
+    "result_already_signed": "Ce contrat a déjà été signé. Il n'y a plus rien à faire ici.",
+    "result_already_signed_by": "Ce contrat a déjà été signé par {name} le {date}. Il n'y a plus rien à faire ici.",
+    "result_declined": "Vous avez refusé ce contrat le {date}. L'expéditeur en a été informé, avec votre motif.",
+    "result_already_declined": (
+        "Ce contrat a été refusé le {date}. Demandez un nouveau lien à son expéditeur s'il "
+        "s'agit d'une erreur."
+    ),
+    "result_expired": "Ce lien de signature a expiré. Demandez-en un nouveau à l'expéditeur.",
+    "result_refused": (
+        "Ce formulaire a été envoyé depuis un autre site, rien n'a donc été fait. Ouvrez "
+        "le lien de votre e-mail et signez-y."
+    ),
+    "download_signed_pdf": "Télécharger le PDF signé",
+    "contract_status_signed": "Signé",
+    "contract_status_partially_signed": "Partiellement signé",
+    "contract_status_declined": "Refusé",
+    "contract_status_expired": "Expiré",
     "contract_status": f"Statut{NBSP}: {{status}}",
     "contract_value": f"Montant{NBSP}: {{amount}}",
     "contract_starts": f"Début{NBSP}: {{date}}",
@@ -500,6 +629,43 @@ ES = {
     "reference": "Referencia",
     "pay_online": "Pagar en línea",
     "download_pdf": "Descargar PDF",
+    "sign_page_title": "Firmar: {title}",
+    "awaiting_your_signature": "Pendiente de su firma",
+    "represented_by_line": "Representada por {name}",
+    "value": "Importe",
+    "starts": "Inicio",
+    "link_valid_until": "Enlace válido hasta",
+    "the_contract": "El contrato",
+    "sha256_of_this_text": "SHA-256 de este texto:",
+    "sign": "Firmar",
+    "correct_fields": "Corrija los campos de abajo.",
+    "full_name": "Nombre completo",
+    "email_label": "Correo electrónico",
+    "timezone_label": "Su zona horaria (opcional, p. ej. Europe/Madrid)",
+    "agree_label": "He leído este contrato y lo acepto; escribir mi nombre es mi firma electrónica.",
+    "decline_to_sign": "Rechazar la firma",
+    "decline": "Rechazar",
+    "sent_for_signature_by": "enviado para firmar por {name}",
+    "result_signed": "Gracias, {name}: firmó este contrato el {date}.",
+    "result_awaiting_countersignature": (
+        "Estará completo cuando la otra parte lo refrende; entonces ambos recibirán el PDF "
+        "firmado por correo."
+    ),
+    "result_both_receive": "Ambas partes reciben el PDF firmado por correo.",
+    "result_already_signed": "Este contrato ya está firmado. No hay nada más que hacer aquí.",
+    "result_already_signed_by": "Este contrato ya lo firmó {name} el {date}. No hay nada más que hacer aquí.",
+    "result_declined": "Rechazó este contrato el {date}. Se ha informado al remitente, con su motivo.",
+    "result_already_declined": "Este contrato se rechazó el {date}. Pida un nuevo enlace al remitente si fue un error.",
+    "result_expired": "Este enlace de firma ha caducado. Pida uno nuevo al remitente.",
+    "result_refused": (
+        "Este formulario se envió desde otro sitio, así que no se hizo nada. Abra el "
+        "enlace de su correo y firme allí."
+    ),
+    "download_signed_pdf": "Descargar el PDF firmado",
+    "contract_status_signed": "Firmado",
+    "contract_status_partially_signed": "Firmado en parte",
+    "contract_status_declined": "Rechazado",
+    "contract_status_expired": "Caducado",
     "contract_status": "Estado: {status}",
     "contract_value": "Importe: {amount}",
     "contract_starts": "Inicio: {date}",
@@ -643,6 +809,43 @@ PT = {
     "reference": "Referência",
     "pay_online": "Pagar online",
     "download_pdf": "Baixar PDF",
+    "sign_page_title": "Assinar: {title}",
+    "awaiting_your_signature": "Aguarda a sua assinatura",
+    "represented_by_line": "Representada por {name}",
+    "value": "Valor",
+    "starts": "Início",
+    "link_valid_until": "Link válido até",
+    "the_contract": "O contrato",
+    "sha256_of_this_text": "SHA-256 deste texto:",
+    "sign": "Assinar",
+    "correct_fields": "Corrija os campos abaixo.",
+    "full_name": "Nome completo",
+    "email_label": "E-mail",
+    "timezone_label": "O seu fuso horário (opcional, p. ex. Europe/Lisbon)",
+    "agree_label": "Li este contrato e aceito-o; escrever o meu nome é a minha assinatura eletrónica.",
+    "decline_to_sign": "Recusar assinar",
+    "decline": "Recusar",
+    "sent_for_signature_by": "enviado para assinatura por {name}",
+    "result_signed": "Obrigado, {name}: assinou este contrato em {date}.",
+    "result_awaiting_countersignature": (
+        "Fica completo quando a outra parte o contra-assinar; depois ambos recebem o PDF "
+        "assinado por e-mail."
+    ),
+    "result_both_receive": "Ambas as partes recebem o PDF assinado por e-mail.",
+    "result_already_signed": "Este contrato já foi assinado. Não há mais nada a fazer aqui.",
+    "result_already_signed_by": "Este contrato já foi assinado por {name} em {date}. Não há mais nada a fazer aqui.",
+    "result_declined": "Recusou este contrato em {date}. O remetente foi informado, com o seu motivo.",
+    "result_already_declined": "Este contrato foi recusado em {date}. Peça um novo link ao remetente se foi um engano.",
+    "result_expired": "Este link de assinatura expirou. Peça um novo ao remetente.",
+    "result_refused": (
+        "Este formulário foi enviado de outro site, por isso nada foi feito. Abra o link "
+        "do seu e-mail e assine lá."
+    ),
+    "download_signed_pdf": "Baixar o PDF assinado",
+    "contract_status_signed": "Assinado",
+    "contract_status_partially_signed": "Parcialmente assinado",
+    "contract_status_declined": "Recusado",
+    "contract_status_expired": "Expirado",
     "contract_status": "Estado: {status}",
     "contract_value": "Valor: {amount}",
     "contract_starts": "Início: {date}",
@@ -790,6 +993,46 @@ SW = {
     "reference": "Kumbukumbu",
     "pay_online": "Lipa mtandaoni",
     "download_pdf": "Pakua PDF",
+    "sign_page_title": "Saini: {title}",
+    "awaiting_your_signature": "Inasubiri sahihi yako",
+    "represented_by_line": "Akiwakilishwa na {name}",
+    "value": "Thamani",
+    "starts": "Inaanza",
+    "link_valid_until": "Kiungo ni halali hadi",
+    "the_contract": "Mkataba",
+    "sha256_of_this_text": "SHA-256 ya maandishi haya:",
+    "sign": "Saini",
+    "correct_fields": "Tafadhali sahihisha sehemu zilizo hapa chini.",
+    "full_name": "Jina kamili",
+    "email_label": "Barua pepe",
+    "timezone_label": "Saa za eneo lako (si lazima, k.m. Africa/Nairobi)",
+    "agree_label": "Nimesoma mkataba huu na ninakubali; kuandika jina langu ni sahihi yangu ya kielektroniki.",
+    "decline_to_sign": "Kataa kusaini",
+    "decline": "Kataa",
+    "sent_for_signature_by": "umetumwa kwa kusainiwa na {name}",
+    "result_signed": "Asante, {name}: ulisaini mkataba huu tarehe {date}.",
+    "result_awaiting_countersignature": (
+        "Utakamilika upande mwingine ukisaini pia; kisha nyote mtapokea PDF iliyosainiwa "
+        "kwa barua pepe."
+    ),
+    "result_both_receive": "Pande zote mbili hupokea PDF iliyosainiwa kwa barua pepe.",
+    "result_already_signed": "Mkataba huu tayari umesainiwa. Hakuna zaidi la kufanya hapa.",
+    "result_already_signed_by": "Mkataba huu tayari umesainiwa na {name} tarehe {date}. Hakuna zaidi la kufanya hapa.",
+    "result_declined": "Ulikataa mkataba huu tarehe {date}. Mtumaji amejulishwa, pamoja na sababu yako.",
+    "result_already_declined": (
+        "Mkataba huu ulikataliwa tarehe {date}. Omba kiungo kipya kwa mtumaji ikiwa hilo "
+        "lilikuwa kosa."
+    ),
+    "result_expired": "Kiungo hiki cha kusaini kimeisha muda. Omba kipya kwa mtumaji.",
+    "result_refused": (
+        "Fomu hii ilitumwa kutoka tovuti nyingine, kwa hiyo hakuna kilichofanyika. Fungua "
+        "kiungo kutoka kwenye barua pepe yako na usaini hapo."
+    ),
+    "download_signed_pdf": "Pakua PDF iliyosainiwa",
+    "contract_status_signed": "Imesainiwa",
+    "contract_status_partially_signed": "Imesainiwa kwa sehemu",
+    "contract_status_declined": "Imekataliwa",
+    "contract_status_expired": "Imeisha muda",
     "contract_status": "Hali: {status}",
     "contract_value": "Thamani: {amount}",
     "contract_starts": "Inaanza: {date}",

@@ -271,3 +271,17 @@ def test_the_signing_and_result_pages_carry_the_accounts_logo_and_colour_from_ou
     signed = html(post(client, link, "sign", FORM))
     assert f'src="{path}/logo"' in signed and f'href="{path}/brand.css"' in signed
     assert [client.get("/c/" + "A" * 43 + suffix).status_code for suffix in ("/logo", "/brand.css")] == [404, 404]
+
+
+def test_a_german_client_signs_on_a_german_page(client, auth):
+    kunde = make_client(client, auth, name="Acme GmbH", email="billing@acme.io", language="de")
+    link = send_contract(client, auth, make_contract(client, auth, client_id=kunde["_id"])["_id"])
+    page = html(client.get("/c/" + signing_token(link)))
+    assert 'lang="de"' in page and "Unterschreiben: Website build" in page
+    for text in ("Wartet auf Ihre Unterschrift", "Partei A", "Partei B", "Der Vertrag", "Vollständiger Name",
+                 "Ich habe diesen Vertrag gelesen und stimme ihm zu", "Unterschrift ablehnen",
+                 "4.800,50\u00a0€", "1. März 2026"):
+        assert text in page, text
+    signed = html(post(client, link, "sign", FORM))
+    assert "Vielen Dank, Grace Hopper: Sie haben diesen Vertrag am" in signed and ">Unterschrieben<" in signed
+    assert "Unterschriebenes PDF herunterladen" in signed
