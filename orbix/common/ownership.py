@@ -13,9 +13,12 @@ from .exceptions import not_found, unprocessable
 
 
 def parse_id(value):
-    """ObjectId from a string (or ObjectId); None when malformed."""
+    """ObjectId from a string (or ObjectId); None when malformed or None (``ObjectId(None)``
+    would make a brand-new id)."""
     if isinstance(value, ObjectId):
         return value
+    if value is None:
+        return None
     try:
         return ObjectId(value)
     except (InvalidId, TypeError):
