@@ -21,6 +21,7 @@ from .platform.jwt_callbacks import register_jwt_callbacks
 from .platform.metrics import blp as metrics_blueprint
 from .platform.observability import configure_logging, init_request_tracking
 from .platform.ratelimit import init_rate_limits
+from .platform.read_cache import init_read_cache
 from .platform.security_headers import init_security_headers
 from .platform.write_tracking import init_write_tracking
 
@@ -143,12 +144,14 @@ def create_app(config=None):
     app.register_blueprint(metrics_blueprint)
     for name in BLUEPRINT_MODULES:
         api.register_blueprint(import_module(name).blp)
-    for name in PAGE_MODULES:
-        app.register_blueprint(import_module(name).blp)
+    pages = [import_module(name).blp for name in PAGE_MODULES]
+    for blueprint in pages:
+        app.register_blueprint(blueprint)
     init_rate_limits(app)
+    init_read_cache(app)
     init_idempotency(app)  # after rate limits: a replay is answered only to a verified, allowed caller
     for name in JOB_MODULES:
         import_module(name)
     register_commands(app, [import_module(name).cli for name in CLI_MODULES])
-    init_write_tracking(app)  # after the CLI commands: it wraps them to invalidate report caches
+    init_write_tracking(app, [blueprint.name for blueprint in pages])  # after the CLI commands: it wraps them
     return app

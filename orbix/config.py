@@ -215,6 +215,9 @@ def load_config():
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "IDEMPOTENCY_TTL_SECONDS": _int("IDEMPOTENCY_TTL_SECONDS", 24 * 3600),
         "REPORTS_CACHE_USERS": _int("REPORTS_CACHE_USERS", 8),
+        # Finished answers to repeated reads kept per worker (orbix.platform.read_cache); 0 bytes: off.
+        "READ_CACHE_BYTES": _int("READ_CACHE_BYTES", 16 * 1024 * 1024),
+        "READ_CACHE_SECONDS": _int("READ_CACHE_SECONDS", 300),
         # Verified sessions kept per worker (orbix.auth.sessions); 0 seconds turns the cache off.
         "SESSION_CACHE_SECONDS": _int("SESSION_CACHE_SECONDS", 60),
         "SESSION_CACHE_USERS": _int("SESSION_CACHE_USERS", 10000),

@@ -4,6 +4,7 @@ from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import ResourceBlueprint
 from ..platform.caller import current_user_id
+from ..platform.read_cache import cached
 from . import service
 from .schemas import ClientListQuerySchema, ClientSchema, ClientUpdateSchema, ClientWriteSchema
 
@@ -12,6 +13,7 @@ blp = ResourceBlueprint("clients", __name__, url_prefix="/api/clients", descript
 
 @blp.route("/", methods=["GET"])
 @blp.auth()
+@cached
 @blp.arguments(ClientListQuerySchema, location="query")
 @blp.response(200, ClientSchema(many=True), headers=PAGINATION_HEADER)
 def list_clients(args):
@@ -31,6 +33,7 @@ def create_client(data):
 
 @blp.route("/<client_id>", methods=["GET"])
 @blp.auth()
+@cached
 @blp.response(200, ClientSchema)
 @blp.errors(404)
 def get_client(client_id):

@@ -13,7 +13,10 @@ token after its own database write, so the next request sees a different token a
 rebuilds; a build can never file post-write data as pre-write or vice versa.
 
 Who bumps, and when: ``platform.write_tracking`` (around write requests and CLI commands; it
-also keeps a second half of each version in Redis, replaced before a write's view runs).
+also keeps a second half of each version in Redis, replaced before and after a write's view
+runs). The Redis half has a part every user shares, replaced by :func:`bump_shared` after a
+write no owner asked for (a client on a public page, a Stripe webhook, a background job): such
+writers may not know whose data they touched, and they are rare next to reads.
 """
 
 import secrets
@@ -30,7 +33,14 @@ def new_token():
 
 
 def bump(user_id):
-    """Give ``user_id`` a fresh version (after its data changed).
+    """Give ``user_id`` a fresh version, both halves (after its data changed)."""
+    bump_stored(user_id)
+    if _replace_fast_half:
+        _replace_fast_half(user_id)
+
+
+def bump_stored(user_id):
+    """A fresh MongoDB half of ``user_id``'s version.
 
     Two first-ever bumps racing to upsert can make one hit the unique ``_id``; the document
     exists then, so that one simply sets its token."""
@@ -44,6 +54,13 @@ def bump(user_id):
 def bump_all():
     """Fresh versions for every user (after a command that may touch any account)."""
     collection(COLLECTION).update_many({}, {"$set": {"token": new_token()}})
+    bump_shared()
+
+
+def bump_shared():
+    """A fresh shared part of every user's Redis half (after a write by no owner: see above)."""
+    if _replace_fast_half:
+        _replace_fast_half(None)
 
 
 def current(user_id):
@@ -60,15 +77,17 @@ def current(user_id):
         return versions.find_one({"_id": user_id})["token"]
 
 
-# The Redis half of the version, read by a function the platform installs at start-up
-# (``platform.write_tracking``: it bumps that half in the request's rate-limit round trip).
+# The Redis half of the version, read and replaced by functions the platform installs at
+# start-up (``platform.write_tracking``: it bumps that half in the request's rate-limit round trip).
 _fast_half = None
+_replace_fast_half = None
 
 
-def use_fast_half(reader):
-    """Install ``reader(user_id)``, the source of the version's Redis half."""
-    global _fast_half
-    _fast_half = reader
+def use_fast_half(reader, replacer):
+    """Install ``reader(user_id)``, the source of the version's Redis half, and
+    ``replacer(user_id)``, which gives it a fresh value (``None``: the part every user shares)."""
+    global _fast_half, _replace_fast_half
+    _fast_half, _replace_fast_half = reader, replacer
 
 
 def version(user_id):

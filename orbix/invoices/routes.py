@@ -10,6 +10,7 @@ from ..platform.caller import current_user_doc, current_user_id
 from ..platform.downloads import csv_download, document_response, pdf_response
 from ..platform.idempotency import never_replayed
 from ..platform.public_urls import public_base_url
+from ..platform.read_cache import cached
 from . import delivery, export, from_time, service, sharing
 from .pdf import invoice_pdf as invoice_pdf_bytes
 from .schemas import (
@@ -30,6 +31,7 @@ blp = ResourceBlueprint("invoices", __name__, url_prefix="/api/invoices", descri
 
 @blp.route("/", methods=["GET"])
 @blp.auth()
+@cached
 @blp.arguments(InvoiceListQuerySchema, location="query")
 @blp.response(200, InvoiceSummarySchema(many=True), headers=PAGINATION_HEADER)
 def list_invoices(args):
@@ -69,6 +71,7 @@ def create_from_time(data):
 
 @blp.route("/<invoice_id>", methods=["GET"])
 @blp.auth()
+@cached
 @blp.response(200, InvoiceSchema)
 @blp.errors(404)
 def get_invoice(invoice_id):

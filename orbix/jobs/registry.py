@@ -19,6 +19,7 @@ from flask import current_app, g, has_app_context
 from pymongo.errors import DuplicateKeyError
 from rq import get_current_job
 
+from ..common import data_versions
 from ..common.timeutil import utcnow
 from ..db import collection
 from . import JOB_RUNS
@@ -119,6 +120,7 @@ def perform(name, key, args):
         try:
             result = entry.func(key, *args)
         except Exception as exc:
+            data_versions.bump_shared()  # it may have written part of its work
             error = error_text(exc)
             _finish(run_id, "failed", error)
             last = not (rq_job and rq_job.retries_left)
@@ -129,5 +131,6 @@ def perform(name, key, args):
             if last and entry.on_failure:
                 entry.on_failure(key, *args, error=error)
             raise
+        data_versions.bump_shared()  # a job may write any account's data: read caches start over
         _finish(run_id, "done")
         return result

@@ -58,15 +58,16 @@ from .caller import caller_id, personal_token, personal_token_owner
 from .errors import error_response
 from .redis_client import EPOCH_TTL_SECONDS, PREFETCH_KEY, init_redis
 from .redis_client import EXTENSION as REDIS
-from .write_tracking import DATA_VERSION_KEY, WRITE_METHODS, data_version_key
+from .write_tracking import DATA_VERSION_KEY, WRITE_METHODS, data_version_key, shared_version_key
 
 EXTENSION = "orbix_limiter"
 
-# KEYS: the counters, then (when ARGV[2n+2] is a candidate epoch) the caller's session epoch and
-# data version. ARGV: n, then (amount, window seconds) per counter, then the candidate epoch, the
-# TTL of both, a fresh data version and whether it replaces the current one ('bump') or only
+# KEYS: the counters, then (when ARGV[2n+2] is a candidate epoch) the caller's session epoch,
+# data version and the shared part of every data version. ARGV: n, then (amount, window seconds)
+# per counter, then the candidate epoch, the TTL of both, a fresh data version and whether it
+# replaces the current one ('bump': marked in flight, see ``platform.write_tracking``) or only
 # stands in for a missing one. Returns {index of the breached counter or 0, its milliseconds
-# left, the epoch or nil, the data version or nil}.
+# left, the epoch or nil, "<data version>/<shared part>" or nil}.
 SCRIPT = """
 local n = tonumber(ARGV[1])
 local breached, wait = 0, 0
@@ -87,12 +88,18 @@ if not epoch then
 end
 local version = ARGV[2 * n + 4]
 if ARGV[2 * n + 5] == 'bump' then
+  version = 'w' .. version
   redis.call('SET', KEYS[n + 2], version, 'EX', ttl)
 else
   local current = redis.call('GET', KEYS[n + 2])
   if current then version = current else redis.call('SET', KEYS[n + 2], version, 'EX', ttl) end
 end
-return {breached, wait, epoch, version}
+local shared = redis.call('GET', KEYS[n + 3])
+if not shared then
+  shared = ARGV[2 * n + 4]
+  redis.call('SET', KEYS[n + 3], shared)
+end
+return {breached, wait, epoch, version .. '/' .. shared}
 """
 
 CALLER, IP, EMAIL = "caller", "ip", "email"
@@ -217,7 +224,8 @@ class RateLimiter:
             args += [rule.item.amount, rule.item.get_expiry()]
         bump = request.method in WRITE_METHODS
         if fetch_epoch:
-            keys += [f"{self.prefix}:session-epoch:{subject}", data_version_key(self.prefix, subject)]
+            keys += [f"{self.prefix}:session-epoch:{subject}", data_version_key(self.prefix, subject),
+                     shared_version_key(self.prefix)]
             args += [secrets.token_hex(8), EPOCH_TTL_SECONDS, new_token(), "bump" if bump else "get"]
         else:
             args += ["", 0, "", ""]

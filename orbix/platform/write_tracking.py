@@ -25,6 +25,15 @@ and it lasts until the worker asks Redis again (``REDIS_RETRY_SECONDS``).
 
 After every command of a CLI group (``flask --app wsgi invoices mark-overdue``) every user is
 bumped in MongoDB, because such commands work across accounts.
+
+The Redis half is ``<user token>/<shared token>``, read in the same round trip. For the read
+cache (``platform.read_cache``), which trusts the Redis half alone, a write's bump before the
+view sets the user token to ``w<random>`` (a write in flight: nothing is cached under it), and
+every write request by a verified caller, whatever its answer, settles it with a fresh random
+token after the view. A request with no verified caller that may have written (a write method,
+or a public page: viewing an invoice records the view) replaces the shared token after its
+view, as does every background job (``jobs.registry``) and CLI command: such writers touch
+accounts that are not the caller's.
 """
 
 import functools
@@ -50,8 +59,16 @@ DATA_VERSION_KEY = "orbix.data_version"
 REDIS_AWAY = "redis-away"  # the Redis half of a version read while Redis cannot answer
 
 
+IN_FLIGHT = b"w"  # the first letter of a user token set before a write's view (see above)
+SHARED = None  # the "user" whose version replacing replaces the shared part
+
+
 def data_version_key(prefix, user_id):
     return f"{prefix}:data-version:{user_id}"
+
+
+def shared_version_key(prefix):
+    return f"{prefix}:data-version-shared"
 
 
 def _fetched(user_id):
@@ -69,14 +86,44 @@ def fast_version(user_id):
     gate = current_app.extensions.get(REDIS)
     if gate is None:
         return None
-    key = data_version_key(gate.prefix, user_id)
+    keys = (data_version_key(gate.prefix, user_id), shared_version_key(gate.prefix))
 
     def read(client):
-        client.set(key, data_versions.new_token(), nx=True, ex=EPOCH_TTL_SECONDS)
-        return client.get(key)
+        pipe = client.pipeline(transaction=False)
+        pipe.set(keys[0], data_versions.new_token(), nx=True, ex=EPOCH_TTL_SECONDS)
+        pipe.set(keys[1], data_versions.new_token(), nx=True)
+        pipe.mget(keys)
+        return pipe.execute()[-1]
 
-    value = gate.call("report caches checked against MongoDB alone", read)
-    return REDIS_AWAY if value is None else value
+    values = gate.call("report caches checked against MongoDB alone", read)
+    if values is None or None in values:
+        return REDIS_AWAY
+    return b"/".join(values)
+
+
+def replace_fast_half(user_id):
+    """A fresh user token for ``user_id`` (or a fresh shared one for ``SHARED``); a Redis that
+    cannot answer is logged and skipped (see the module's notes on what that leaves)."""
+    gate = current_app.extensions.get(REDIS)
+    if gate is None:
+        return
+    if user_id is SHARED:
+        key, ttl = shared_version_key(gate.prefix), None
+    else:
+        key, ttl = data_version_key(gate.prefix, user_id), EPOCH_TTL_SECONDS
+    gate.call("read caches off until Redis answers", lambda client: client.set(key, data_versions.new_token(), ex=ttl))
+
+
+def settled_version():
+    """The caller's whole Redis half as this request's round trip brought it, when a read may be
+    cached under it: a verified caller, Redis answering, and no write of theirs in flight."""
+    fetched = request.environ.get(DATA_VERSION_KEY)
+    if fetched is None or fetched[2] or fetched[0] != caller_id():
+        return None
+    version = fetched[1]
+    if not isinstance(version, bytes) or version.startswith(IN_FLIGHT):
+        return None
+    return version
 
 
 def may_have_written(method, status):
@@ -89,20 +136,35 @@ def _before_request():
         if user_id is not None:
             fetched = _fetched(user_id)
             if fetched is None or not fetched[2]:  # Redis did not take the bump
-                data_versions.bump(user_id)  # a database outage raises: 503 before anything is written
+                data_versions.bump_stored(user_id)  # a database outage raises: 503 before anything is written
             request.environ[BUMPED_KEY] = user_id
 
 
 def _after_request(response):
     user_id = request.environ.get(BUMPED_KEY)
-    if user_id is None or response.status_code == 503 or not may_have_written(request.method, response.status_code):
+    if user_id is None:
+        if _written_by_no_owner(response.status_code):
+            data_versions.bump_shared()
+        return response
+    if response.status_code == 503 or not may_have_written(request.method, response.status_code):
+        replace_fast_half(user_id)  # settles the in-flight token: nothing (more) was written
         return response
     try:
         data_versions.bump(user_id)
     except PyMongoError as error:
+        replace_fast_half(user_id)
         log.error("data version of user %s not bumped after a write (%s): reports built while the write "
                   "was in flight may stay stale until the user's next write", user_id, error.__class__.__name__)
     return response
+
+
+def _written_by_no_owner(status):
+    """Whether a request without a verified caller may have written someone's data."""
+    if caller_id() is not None:
+        return False
+    if request.method in WRITE_METHODS:
+        return may_have_written(request.method, status)
+    return request.blueprint in current_app.extensions[EXTENSION]
 
 
 def _bumping(callback):
@@ -125,13 +187,14 @@ def _wrap_cli_groups(app):
                 command.callback = _bumping(command.callback)
 
 
-def init_write_tracking(app):
+def init_write_tracking(app, page_blueprints=()):
     """Register the write hooks and the CLI wrapping (call after CLI commands are registered,
-    and after the idempotency hooks: a replayed answer wrote nothing and bumps nothing)."""
-    if app.extensions.get(EXTENSION):
+    and after the idempotency hooks: a replayed answer wrote nothing and bumps nothing).
+    ``page_blueprints`` name the public pages, whose every request may write (see above)."""
+    if EXTENSION in app.extensions:
         return
-    app.extensions[EXTENSION] = True
-    data_versions.use_fast_half(fast_version)
+    app.extensions[EXTENSION] = frozenset(page_blueprints)
+    data_versions.use_fast_half(fast_version, replace_fast_half)
     app.before_request(_before_request)
     app.after_request(_after_request)
     _wrap_cli_groups(app)

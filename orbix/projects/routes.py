@@ -4,6 +4,7 @@ from ..common.lists import PAGINATION_HEADER
 from ..common.schemas import MessageSchema, update_schema
 from ..platform.blueprint import ResourceBlueprint
 from ..platform.caller import current_user_doc, current_user_id
+from ..platform.read_cache import cached
 from . import service
 from .schemas import ConsumptionSchema, ProjectListQuerySchema, ProjectSchema, ProjectUpdateSchema, ProjectWriteSchema
 
@@ -12,6 +13,7 @@ blp = ResourceBlueprint("projects", __name__, url_prefix="/api/projects", descri
 
 @blp.route("/", methods=["GET"])
 @blp.auth()
+@cached
 @blp.arguments(ProjectListQuerySchema, location="query")
 @blp.response(200, ProjectSchema(many=True), headers=PAGINATION_HEADER)
 def list_projects(args):

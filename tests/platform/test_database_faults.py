@@ -141,4 +141,6 @@ def test_a_personal_access_token_during_an_outage_is_a_prompt_503(outage, warm):
     if warm:
         assert client.get("/api/clients", headers=headers).status_code == 200
     database.stop()
-    _during_outage(client, "GET", "/api/clients", headers)
+    # (a read answered before the outage may come from the read cache: the data cannot change
+    # while the database is away; a different query needs the database)
+    _during_outage(client, "GET", "/api/clients?status=archived", headers)

@@ -1,0 +1,110 @@
+"""A per-worker cache of finished JSON answers to a user's reads, trusted while that user's data
+version in Redis is unchanged.
+
+Why: on the embedded database a page of 100 invoices costs ~30 ms of FerretDB decoding plus
+~10 ms of marshmallow, and a freelancer's client asks for the same lists again and again between
+writes (bench/README.md). The rate limiter's one Redis round trip already brings the caller's
+data version (``platform.write_tracking``), so checking that a copy is current costs nothing
+more: a hit skips the database, the schema and the encoder.
+
+What keeps a copy honest (``platform.write_tracking`` has the details): every write by the owner
+changes their version before and after its view (nothing is cached while a write is in flight),
+and every write by someone else (a public page, a Stripe webhook, a background job, a CLI
+command) changes the part all versions share. A copy is filed under the version read *before*
+the view read the database, so a write that lands meanwhile leaves it under a version that is
+already gone. The UTC date is part of the key (invoice statuses turn overdue at midnight), and
+a copy is never older than ``READ_CACHE_SECONDS``, which bounds what a Redis failure between a
+write and its bump could leave. Without Redis, or while it does not answer, nothing is cached.
+
+Only views that read the caller's own documents and nothing time-dependent finer than a day
+are marked :func:`cached` (a running timer's elapsed time, reports windows ending "now" and
+signed download links are not). The cache sits after the token and scope checks, so a personal
+access token without the read scope is still refused. Only 200 answers are kept, with the
+headers the view set (``Content-Type``, ``X-Pagination``); the platform adds the rest per request.
+Memory: at most ``READ_CACHE_BYTES`` of bodies per worker (0 turns the cache off).
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from functools import wraps
+
+from flask import current_app, request
+
+from ..common.timeutil import utcnow
+from .caller import caller_id
+from .write_tracking import settled_version
+
+EXTENSION = "orbix.read_cache"
+KEPT_HEADERS = ("Content-Type", "X-Pagination")
+
+
+class ReadCache:
+    """Answers by (user, path and query), each filed under a data version; least recently used
+    go first once the bodies exceed ``max_bytes``."""
+
+    def __init__(self, max_bytes, max_age_seconds):
+        self.max_bytes = max_bytes
+        self.max_age = max_age_seconds
+        self._lock = threading.Lock()
+        self._items = OrderedDict()  # key -> (version, stored at, body, headers)
+        self._bytes = 0
+
+    def get(self, key, version):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] != version or time.monotonic() - item[1] > self.max_age:
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return item
+
+    def put(self, key, version, body, headers):
+        if len(body) > self.max_bytes // 4:  # one huge answer would push out everything else
+            return
+        with self._lock:
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = (version, time.monotonic(), body, headers)
+            self._bytes += len(body)
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key):
+        self._bytes -= len(self._items.pop(key)[2])
+
+
+def today():
+    return utcnow().date()
+
+
+def init_read_cache(app):
+    max_bytes = app.config["READ_CACHE_BYTES"]
+    app.extensions[EXTENSION] = ReadCache(max_bytes, app.config["READ_CACHE_SECONDS"]) if max_bytes > 0 else None
+
+
+def cached(view):
+    """Serve the caller's repeated reads of this view from the worker's cache (see above);
+    goes between ``auth`` and the view's ``arguments``/``response`` decorators."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        cache = current_app.extensions.get(EXTENSION)
+        version = settled_version() if cache is not None else None
+        if version is None:
+            return view(*args, **kwargs)
+        environ = request.environ
+        key = (caller_id(), environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""))
+        version = (version, today())
+        hit = cache.get(key, version)
+        if hit is not None:
+            return current_app.response_class(hit[2], status=200, headers=hit[3])
+        response = view(*args, **kwargs)
+        if response.status_code == 200 and not response.is_streamed:
+            headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
+            cache.put(key, version, response.get_data(), headers)
+        return response
+
+    return wrapper

@@ -1,0 +1,153 @@
+"""The read cache (orbix.platform.read_cache): repeated reads are answered from the worker's copy
+while the owner's data version stands, and every kind of write makes the next read fresh.
+
+A change made straight in the database (behind the API's back) is how these tests see whether
+an answer came from the cache: the API itself never writes without bumping the version."""
+
+from datetime import date, timedelta
+
+import pytest
+from bson import ObjectId
+
+from orbix.jobs.queue import enqueue
+from orbix.jobs.registry import job
+from orbix.platform import read_cache
+
+from ..conftest import make_app
+from ..factories import PASSWORD, expect, make_client, make_invoice, page_path, register_user, share_invoice
+
+
+@job("tests.rename_client")
+def _rename_client(client_id, name):
+    """A background job writing an owner's data (as reminders and deliveries do)."""
+    from orbix.db import get_db
+
+    get_db().clients.update_one({"_id": ObjectId(client_id)}, {"$set": {"name": name}})
+
+
+def rename_behind_the_api(db, client_doc, name):
+    db.clients.update_one({"_id": ObjectId(client_doc["_id"])}, {"$set": {"name": name}})
+
+
+def read_name(client, headers, client_doc):
+    return expect(client.get(f"/api/clients/{client_doc['_id']}", headers=headers), 200)["name"]
+
+
+@pytest.fixture
+def cached_client(client, auth, db):
+    """A client read once through the API (so cached), then renamed behind the API's back."""
+    acme = make_client(client, auth, name="Acme")
+    assert read_name(client, auth, acme) == "Acme"
+    rename_behind_the_api(db, acme, "Renamed")
+    return acme
+
+
+def test_a_repeated_read_is_answered_from_the_cache(client, auth, cached_client):
+    assert read_name(client, auth, cached_client) == "Acme"
+
+
+def test_the_owners_write_makes_the_next_read_fresh(client, auth, cached_client):
+    make_client(client, auth, name="Another")  # any write of theirs, not only to this client
+    assert read_name(client, auth, cached_client) == "Renamed"
+
+
+def test_a_refused_write_leaves_reads_cacheable_again(client, auth, db, cached_client):
+    assert client.post("/api/clients", json={}, headers=auth).status_code == 422
+    assert read_name(client, auth, cached_client) == "Renamed"  # the version moved: read afresh
+    rename_behind_the_api(db, cached_client, "Renamed again")
+    assert read_name(client, auth, cached_client) == "Renamed"  # and cached again (not left "in flight")
+
+
+def test_another_users_write_keeps_the_copy(client, auth, other_auth, cached_client):
+    make_client(client, other_auth, name="Theirs")
+    assert read_name(client, auth, cached_client) == "Acme"
+
+
+def test_a_public_page_view_makes_the_next_read_fresh(client, auth, db):
+    invoice = make_invoice(client, auth, status="sent")
+    link = share_invoice(client, auth, invoice)
+    acme = {"_id": invoice["client_id"]}
+    first = read_name(client, auth, acme)
+    rename_behind_the_api(db, acme, "Renamed")
+    assert read_name(client, auth, acme) == first
+    assert client.get(page_path(link["url"])).status_code == 200  # the client's visit records the view
+    assert read_name(client, auth, acme) == "Renamed"
+
+
+def test_a_write_with_no_caller_makes_the_next_read_fresh(client, auth, user, cached_client):
+    """A request with no verified caller that may write (a Stripe webhook, a signature on a public
+    page; here a login, which records a session): the platform cannot know whose data it touched."""
+    expect(client.post("/api/auth/login", json={"email": user["email"], "password": PASSWORD}), 200)
+    assert read_name(client, auth, cached_client) == "Renamed"
+
+
+def test_a_refused_write_with_no_caller_keeps_the_copy(client, auth, user, cached_client):
+    assert client.post("/api/auth/login", json={"email": user["email"], "password": "wrong"}).status_code == 401
+    assert read_name(client, auth, cached_client) == "Acme"
+
+
+def test_a_background_job_makes_the_next_read_fresh(app, client, auth, jobs, cached_client):
+    with app.app_context():
+        enqueue("tests.rename_client", "By a job", key=cached_client["_id"])
+    jobs.run()
+    assert read_name(client, auth, cached_client) == "By a job"
+
+
+def test_the_other_user_never_gets_the_copy(client, auth, other_auth, cached_client):
+    assert client.get(f"/api/clients/{cached_client['_id']}", headers=other_auth).status_code == 404
+
+
+def test_a_personal_access_token_without_the_scope_is_refused_even_when_cached(client, auth, cached_client):
+    token = expect(client.post("/api/tokens", json={"name": "CI", "scopes": ["invoices:read"]}, headers=auth))
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    assert client.get(f"/api/clients/{cached_client['_id']}", headers=headers).status_code == 403
+
+
+def test_each_query_is_its_own_entry_and_the_headers_are_kept(client, auth, db):
+    for name in ("A", "B", "C"):
+        make_client(client, auth, name=name)
+    first = client.get("/api/clients?page_size=2", headers=auth)
+    db.clients.delete_many({})
+    again = client.get("/api/clients?page_size=2", headers=auth)
+    assert again.get_json() == first.get_json() and len(first.get_json()) == 2
+    assert again.headers["X-Pagination"] == first.headers["X-Pagination"]
+    assert again.headers["Content-Type"] == "application/json"
+    assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]  # the platform's, per request
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/api/clients?page_size=3", headers=auth).get_json() == []  # another query reads afresh
+
+
+def test_invoice_statuses_turn_overdue_at_midnight_even_when_cached(client, auth, monkeypatch):
+    invoice = make_invoice(client, auth, status="sent", due_date=date.today().isoformat())
+    path = f"/api/invoices/{invoice['_id']}"
+    assert expect(client.get(path, headers=auth), 200)["status"] == "sent"
+    tomorrow = date.today() + timedelta(days=1)
+    monkeypatch.setattr("orbix.invoices.lifecycle.today", lambda: tomorrow)
+    monkeypatch.setattr(read_cache, "today", lambda: tomorrow)
+    assert expect(client.get(path, headers=auth), 200)["status"] == "overdue"
+    assert expect(client.get("/api/invoices", headers=auth), 200)[0]["status"] == "overdue"
+
+
+def test_a_copy_is_never_older_than_its_limit(client, auth, cached_client, monkeypatch):
+    cache = client.application.extensions[read_cache.EXTENSION]
+    monkeypatch.setattr(cache, "max_age", 0)
+    assert read_name(client, auth, cached_client) == "Renamed"
+
+
+def test_nothing_is_cached_without_redis(mongo_uri, db):
+    app = make_app(mongo_uri, "memory://")
+    client = app.test_client()
+    headers = register_user(client)["headers"]
+    acme = make_client(client, headers, name="Acme")
+    assert read_name(client, headers, acme) == "Acme"
+    rename_behind_the_api(db, acme, "Renamed")
+    assert read_name(client, headers, acme) == "Renamed"
+
+
+def test_a_huge_answer_is_not_kept(client, auth, db, cached_client, monkeypatch):
+    cache = client.application.extensions[read_cache.EXTENSION]
+    monkeypatch.setattr(cache, "max_bytes", 40)  # a client's JSON is far longer than 40 / 4 bytes
+    make_client(client, auth, name="Another")
+    assert read_name(client, auth, cached_client) == "Renamed"
+    rename_behind_the_api(db, cached_client, "Renamed again")
+    assert read_name(client, auth, cached_client) == "Renamed again"
