@@ -143,7 +143,10 @@ def _before_request():
 def _after_request(response):
     user_id = request.environ.get(BUMPED_KEY)
     if user_id is None:
-        if _written_by_no_owner(response.status_code):
+        fetched = request.environ.get(DATA_VERSION_KEY)
+        if fetched is not None and fetched[2]:  # marked in flight, then answered before the view (429, replay)
+            replace_fast_half(fetched[0])
+        elif _written_by_no_owner(response.status_code):
             data_versions.bump_shared()
         return response
     if response.status_code == 503 or not may_have_written(request.method, response.status_code):
@@ -160,11 +163,12 @@ def _after_request(response):
 
 def _written_by_no_owner(status):
     """Whether a request without a verified caller may have written someone's data."""
-    if caller_id() is not None:
-        return False
-    if request.method in WRITE_METHODS:
-        return may_have_written(request.method, status)
-    return request.blueprint in current_app.extensions[EXTENSION]
+    current = request._get_current_object()  # one context lookup, not one per attribute
+    if current.method in WRITE_METHODS:
+        written = may_have_written(current.method, status)
+    else:
+        written = current.blueprint in current_app.extensions[EXTENSION]
+    return written and caller_id() is None
 
 
 def _bumping(callback):

@@ -58,6 +58,17 @@ def test_a_refused_write_leaves_reads_cacheable_again(client, auth, db, cached_c
     assert read_name(client, auth, cached_client) == "Renamed"  # and cached again (not left "in flight")
 
 
+def test_a_write_answered_before_its_view_leaves_reads_cacheable(client, auth, db, cached_client):
+    """A replayed create (Idempotency-Key) is answered before the view runs: the version the
+    rate limiter marked "in flight" is settled all the same."""
+    headers = {**auth, "Idempotency-Key": "create-once"}
+    expect(client.post("/api/clients", json={"name": "Once", "email": "once@example.com"}, headers=headers))
+    expect(client.post("/api/clients", json={"name": "Once", "email": "once@example.com"}, headers=headers))  # the replay
+    assert read_name(client, auth, cached_client) == "Renamed"
+    rename_behind_the_api(db, cached_client, "Renamed again")
+    assert read_name(client, auth, cached_client) == "Renamed"
+
+
 def test_another_users_write_keeps_the_copy(client, auth, other_auth, cached_client):
     make_client(client, other_auth, name="Theirs")
     assert read_name(client, auth, cached_client) == "Acme"
