@@ -143,9 +143,14 @@ def body_limit(max_bytes, message):
     return mark
 
 
-def _route_limit():
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    return getattr(view, "body_limit", None)
+_route_limits = {}  # endpoint -> its BodyLimit or None, looked up once per process (the decorators are fixed)
+
+
+def _route_limit(endpoint):
+    if endpoint not in _route_limits:
+        view = current_app.view_functions.get(endpoint) if endpoint else None
+        _route_limits[endpoint] = getattr(view, "body_limit", None)
+    return _route_limits[endpoint]
 
 
 def init_input_guard(app):
@@ -153,12 +158,15 @@ def init_input_guard(app):
 
     @app.before_request
     def _refuse_oversized_body():
-        route_limit = _route_limit()
+        current = request._get_current_object()  # one context lookup, not one per attribute
+        route_limit = _route_limit(current.endpoint)
         if route_limit is not None:
             g.body_limit = route_limit
-            request.max_content_length = route_limit.max_bytes  # werkzeug's form parser enforces it too
-        limit = request.max_content_length
-        if limit and request.content_length and request.content_length > limit:
+            current.max_content_length = route_limit.max_bytes  # werkzeug's form parser enforces it too
+        elif "CONTENT_LENGTH" not in current.environ:
+            return  # no declared length: nothing to compare (chunked bodies are read with the limit)
+        limit = current.max_content_length
+        if limit and current.content_length and current.content_length > limit:
             raise RequestEntityTooLarge()
 
     @app.before_request

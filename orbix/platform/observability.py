@@ -88,26 +88,28 @@ def init_request_tracking(app):
 
     @app.before_request
     def _start():
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
         g.request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.started = time.perf_counter()
 
     @app.after_request
     def _finish(response):
-        duration = time.perf_counter() - getattr(g, "started", time.perf_counter())
-        response.headers["X-Request-ID"] = getattr(g, "request_id", "")
-        g.user_id = caller_id()
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        metrics.observe(request.method, endpoint, response.status_code, duration)
+        context = g._get_current_object()  # one context lookup each, not one per attribute
+        current = request._get_current_object()
+        duration = time.perf_counter() - getattr(context, "started", time.perf_counter())
+        response.headers["X-Request-ID"] = getattr(context, "request_id", "")
+        context.user_id = caller_id()
+        rule = current.url_rule
+        metrics.observe(current.method, rule.rule if rule else "unmatched", response.status_code, duration)
         if access_logging and access_log.isEnabledFor(logging.INFO):  # no record built when it is off
             access_log.info(
                 "request",
                 extra={
-                    "method": request.method,
-                    "path": request.path,
+                    "method": current.method,
+                    "path": current.path,
                     "status": response.status_code,
                     "duration_ms": round(duration * 1000, 2),
-                    "remote_addr": request.remote_addr,
+                    "remote_addr": current.remote_addr,
                 },
             )
         return response

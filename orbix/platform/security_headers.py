@@ -41,26 +41,44 @@ def page_blueprint(name, import_name, csp=PAGE_CSP, **kwargs):
     return blueprint
 
 
+def _header_set(csp, secure):
+    """The headers to add for ``csp`` (and HSTS over HTTPS), with their lower-case names."""
+    wanted = (*FIXED, ("Content-Security-Policy", csp), *((HSTS,) if secure else ()))
+    return tuple((name.lower(), name, value) for name, value in wanted)
+
+
+def _header_sets():
+    """Every known policy's header set, built once."""
+    return {(csp, secure): _header_set(csp, secure)
+            for csp in (API_CSP, DOCS_CSP, HTML_DOCUMENT_CSP, PAGE_CSP) for secure in (False, True)}
+
+
 def init_security_headers(app):
+    header_sets = _header_sets()
+    page_csps = {}  # blueprint name -> its policy, looked up once per blueprint
+
     @app.after_request
     def _headers(response):
-        page_csp = getattr(app.blueprints.get(request.blueprint), "content_security_policy", None)
-        if page_csp:
-            csp = page_csp
-        elif request.path.startswith("/docs"):
-            csp = DOCS_CSP
-        elif response.mimetype == "text/html":
-            csp = HTML_DOCUMENT_CSP
-        else:
-            csp = API_CSP
-        wanted = [*FIXED, ("Content-Security-Policy", csp)]
-        if request.is_secure:
-            wanted.append(HSTS)
+        current = request._get_current_object()  # one context lookup, not one per attribute
+        blueprint = current.blueprint
+        if blueprint not in page_csps:
+            page_csps[blueprint] = getattr(app.blueprints.get(blueprint), "content_security_policy", None)
+        csp = page_csps[blueprint]
+        if csp is None:
+            if current.path.startswith("/docs"):
+                csp = DOCS_CSP
+            elif response.mimetype == "text/html":
+                csp = HTML_DOCUMENT_CSP
+            else:
+                csp = API_CSP
+        wanted = header_sets.get((csp, current.is_secure))
+        if wanted is None:  # a page blueprint's own policy
+            wanted = header_sets[csp, current.is_secure] = _header_set(csp, current.is_secure)
         headers = response.headers
         # One pass over the headers (each ``setdefault`` would scan them all again).
         present = {name.lower() for name, _value in headers.items()}
-        for name, value in wanted:
-            if name.lower() not in present:
+        for lower, name, value in wanted:
+            if lower not in present:
                 headers.add(name, value)
         if "server" in present:
             headers.pop("Server", None)
