@@ -27,6 +27,7 @@ Memory: at most ``READ_CACHE_BYTES`` of bodies per worker (0 turns the cache off
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from functools import wraps
 
 from flask import current_app, request
@@ -49,6 +50,7 @@ class ReadCache:
         self._lock = threading.Lock()
         self._items = OrderedDict()  # key -> (version, stored at, body, headers)
         self._bytes = 0
+        self._filling = {}  # key -> [lock, threads holding or waiting for it]
 
     def get(self, key, version):
         with self._lock:
@@ -75,6 +77,23 @@ class ReadCache:
     def _drop(self, key):
         self._bytes -= len(self._items.pop(key)[2])
 
+    @contextmanager
+    def filling(self, key):
+        """Held while one thread of the worker reads ``key`` afresh: its other threads asking for
+        the same answer wait for that copy instead of all reading the database at once (after a
+        write, a burst of identical reads would otherwise queue behind each other's scans)."""
+        with self._lock:
+            lock = self._filling.setdefault(key, [threading.Lock(), 0])
+            lock[1] += 1
+        try:
+            with lock[0]:
+                yield
+        finally:
+            with self._lock:
+                lock[1] -= 1
+                if not lock[1]:
+                    del self._filling[key]
+
 
 def today():
     return utcnow().date()
@@ -99,12 +118,15 @@ def cached(view):
         key = (caller_id(), environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""))
         version = (version, today())
         hit = cache.get(key, version)
-        if hit is not None:
-            return current_app.response_class(hit[2], status=200, headers=hit[3])
-        response = view(*args, **kwargs)
-        if response.status_code == 200 and not response.is_streamed:
-            headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-            cache.put(key, version, response.get_data(), headers)
-        return response
+        if hit is None:
+            with cache.filling(key):
+                hit = cache.get(key, version)  # another thread may have read it meanwhile
+                if hit is None:
+                    response = view(*args, **kwargs)
+                    if response.status_code == 200 and not response.is_streamed:
+                        headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
+                        cache.put(key, version, response.get_data(), headers)
+                    return response
+        return current_app.response_class(hit[2], status=200, headers=hit[3])
 
     return wrapper

@@ -4,6 +4,8 @@ while the owner's data version stands, and every kind of write makes the next re
 A change made straight in the database (behind the API's back) is how these tests see whether
 an answer came from the cache: the API itself never writes without bumping the version."""
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -62,8 +64,9 @@ def test_a_write_answered_before_its_view_leaves_reads_cacheable(client, auth, d
     """A replayed create (Idempotency-Key) is answered before the view runs: the version the
     rate limiter marked "in flight" is settled all the same."""
     headers = {**auth, "Idempotency-Key": "create-once"}
-    expect(client.post("/api/clients", json={"name": "Once", "email": "once@example.com"}, headers=headers))
-    expect(client.post("/api/clients", json={"name": "Once", "email": "once@example.com"}, headers=headers))  # the replay
+    body = {"name": "Once", "email": "once@example.com"}
+    expect(client.post("/api/clients", json=body, headers=headers))
+    expect(client.post("/api/clients", json=body, headers=headers))  # the replay
     assert read_name(client, auth, cached_client) == "Renamed"
     rename_behind_the_api(db, cached_client, "Renamed again")
     assert read_name(client, auth, cached_client) == "Renamed"
@@ -162,3 +165,24 @@ def test_a_huge_answer_is_not_kept(client, auth, db, cached_client, monkeypatch)
     assert read_name(client, auth, cached_client) == "Renamed"
     rename_behind_the_api(db, cached_client, "Renamed again")
     assert read_name(client, auth, cached_client) == "Renamed again"
+
+
+def test_identical_reads_at_once_read_the_database_once(app, client, auth, monkeypatch):
+    from orbix.clients import service
+
+    acme = make_client(client, auth, name="Acme")
+    reads = []
+    original = service.get_client
+
+    def slow_read(user_id, client_id):
+        reads.append(client_id)
+        time.sleep(0.3)  # long enough for every other thread to ask meanwhile
+        return original(user_id, client_id)
+
+    monkeypatch.setattr(service, "get_client", slow_read)
+    path = f"/api/clients/{acme['_id']}"
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(lambda _: app.test_client().get(path, headers=auth), range(6)))
+    assert [answer.status_code for answer in answers] == [200] * 6
+    assert {answer.get_json()["name"] for answer in answers} == {"Acme"}
+    assert len(reads) == 1
