@@ -9,7 +9,10 @@ throughput as a share of the bare app's, the authenticated read's as a share of 
 ``/health``, and each worker's resident memory afterwards.
 
     .venv/bin/python bench/load.py [--seconds 10] [--rounds 3] [--connections 32] [--only clients ...]
+                                   [--read-cache-bytes N]
 
+The reads repeat, so with the read cache (``platform.read_cache``, on by default) they measure a
+copy still current; ``--read-cache-bytes 0`` turns it off to measure every read from the database.
 Rate limits are raised for the run (RATELIMIT_* settings) so the figures measure the app,
 not the limiter's refusals; bcrypt keeps its production cost (12) so login is realistic.
 """
@@ -226,11 +229,15 @@ def main():
         metavar="WORD",
         help="run only scenarios whose name contains one of these words (health always runs)",
     )
+    parser.add_argument("--read-cache-bytes", type=int, default=None,
+                        help="READ_CACHE_BYTES for the server (0: every read from the database)")
     args = parser.parse_args()
     ensure_wrk()
 
     workdir = tempfile.mkdtemp(prefix="orbix-bench-")
     limits = {"RATELIMIT_DEFAULT": "10000000/minute", "RATELIMIT_AUTH": "10000000/minute"}
+    if args.read_cache_bytes is not None:
+        limits["READ_CACHE_BYTES"] = str(args.read_cache_bytes)
     with live_stack(**limits) as (base, server), bare_server() as (bare, bare_pid):
         try:
             token, client_id, project_id = seed(base)
@@ -290,9 +297,10 @@ def main():
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
+    cache = "default" if args.read_cache_bytes is None else args.read_cache_bytes
     print(
         f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds} s per scenario (medians), "
-        f"wrk -t2 on this machine ({os.cpu_count()} cores)\n"
+        f"wrk -t2 on this machine ({os.cpu_count()} cores), READ_CACHE_BYTES {cache}\n"
     )
     print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'worker CPU ms/req':>18}")
     for name in rounds[0]:
