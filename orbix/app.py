@@ -11,6 +11,8 @@ from .access_tokens.credentials import init_credentials
 from .auth.sessions import init_sessions
 from .cli import register_commands
 from .common.pdf import use_font_dirs
+from .platform.cors_fast_path import CATCH_ALL as CORS_CATCH_ALL
+from .platform.cors_fast_path import init_cors_fast_path
 from .platform.docs import OPENAPI_SETTINGS, assets
 from .platform.errors import register_error_handlers
 from .platform.extensions import OrbixApi, cors, jwt
@@ -132,13 +134,15 @@ def create_app(config=None):
     init_sessions(app)
     init_credentials(app)
     origins = app.config["CORS_ORIGINS"]
+    cors_resources = {CORS_CATCH_ALL: {"origins": origins}}
     cors.init_app(
         app,
-        resources={r"/*": {"origins": origins}},
+        resources=cors_resources,
         supports_credentials=False,
         expose_headers=["X-Pagination", "X-Request-ID", "Content-Disposition", "Retry-After", "X-Row-Limit"],
         max_age=600,
     )
+    init_cors_fast_path(app, cors_resources)
 
     app.register_blueprint(assets)
     app.register_blueprint(metrics_blueprint)
