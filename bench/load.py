@@ -170,14 +170,15 @@ def worker_rss_mb(master_pid):
 
 
 @contextmanager
-def bare_server():
-    """``bench/bare_app.py`` under gunicorn.conf.py on a free port; yields its base URL."""
+def bare_server(app_path="bench.bare_app:app"):
+    """A bare app (``bench/bare_app.py`` unless told) under gunicorn.conf.py on a free port;
+    yields its base URL and master pid."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py makes one of its own
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-                               "bench.bare_app:app"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               app_path], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
