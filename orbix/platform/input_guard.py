@@ -171,7 +171,7 @@ def init_input_guard(app):
 
     @app.before_request
     def _guard_body():
-        if not request.is_json:
+        if "json" not in request.environ.get("CONTENT_TYPE", "") or not request.is_json:
             return None  # only JSON bodies are read (by the schemas); others are never parsed
         raw = _body()
         if raw is None:

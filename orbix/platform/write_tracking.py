@@ -141,9 +141,10 @@ def _before_request():
 
 
 def _after_request(response):
-    user_id = request.environ.get(BUMPED_KEY)
+    environ = request.environ
+    user_id = environ.get(BUMPED_KEY)
     if user_id is None:
-        fetched = request.environ.get(DATA_VERSION_KEY)
+        fetched = environ.get(DATA_VERSION_KEY)
         if fetched is not None and fetched[2]:  # marked in flight, then answered before the view (429, replay)
             replace_fast_half(fetched[0])
         elif _written_by_no_owner(response.status_code):

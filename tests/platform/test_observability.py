@@ -51,3 +51,22 @@ def test_metrics_need_the_token_and_count_requests(mongo_uri, redis_uri):
 
 def test_metrics_are_off_without_a_token(client):
     assert_error_shape(client.get("/metrics"), 404)
+
+
+def test_request_ids_are_unique_within_and_across_forked_workers():
+    import os
+
+    from orbix.platform.observability import request_ids
+
+    ids = [request_ids.new() for _ in range(1000)]
+    assert len(set(ids)) == 1000 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a gunicorn worker forked from the preloaded app
+        os.write(write, request_ids.new().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    os.close(write)
+    assert child[:16] != request_ids.new()[:16] and child not in ids
