@@ -41,6 +41,11 @@ def page_blueprint(name, import_name, csp=PAGE_CSP, **kwargs):
     return blueprint
 
 
+def _is_html(response):
+    """``response.mimetype == "text/html"`` without parsing the header's parameters."""
+    return response.headers.get("Content-Type", "").partition(";")[0].strip().lower() == "text/html"
+
+
 def _header_set(csp, secure):
     """The headers to add for ``csp`` (and HSTS over HTTPS), with their lower-case names."""
     wanted = (*FIXED, ("Content-Security-Policy", csp), *((HSTS,) if secure else ()))
@@ -67,7 +72,7 @@ def init_security_headers(app):
         if csp is None:
             if current.path.startswith("/docs"):
                 csp = DOCS_CSP
-            elif response.mimetype == "text/html":
+            elif _is_html(response):
                 csp = HTML_DOCUMENT_CSP
             else:
                 csp = API_CSP
