@@ -123,17 +123,21 @@ def run_wrk(url, script, seconds, connections, threads=2):
             "errors": errors}
 
 
-def drain(base, quiet_ms=25, timeout=60):
+def drain(base, master_pid, quiet_ms=25, idle_share=0.03, timeout=60):
     """Wait until the server is idle again: requests wrk abandoned at the end of a run (logins
     queued behind bcrypt, mostly) keep the workers busy for seconds and would otherwise be
-    charged to the next scenario."""
+    charged to the next scenario. Idle: ``/health`` answers within ``quiet_ms`` and the workers
+    used under ``idle_share`` of a core, three times in a row (a quick answer alone is not
+    enough: a free thread answers while others still hash passwords)."""
     deadline = time.monotonic() + timeout
-    fast = 0
-    while fast < 3 and time.monotonic() < deadline:
-        started = time.monotonic()
+    quiet = 0
+    while quiet < 3 and time.monotonic() < deadline:
+        cpu, started = workers_cpu_seconds(master_pid), time.monotonic()
         call(base, "GET", "/health")
-        fast = fast + 1 if (time.monotonic() - started) * 1000 < quiet_ms else 0
-        time.sleep(0.1)
+        fast = (time.monotonic() - started) * 1000 < quiet_ms
+        time.sleep(0.25)
+        busy = (workers_cpu_seconds(master_pid) - cpu) / (time.monotonic() - started)
+        quiet = quiet + 1 if fast and busy < idle_share else 0
 
 
 def _cpu_fields(pid):
@@ -160,7 +164,7 @@ def measure(base, path, script, seconds, connections, master_pid):
     cpu = workers_cpu_seconds(master_pid)
     result = run_wrk(base + path, script, seconds, connections)
     result["cpu_ms"] = (workers_cpu_seconds(master_pid) - cpu) * 1000 / max(result["requests"], 1)
-    drain(base)
+    drain(base, master_pid)
     return result
 
 
