@@ -28,6 +28,11 @@ def utcnow():
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+def utc_today():
+    """Today's date in UTC: the day invoices turn overdue on, and the read cache's day."""
+    return utcnow().date()
+
+
 def as_utc(value):
     """Aware UTC datetime from an aware or naive (taken as UTC) datetime."""
     if value.tzinfo is None:

@@ -7,8 +7,9 @@ command only persists it so reports can query the stored status.
 
 from datetime import datetime, time
 
+from ..common import timeutil
 from ..common.exceptions import conflict
-from ..common.timeutil import UTC, utcnow
+from ..common.timeutil import UTC
 
 DRAFT, SENT, PARTIAL, PAID, OVERDUE, VOID = "draft", "sent", "partial", "paid", "overdue", "void"
 STATUSES = (DRAFT, SENT, PARTIAL, PAID, OVERDUE, VOID)
@@ -28,7 +29,7 @@ TRANSITIONS = {
 
 
 def today():
-    return utcnow().date()
+    return timeutil.utc_today()
 
 
 def start_of(day):

@@ -7,13 +7,13 @@ werkzeug's HTTP errors and database outages into responses.
 """
 
 import logging
-import uuid
 
 from flask import current_app, g, jsonify
 from pymongo.errors import ConnectionFailure, NetworkTimeout, ServerSelectionTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from ..common.exceptions import DomainError
+from .request_ids import request_ids
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def handle_database_timeout(error):
 
 
 def handle_unexpected(error):
-    request_id = getattr(g, "request_id", None) or uuid.uuid4().hex
+    request_id = getattr(g, "request_id", None) or request_ids.new()
     log.exception("unhandled error (request_id=%s)", request_id)
     return error_response(500, f"Internal server error (request id {request_id})", request_id=request_id)
 

@@ -7,10 +7,8 @@ Metrics use prometheus_client; under gunicorn set ``PROMETHEUS_MULTIPROC_DIR`` (
 Procfile/gunicorn config do) so all workers' counts are aggregated.
 """
 
-import itertools
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -20,28 +18,9 @@ from pythonjsonlogger.json import JsonFormatter
 
 from . import metrics
 from .caller import caller_id
+from .request_ids import request_ids
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-
-
-class RequestIds:
-    """Fresh request ids: 32 hex digits, a random per-process prefix and a counter. As unique as
-    ``uuid4().hex`` across processes (64 random bits a process, renewed in every forked worker)
-    without a system call for randomness on every request."""
-
-    def __init__(self):
-        self._renew()
-        os.register_at_fork(after_in_child=self._renew)
-
-    def _renew(self):
-        self._prefix = os.urandom(8).hex()
-        self._counter = itertools.count(int.from_bytes(os.urandom(4)))
-
-    def new(self):
-        return f"{self._prefix}{next(self._counter) & 0xFFFFFFFFFFFFFFFF:016x}"
-
-
-request_ids = RequestIds()
 ACCESS_LOGGER = "orbix.access"
 access_log = logging.getLogger(ACCESS_LOGGER)
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "remote_addr")

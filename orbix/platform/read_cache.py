@@ -32,7 +32,7 @@ from functools import wraps
 
 from flask import current_app, request
 
-from ..common.timeutil import utcnow
+from ..common import timeutil
 from .caller import caller_id
 from .write_tracking import settled_version
 
@@ -95,10 +95,6 @@ class ReadCache:
                     del self._filling[key]
 
 
-def today():
-    return utcnow().date()
-
-
 def init_read_cache(app):
     max_bytes = app.config["READ_CACHE_BYTES"]
     app.extensions[EXTENSION] = ReadCache(max_bytes, app.config["READ_CACHE_SECONDS"]) if max_bytes > 0 else None
@@ -116,7 +112,7 @@ def cached(view):
             return view(*args, **kwargs)
         environ = request.environ
         key = (caller_id(), environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""))
-        version = (version, today())
+        version = (version, timeutil.utc_today())
         hit = cache.get(key, version)
         if hit is None:
             with cache.filling(key):

@@ -56,7 +56,7 @@ def test_metrics_are_off_without_a_token(client):
 def test_request_ids_are_unique_within_and_across_forked_workers():
     import os
 
-    from orbix.platform.observability import request_ids
+    from orbix.platform.request_ids import request_ids
 
     ids = [request_ids.new() for _ in range(1000)]
     assert len(set(ids)) == 1000 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)

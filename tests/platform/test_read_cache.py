@@ -136,8 +136,7 @@ def test_invoice_statuses_turn_overdue_at_midnight_even_when_cached(client, auth
     path = f"/api/invoices/{invoice['_id']}"
     assert expect(client.get(path, headers=auth), 200)["status"] == "sent"
     tomorrow = date.today() + timedelta(days=1)
-    monkeypatch.setattr("orbix.invoices.lifecycle.today", lambda: tomorrow)
-    monkeypatch.setattr(read_cache, "today", lambda: tomorrow)
+    monkeypatch.setattr("orbix.common.timeutil.utc_today", lambda: tomorrow)  # the invoices' day and the cache's
     assert expect(client.get(path, headers=auth), 200)["status"] == "overdue"
     assert expect(client.get("/api/invoices", headers=auth), 200)[0]["status"] == "overdue"
 
