@@ -3,11 +3,12 @@
 Why our own limiter: flask-limiter made one Redis call per limit and the session check
 (``auth.sessions``) another for the caller's session epoch, and its per-request bookkeeping
 was the largest piece of an authenticated read's Python time (~0.7 ms, bench/README.md). Here
-one Lua script (EVALSHA; redis-py re-sends it after a Redis restart) increments the request's
-counters, reads (or creates) the caller's session epoch and reads or, for a write, replaces the
-caller's data version (``platform.write_tracking``) together; the session cache and the report
-cache then use what it brought instead of asking again. Probes and docs (``EXEMPT_BLUEPRINTS``) and
-unmatched paths touch no Redis at all. The keys are those flask-limiter used
+one Lua script (EVALSHA over a connection per thread, ``platform.redis_script``; loaded again
+after a Redis restart) increments the request's counters, reads (or creates) the caller's
+session epoch and reads or, for a write, replaces the caller's data version
+(``platform.write_tracking``) together; the session cache and the report cache then use what it
+brought instead of asking again. Probes and docs (``EXEMPT_BLUEPRINTS``) and unmatched paths
+touch no Redis at all. The keys are those flask-limiter used
 (``LIMITER/<prefix>/<key>/<scope>/<amount>/<multiples>/<granularity>``), so counters carry over a
 deploy, and so is the arithmetic: fixed windows (a counter per key that expires with its window),
 limits evaluated in order and stopping at the first breach, 429 in the house shape with
@@ -58,6 +59,7 @@ from .caller import caller_id, personal_token, personal_token_owner
 from .errors import error_response
 from .redis_client import EPOCH_TTL_SECONDS, PREFETCH_KEY, init_redis
 from .redis_client import EXTENSION as REDIS
+from .redis_script import ThreadScript
 from .write_tracking import DATA_VERSION_KEY, WRITE_METHODS, data_version_key, shared_version_key
 
 EXTENSION = "orbix_limiter"
@@ -172,7 +174,7 @@ class RateLimiter:
         self.prefix = app.config.get("RATELIMIT_KEY_PREFIX", "orbix")
         self.enabled = app.config.get("RATELIMIT_ENABLED", True)
         self.rules = self._rules(app)
-        self.script = gate.client.register_script(SCRIPT) if gate else None
+        self.script = ThreadScript(gate.client, SCRIPT) if gate else None
         self.default = tuple(Rule(item, CALLER, "") for item in parse_many(app.config["RATELIMIT_DEFAULT"]))
         # Counts while Redis is away (or with memory:// storage): this worker only.
         self.memory = FixedWindowRateLimiter(MemoryStorage())
@@ -232,11 +234,11 @@ class RateLimiter:
 
         def run(client):
             if not refund:
-                return self.script(keys=keys, args=args, client=client)
+                return self.script(keys, args)
             pipe = client.pipeline(transaction=False)
             for key in refund:
                 pipe.decr(key)
-            self.script(keys=keys, args=args, client=pipe)
+            self.script.script(keys=keys, args=args, client=pipe)
             return pipe.execute()[-1]
 
         result = self.gate.call("rate limits counted in memory per worker, session cache bypassed", run)

@@ -2,6 +2,8 @@
 
 import uuid
 
+import redis
+
 from orbix.dev.redis_server import RedisServer
 from tests.conftest import make_app
 from tests.factories import PASSWORD, assert_error_shape, register_user
@@ -85,3 +87,30 @@ def test_an_authenticated_read_asks_redis_once_for_its_limit_and_session(mongo_u
         response, commands = commands_sent(server.uri, lambda: client.get("/api/clients", headers=account["headers"]))
     assert response.status_code == 200
     assert len(commands) == 1, commands
+
+
+def test_limits_keep_counting_after_redis_forgets_the_script(mongo_uri, redis_uri, user):
+    """A Redis restart or ``SCRIPT FLUSH`` drops the limiter's Lua script: it is loaded again
+    and the request is counted, not let through uncounted."""
+    client = _limited_app(mongo_uri, redis_uri, RATELIMIT_DEFAULT="3/minute").test_client()
+    assert client.get("/api/clients", headers=user["headers"]).status_code == 200
+    redis.Redis.from_url(redis_uri).script_flush()
+    statuses = [client.get("/api/clients", headers=user["headers"]).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_limits_are_counted_in_redis_again_after_its_connections_are_dropped(mongo_uri, user):
+    """Each thread keeps its own connection for the limiter: when Redis drops it (a restart, an
+    idle timeout, a proxy), the limiter reconnects instead of failing open for good."""
+    prefix = f"t{uuid.uuid4().hex}"
+    with RedisServer() as server:
+        client = make_app(mongo_uri, server.uri, RATELIMIT_KEY_PREFIX=prefix, REDIS_RETRY_SECONDS=0).test_client()
+        assert client.get("/api/clients", headers=user["headers"]).status_code == 200
+        counters = redis.Redis.from_url(server.uri)
+        counters.client_kill_filter(_type="normal", skipme=True)
+        for _ in range(3):
+            assert client.get("/api/clients", headers=user["headers"]).status_code == 200
+        (key,) = counters.scan_iter(f"LIMITER/{prefix}/user:*")
+        # One before the drop; after it, the first request may find its connection closed (and
+        # be counted in memory), the others are counted in Redis again.
+        assert int(counters.get(key)) >= 3
