@@ -16,6 +16,7 @@ from .platform.cors_fast_path import init_cors_fast_path
 from .platform.docs import OPENAPI_SETTINGS, assets
 from .platform.errors import register_error_handlers
 from .platform.extensions import OrbixApi, cors, jwt
+from .platform.fused_hooks import fuse_hooks
 from .platform.idempotency import init_idempotency
 from .platform.input_guard import init_input_guard
 from .platform.json_provider import OrjsonProvider
@@ -24,6 +25,7 @@ from .platform.metrics import blp as metrics_blueprint
 from .platform.observability import configure_logging, init_request_tracking
 from .platform.ratelimit import init_rate_limits
 from .platform.read_cache import init_read_cache
+from .platform.response_headers import AppendHeaders
 from .platform.security_headers import init_security_headers
 from .platform.write_tracking import init_write_tracking
 
@@ -120,7 +122,7 @@ def create_app(config=None):
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.wsgi_app = StripTrailingSlash(app.wsgi_app)
+    app.wsgi_app = StripTrailingSlash(AppendHeaders(app.wsgi_app))
     configure_logging(app.config["LOG_LEVEL"])
     use_font_dirs(app.config["PDF_FONT_DIRS"])
 
@@ -158,4 +160,5 @@ def create_app(config=None):
         import_module(name)
     register_commands(app, [import_module(name).cli for name in CLI_MODULES])
     init_write_tracking(app, [blueprint.name for blueprint in pages])  # after the CLI commands: it wraps them
+    fuse_hooks(app)  # last: every app-wide hook is registered
     return app

@@ -48,12 +48,14 @@ def already_verified():
     return bool(request.environ.get(ENVIRON_KEY))
 
 
-def caller_id():
-    """The caller's user id as a string, or None (no token, or one that is not valid)."""
-    if ENVIRON_KEY in request.environ:
-        return request.environ[ENVIRON_KEY]
-    request.environ[ENVIRON_KEY] = None
-    if not request.headers.get("Authorization"):  # tokens come only in this header: nothing to verify
+def caller_id(environ=None):
+    """The caller's user id as a string, or None (no token, or one that is not valid).
+    ``environ`` is the request's, for a hook that has it at hand."""
+    environ = request.environ if environ is None else environ
+    if ENVIRON_KEY in environ:
+        return environ[ENVIRON_KEY]
+    environ[ENVIRON_KEY] = None
+    if not environ.get("HTTP_AUTHORIZATION"):  # tokens come only in this header: nothing to verify
         return None
     token = personal_token()
     if token is not None:

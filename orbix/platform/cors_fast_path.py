@@ -8,11 +8,16 @@ the options, so it is computed once, by flask-cors itself, and added as it would
 other request (a browser's, an ``OPTIONS``, an answer that already carries CORS headers) goes
 through flask-cors unchanged. Only for the one catch-all resource Orbix configures; anything else
 keeps flask-cors for every request.
+
+These headers are added to ``response.headers``, not filed with ``platform.response_headers``:
+flask-cors also adds its headers to a 500 answer after the hooks ran for it, unless it finds
+them there.
 """
 
 from flask import Response, request
 
 ALLOW_ORIGIN = "Access-Control-Allow-Origin"
+ALLOW_ORIGIN_LOWER = ALLOW_ORIGIN.lower()
 CATCH_ALL = r"/*"
 
 
@@ -29,6 +34,11 @@ def _headers_without_origin(app, hook):
         return tuple(hook(response).headers.items())[before:]  # flask-cors appends what it adds
 
 
+def _carries_cors(response):
+    """Whether the view set CORS headers itself (``ALLOW_ORIGIN in response.headers``, faster)."""
+    return any(name.lower() == ALLOW_ORIGIN_LOWER for name, _value in response.headers)
+
+
 def init_cors_fast_path(app, resources):
     """Wrap flask-cors' after-request hook (call after ``cors.init_app`` with ``resources``)."""
     hook = _flask_cors_hook(app)
@@ -38,7 +48,7 @@ def init_cors_fast_path(app, resources):
 
     def cors_after_request(response):
         current = request._get_current_object()
-        if "HTTP_ORIGIN" in current.environ or current.method == "OPTIONS" or ALLOW_ORIGIN in response.headers:
+        if "HTTP_ORIGIN" in current.environ or current.method == "OPTIONS" or _carries_cors(response):
             return hook(response)
         for name, value in constant:
             response.headers.add(name, value)

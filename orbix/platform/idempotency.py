@@ -21,6 +21,7 @@ from ..common.timeutil import utcnow
 from ..db import collection
 from .caller import caller_id, view_refusal
 from .errors import error_response
+from .fused_hooks import writes_only
 
 COLLECTION = "idempotency_keys"
 HEADER = "Idempotency-Key"
@@ -141,9 +142,9 @@ def _abandon(exc):
 
 
 def init_idempotency(app):
-    app.before_request(_begin)
-    app.after_request(_finish)
-    app.teardown_request(_abandon)
+    app.before_request(writes_only(_begin))
+    app.after_request(writes_only(_finish))
+    app.teardown_request(writes_only(_abandon))
 
 
 def purge_expired():

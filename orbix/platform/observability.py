@@ -19,11 +19,13 @@ from pythonjsonlogger.json import JsonFormatter
 from . import metrics
 from .caller import caller_id
 from .request_ids import request_ids
+from .response_headers import add_later
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 ACCESS_LOGGER = "orbix.access"
 access_log = logging.getLogger(ACCESS_LOGGER)
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "remote_addr")
+STARTED_KEY = "orbix.request_started"  # in the WSGI environ: (perf_counter at the start, request id)
 
 
 class RequestContextFilter(logging.Filter):
@@ -88,17 +90,20 @@ def init_request_tracking(app):
 
     @app.before_request
     def _start():
-        incoming = request.environ.get("HTTP_X_REQUEST_ID")
-        g.request_id = incoming if incoming and REQUEST_ID.match(incoming) else request_ids.new()
-        g.started = time.perf_counter()
+        environ = request.environ
+        incoming = environ.get("HTTP_X_REQUEST_ID")
+        request_id = incoming if incoming and REQUEST_ID.match(incoming) else request_ids.new()
+        g.request_id = request_id  # for log lines, jobs and error answers
+        environ[STARTED_KEY] = (time.perf_counter(), request_id)
 
     @app.after_request
     def _finish(response):
-        context = g._get_current_object()  # one context lookup each, not one per attribute
-        current = request._get_current_object()
-        duration = time.perf_counter() - getattr(context, "started", time.perf_counter())
-        response.headers.add("X-Request-ID", getattr(context, "request_id", ""))  # no view sets it
-        context.user_id = caller_id()
+        current = request._get_current_object()  # one context lookup, not one per attribute
+        environ = current.environ
+        started, request_id = environ.get(STARTED_KEY) or (time.perf_counter(), "")
+        duration = time.perf_counter() - started
+        add_later(environ, "request-id", (("X-Request-ID", request_id),))  # no view sets it
+        g.user_id = caller_id(environ)
         rule = current.url_rule
         metrics.observe(current.method, rule.rule if rule else "unmatched", response.status_code, duration)
         if access_logging and access_log.isEnabledFor(logging.INFO):  # no record built when it is off

@@ -6,7 +6,11 @@ needs, HTML documents (resume HTML) their inline styles. A blueprint serving pag
 ``page_blueprint``), which every response of that blueprint, its error pages included, gets.
 """
 
+from typing import NamedTuple
+
 from flask import Blueprint, request
+
+from .response_headers import add_later
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 # Swagger UI's bundle injects inline styles and its page has an inline init script.
@@ -41,15 +45,24 @@ def page_blueprint(name, import_name, csp=PAGE_CSP, **kwargs):
     return blueprint
 
 
-def _is_html(response):
-    """``response.mimetype == "text/html"`` without parsing the header's parameters."""
-    return response.headers.get("Content-Type", "").partition(";")[0].strip().lower() == "text/html"
+def _is_html(content_type):
+    """Whether a Content-Type value is ``text/html`` (parameters aside)."""
+    return content_type.partition(";")[0].strip().lower() == "text/html"
+
+
+class HeaderSet(NamedTuple):
+    """What one policy adds: (lower-case name, name, value) triples, the lower-case names, and
+    the (name, value) pairs sent when the view set none of them."""
+    triples: tuple
+    names: frozenset
+    pairs: tuple
 
 
 def _header_set(csp, secure):
-    """The headers to add for ``csp`` (and HSTS over HTTPS), with their lower-case names."""
+    """The headers to add for ``csp`` (and HSTS over HTTPS)."""
     wanted = (*FIXED, ("Content-Security-Policy", csp), *((HSTS,) if secure else ()))
-    return tuple((name.lower(), name, value) for name, value in wanted)
+    return HeaderSet(tuple((name.lower(), name, value) for name, value in wanted),
+                     frozenset(name.lower() for name, _value in wanted), wanted)
 
 
 def _header_sets():
@@ -60,31 +73,34 @@ def _header_sets():
 
 def init_security_headers(app):
     header_sets = _header_sets()
-    page_csps = {}  # blueprint name -> its policy, looked up once per blueprint
+    page_csps = {}  # endpoint -> its blueprint's policy, looked up once per endpoint
 
     @app.after_request
     def _headers(response):
         current = request._get_current_object()  # one context lookup, not one per attribute
-        blueprint = current.blueprint
-        if blueprint not in page_csps:
-            page_csps[blueprint] = getattr(app.blueprints.get(blueprint), "content_security_policy", None)
-        csp = page_csps[blueprint]
+        endpoint = current.endpoint
+        if endpoint not in page_csps:
+            blueprint = app.blueprints.get((endpoint or "").rpartition(".")[0])
+            page_csps[endpoint] = getattr(blueprint, "content_security_policy", None)
+        headers = response.headers
+        present = {name.lower(): value for name, value in headers}  # one pass over what the view set
+        csp = page_csps[endpoint]
         if csp is None:
             if current.path.startswith("/docs"):
                 csp = DOCS_CSP
-            elif _is_html(response):
+            elif _is_html(present.get("content-type", "")):
                 csp = HTML_DOCUMENT_CSP
             else:
                 csp = API_CSP
-        wanted = header_sets.get((csp, current.is_secure))
+        key = (csp, current.is_secure)
+        wanted = header_sets.get(key)
         if wanted is None:  # a page blueprint's own policy
-            wanted = header_sets[csp, current.is_secure] = _header_set(csp, current.is_secure)
-        headers = response.headers
-        # One pass over the headers (each ``setdefault`` would scan them all again).
-        present = {name.lower() for name, _value in headers.items()}
-        for lower, name, value in wanted:
-            if lower not in present:
-                headers.add(name, value)
+            wanted = header_sets[key] = _header_set(*key)
+        if wanted.names.isdisjoint(present):
+            add_later(current.environ, "security", wanted.pairs)
+        else:  # the view set some itself
+            add_later(current.environ, "security",
+                      tuple((name, value) for lower, name, value in wanted.triples if lower not in present))
         if "server" in present:
             headers.pop("Server", None)
         return response

@@ -45,6 +45,7 @@ from pymongo.errors import PyMongoError
 from ..common import data_versions
 from ..common.ownership import parse_id
 from .caller import caller_id
+from .fused_hooks import WRITE_METHODS, writes_only
 from .redis_client import EPOCH_TTL_SECONDS
 from .redis_client import EXTENSION as REDIS
 
@@ -52,7 +53,6 @@ log = logging.getLogger(__name__)
 
 EXTENSION = "orbix.write_tracking"
 BUMPED_KEY = "orbix.write_tracking.user"  # in the WSGI environ: whose version the request bumped
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # In the WSGI environ: (user id, Redis data version, whether it was just replaced), set by the
 # rate limiter's round trip.
 DATA_VERSION_KEY = "orbix.data_version"
@@ -130,6 +130,7 @@ def may_have_written(method, status):
     return method in WRITE_METHODS and not (400 <= status < 500 and status != 409)
 
 
+@writes_only
 def _before_request():
     if request.method in WRITE_METHODS:
         user_id = parse_id(caller_id())
@@ -140,6 +141,7 @@ def _before_request():
             request.environ[BUMPED_KEY] = user_id
 
 
+@writes_only
 def _after_request(response):
     environ = request.environ
     user_id = environ.get(BUMPED_KEY)
@@ -163,13 +165,15 @@ def _after_request(response):
 
 
 def _written_by_no_owner(status):
-    """Whether a request without a verified caller may have written someone's data."""
-    current = request._get_current_object()  # one context lookup, not one per attribute
-    if current.method in WRITE_METHODS:
-        written = may_have_written(current.method, status)
-    else:
-        written = current.blueprint in current_app.extensions[EXTENSION]
-    return written and caller_id() is None
+    """Whether a write request without a verified caller may have written someone's data."""
+    return may_have_written(request.method, status) and caller_id() is None
+
+
+def _after_page_read(response):
+    """A public page's GET may write (a view is recorded) for someone who is not the caller."""
+    if request.method not in WRITE_METHODS and caller_id() is None:
+        data_versions.bump_shared()
+    return response
 
 
 def _bumping(callback):
@@ -202,4 +206,6 @@ def init_write_tracking(app, page_blueprints=()):
     data_versions.use_fast_half(fast_version, replace_fast_half)
     app.before_request(_before_request)
     app.after_request(_after_request)
+    for name in page_blueprints:  # their reads too (writes are _after_request's)
+        app.after_request_funcs.setdefault(name, []).append(_after_page_read)
     _wrap_cli_groups(app)

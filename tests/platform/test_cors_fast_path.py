@@ -9,13 +9,13 @@ PATHS = ["/health", "/api/clients", "/api/nothing-here", "/docs"]
 
 
 @pytest.fixture(params=[["*"], ["https://app.example.com", "https://admin.example.com"]], ids=["any", "listed"])
-def apps(request, mongo_uri, redis_uri):
+def apps(request, mongo_uri, redis_uri, monkeypatch):
     """Two apps with the same CORS origins: one as configured, one with flask-cors' own hook."""
     fast = make_app(mongo_uri, redis_uri, CORS_ORIGINS=request.param)
-    plain = make_app(mongo_uri, redis_uri, CORS_ORIGINS=request.param)
-    hooks = plain.after_request_funcs[None]
-    fast_path = next(hook for hook in hooks if hasattr(hook, "flask_cors_hook"))
-    hooks[hooks.index(fast_path)] = fast_path.flask_cors_hook
+    with monkeypatch.context() as patched:
+        patched.setattr("orbix.app.init_cors_fast_path", lambda app, resources: None)
+        plain = make_app(mongo_uri, redis_uri, CORS_ORIGINS=request.param)
+    assert "orbix.cors_fast_path" not in plain.extensions
     return fast, plain
 
 
