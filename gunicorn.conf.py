@@ -69,6 +69,13 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 proc_name = "orbix"
 
 
+def worker_exit(server, worker):
+    """Hand the exiting worker's last second of request metrics to the shared files."""
+    from orbix.platform import metrics
+
+    metrics.flush()
+
+
 def child_exit(server, worker):
     """Drop a dead worker's live gauges from the aggregated metrics."""
     from prometheus_client import multiprocess

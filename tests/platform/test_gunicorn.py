@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from orbix.platform.metrics import FLUSH_SECONDS
 from tools.live_stack import call, live_stack
 
 PASSWORD = "a live server password"
@@ -53,18 +54,23 @@ def test_preloaded_workers_serve_and_share_sessions(server):
 
 
 def test_metrics_add_up_the_requests_of_every_worker(server):
+    """Each worker hands its counts over once a second (platform.metrics), so the sum reaches
+    every request within a few seconds, whichever worker answers the scrape."""
     base, _ = server
     for _ in range(60):
         call(base, "GET", "/health")
-    request = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        text = response.read().decode()
-    counted = [
-        float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines()
-        if line.startswith("orbix_http_requests_total{") and 'endpoint="/health"' in line
-    ]
-    assert counted and sum(counted) >= 60
+
+    def counted():
+        request = urllib.request.Request(base + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith("orbix_http_requests_total{") and 'endpoint="/health"' in line)
+
+    deadline = time.monotonic() + 5 * FLUSH_SECONDS
+    while counted() < 60 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert counted() >= 60
 
 
 def test_sigterm_lets_in_flight_requests_finish(server):

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 
 from tests.conftest import make_app
 from tests.factories import assert_error_shape
@@ -70,3 +71,51 @@ def test_request_ids_are_unique_within_and_across_forked_workers():
     os.close(read)
     os.close(write)
     assert child[:16] != request_ids.new()[:16] and child not in ids
+
+
+def _sample(text, name, **labels):
+    """The value of one sample of a Prometheus text answer (0 when absent)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return sample.value
+    return 0
+
+
+def test_metrics_count_every_request_in_counter_and_histogram(mongo_uri, redis_uri):
+    """Counts gather per worker and are handed over in batches (platform.metrics): /metrics
+    still shows every request, in the counter and in the histogram's count and buckets."""
+    app = make_app(mongo_uri, redis_uri, METRICS_TOKEN="metrics-secret")
+    client = app.test_client()
+
+    def scrape():
+        return client.get("/metrics", headers={"Authorization": "Bearer metrics-secret"}).get_data(as_text=True)
+
+    labels = {"endpoint": "/health", "method": "GET"}
+    before = scrape()
+    for _ in range(5):
+        client.get("/health")
+    after = scrape()
+    assert _sample(after, "orbix_http_requests_total", status="200", **labels) - \
+        _sample(before, "orbix_http_requests_total", status="200", **labels) == 5
+    for name, extra in (("orbix_http_request_duration_seconds_count", {}),
+                        ("orbix_http_request_duration_seconds_bucket", {"le": "+Inf"})):
+        assert _sample(after, name, **labels, **extra) - _sample(before, name, **labels, **extra) == 5, name
+    assert _sample(after, "orbix_http_request_duration_seconds_sum", **labels) > \
+        _sample(before, "orbix_http_request_duration_seconds_sum", **labels)
+
+
+def test_metrics_reach_prometheus_client_without_a_scrape(client):
+    """A worker that goes idle still hands over its last counts (the flushing thread)."""
+    from orbix.platform.metrics import FLUSH_SECONDS, REQUESTS, flush
+
+    counter = REQUESTS.labels("GET", "/health", "200")
+    flush()  # earlier tests' requests
+    before = counter._value.get()
+    client.get("/health")
+    deadline = time.monotonic() + 5 * FLUSH_SECONDS
+    while counter._value.get() == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert counter._value.get() == before + 1
