@@ -41,7 +41,6 @@ for ``REDIS_RETRY_SECONDS`` (``platform.redis_client.RedisGate``) it counts only
 lapse for that time; refusing every request instead would turn a cache outage into an API outage.
 """
 
-import secrets
 import time
 from dataclasses import dataclass
 
@@ -53,13 +52,13 @@ from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
-from ..common.data_versions import new_token
 from ..config import ConfigError
 from .caller import caller_id, personal_token, personal_token_owner
 from .errors import error_response
 from .redis_client import EPOCH_TTL_SECONDS, PREFETCH_KEY, init_redis
 from .redis_client import EXTENSION as REDIS
 from .redis_script import ThreadScript
+from .request_ids import request_ids
 from .write_tracking import DATA_VERSION_KEY, WRITE_METHODS, data_version_key, shared_version_key
 
 EXTENSION = "orbix_limiter"
@@ -228,7 +227,11 @@ class RateLimiter:
         if fetch_epoch:
             keys += [f"{self.prefix}:session-epoch:{subject}", data_version_key(self.prefix, subject),
                      shared_version_key(self.prefix)]
-            args += [secrets.token_hex(8), EPOCH_TTL_SECONDS, new_token(), "bump" if bump else "get"]
+            # Candidates for a missing epoch and a new data version: unique is all they need
+            # (nothing outside Redis sees them), so a per-worker prefix and a counter, not
+            # two calls for system randomness on every request.
+            fresh = request_ids.new()
+            args += [fresh, EPOCH_TTL_SECONDS, fresh, "bump" if bump else "get"]
         else:
             args += ["", 0, "", ""]
 

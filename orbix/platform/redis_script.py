@@ -22,7 +22,8 @@ def pack(*items):
     """The RESP array of ``items`` (str, bytes or int), as one bytes object."""
     out = [b"*%d\r\n" % len(items)]
     for item in items:
-        data = item if isinstance(item, bytes) else str(item).encode()
+        kind = type(item)
+        data = item.encode() if kind is str else b"%d" % item if kind is int else item
         out.append(b"$%d\r\n%s\r\n" % (len(data), data))
     return b"".join(out)
 

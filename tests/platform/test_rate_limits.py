@@ -28,6 +28,15 @@ def test_login_is_rate_limited_per_email_with_retry_after(mongo_uri, redis_uri, 
     assert int(response.headers["Retry-After"]) >= 1
 
 
+def test_an_email_outside_ascii_is_counted_under_its_own_key(mongo_uri, redis_uri):
+    """Keys go to Redis as UTF-8 with their byte length (platform.redis_script.pack)."""
+    client = _limited_app(mongo_uri, redis_uri, RATELIMIT_AUTH="2/minute").test_client()
+    body = {"email": "jösé.ñoño@exämple.com", "password": "wrong-pass"}
+    statuses = [client.post("/api/auth/login", json=body, environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code
+                for i in range(3)]
+    assert 429 not in statuses[:2] and statuses[2] == 429, statuses
+
+
 def test_register_is_rate_limited_per_ip(mongo_uri, redis_uri):
     app = _limited_app(mongo_uri, redis_uri, RATELIMIT_AUTH="2/minute")
     client = app.test_client()
