@@ -21,7 +21,9 @@ are marked :func:`cached` (a running timer's elapsed time, reports windows endin
 signed download links are not). The cache sits after the token and scope checks, so a personal
 access token without the read scope is still refused. Only 200 answers are kept, with the
 headers the view set (``Content-Type``, ``X-Pagination``); the platform adds the rest per request.
-Memory: at most ``READ_CACHE_BYTES`` of bodies per worker (0 turns the cache off).
+Memory: at most ``READ_CACHE_BYTES`` of bodies per worker (0 turns the cache off). Workers share
+their fresh copies through Redis (``platform.shared_copies``), so after a write one of them reads
+the answer and the others take its copy.
 """
 
 import threading
@@ -34,6 +36,8 @@ from flask import current_app, request
 
 from ..common import timeutil
 from .caller import caller_id
+from .redis_client import EXTENSION as REDIS
+from .shared_copies import SharedCopies
 from .write_tracking import settled_version
 
 EXTENSION = "orbix.read_cache"
@@ -51,6 +55,7 @@ class ReadCache:
         self._items = OrderedDict()  # key -> (version, stored at, body, headers)
         self._bytes = 0
         self._filling = {}  # key -> [lock, threads holding or waiting for it]
+        self.shared = None  # the copies shared with other workers (platform.shared_copies), with Redis
 
     def get(self, key, version):
         with self._lock:
@@ -63,8 +68,12 @@ class ReadCache:
             self._items.move_to_end(key)
             return item
 
+    def keeps(self, body):
+        """Whether an answer this long is kept (one huge answer would push out everything else)."""
+        return len(body) <= self.max_bytes // 4
+
     def put(self, key, version, body, headers):
-        if len(body) > self.max_bytes // 4:  # one huge answer would push out everything else
+        if not self.keeps(body):
             return
         with self._lock:
             if key in self._items:
@@ -96,8 +105,34 @@ class ReadCache:
 
 
 def init_read_cache(app):
+    """Call after the rate limits (their Redis gate is the cache's)."""
     max_bytes = app.config["READ_CACHE_BYTES"]
-    app.extensions[EXTENSION] = ReadCache(max_bytes, app.config["READ_CACHE_SECONDS"]) if max_bytes > 0 else None
+    cache = ReadCache(max_bytes, app.config["READ_CACHE_SECONDS"]) if max_bytes > 0 else None
+    gate = app.extensions.get(REDIS)
+    if cache is not None and gate is not None:
+        cache.shared = SharedCopies(gate, cache)
+    app.extensions[EXTENSION] = cache
+
+
+def _read(cache, key, version, view, args, kwargs):
+    """The answer another worker just read (``platform.shared_copies``), else the view's, kept."""
+    shared = cache.shared
+    copy = shared.fetch_or_claim(key, version) if shared is not None else None
+    if copy is not None:
+        body, headers = copy
+        cache.put(key, version, body, headers)
+        return current_app.response_class(body, status=200, headers=headers)
+    body = headers = None
+    try:
+        response = view(*args, **kwargs)
+        if response.status_code == 200 and not response.is_streamed:
+            body = response.get_data()
+            headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
+            cache.put(key, version, body, headers)
+        return response
+    finally:
+        if shared is not None:
+            shared.file(key, version, body, headers)  # also lets the others read, if this failed
 
 
 def cached(view):
@@ -118,11 +153,7 @@ def cached(view):
             with cache.filling(key):
                 hit = cache.get(key, version)  # another thread may have read it meanwhile
                 if hit is None:
-                    response = view(*args, **kwargs)
-                    if response.status_code == 200 and not response.is_streamed:
-                        headers = [(name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers]
-                        cache.put(key, version, response.get_data(), headers)
-                    return response
+                    return _read(cache, key, version, view, args, kwargs)
         return current_app.response_class(hit[2], status=200, headers=hit[3])
 
     return wrapper

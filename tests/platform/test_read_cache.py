@@ -13,7 +13,7 @@ from bson import ObjectId
 
 from orbix.jobs.queue import enqueue
 from orbix.jobs.registry import job
-from orbix.platform import read_cache
+from orbix.platform import read_cache, shared_copies
 
 from ..conftest import make_app
 from ..factories import PASSWORD, expect, make_client, make_invoice, page_path, register_user, share_invoice
@@ -166,22 +166,70 @@ def test_a_huge_answer_is_not_kept(client, auth, db, cached_client, monkeypatch)
     assert read_name(client, auth, cached_client) == "Renamed again"
 
 
-def test_identical_reads_at_once_read_the_database_once(app, client, auth, monkeypatch):
+def slow_client_reads(monkeypatch):
+    """Client reads by id take 0.3 s (long enough for every other thread to ask meanwhile);
+    returns the list they are recorded in."""
     from orbix.clients import service
 
-    acme = make_client(client, auth, name="Acme")
     reads = []
     original = service.get_client
 
     def slow_read(user_id, client_id):
         reads.append(client_id)
-        time.sleep(0.3)  # long enough for every other thread to ask meanwhile
+        time.sleep(0.3)
         return original(user_id, client_id)
 
     monkeypatch.setattr(service, "get_client", slow_read)
+    return reads
+
+
+def test_identical_reads_at_once_read_the_database_once(app, client, auth, monkeypatch):
+    acme = make_client(client, auth, name="Acme")
+    reads = slow_client_reads(monkeypatch)
     path = f"/api/clients/{acme['_id']}"
     with ThreadPoolExecutor(6) as pool:
         answers = list(pool.map(lambda _: app.test_client().get(path, headers=auth), range(6)))
     assert [answer.status_code for answer in answers] == [200] * 6
     assert {answer.get_json()["name"] for answer in answers} == {"Acme"}
     assert len(reads) == 1
+
+
+@pytest.fixture
+def other_worker(mongo_uri, redis_uri):
+    """A second app on the same database and Redis: another gunicorn worker, with its own copies."""
+    return make_app(mongo_uri, redis_uri).test_client()
+
+
+def test_another_worker_takes_the_shared_copy(client, auth, other_worker, cached_client):
+    """What one worker read, another takes from Redis under the same version (platform.shared_copies)."""
+    assert read_name(other_worker, auth, cached_client) == "Acme"
+    make_client(client, auth, name="Another")  # a write: no worker's copy is good any more
+    assert read_name(other_worker, auth, cached_client) == "Renamed"
+    assert read_name(client, auth, cached_client) == "Renamed"
+
+
+def test_workers_missing_at_once_read_the_database_once(client, auth, other_worker, monkeypatch):
+    acme = make_client(client, auth, name="Acme")
+    reads = slow_client_reads(monkeypatch)
+    workers = [client.application.test_client(), other_worker] * 2
+    with ThreadPoolExecutor(4) as pool:
+        names = list(pool.map(lambda worker: read_name(worker, auth, acme), workers))
+    assert names == ["Acme"] * 4
+    assert len(reads) == 1
+
+
+def test_a_worker_whose_read_fails_does_not_hold_up_the_others(client, auth, other_worker, monkeypatch):
+    from orbix.clients import service
+
+    acme = make_client(client, auth, name="Acme")
+    original = service.get_client
+
+    def broken_read(user_id, client_id):
+        monkeypatch.setattr(service, "get_client", original)  # once
+        raise RuntimeError("the database connection broke mid-read")
+
+    monkeypatch.setattr(service, "get_client", broken_read)
+    assert client.get(f"/api/clients/{acme['_id']}", headers=auth).status_code == 500
+    started = time.monotonic()
+    assert read_name(other_worker, auth, acme) == "Acme"
+    assert time.monotonic() - started < shared_copies.WAIT_SECONDS / 2  # the claim was given back
