@@ -77,7 +77,7 @@ def caller_id(environ=None):
 
 def personal_token():
     """The Bearer value when it is a personal access token, else None."""
-    header = request.headers.get("Authorization", "")
+    header = request.environ.get("HTTP_AUTHORIZATION", "")  # request.headers.get, without its wrapper
     if header.startswith("Bearer "):
         token = header[7:].strip()
         if is_personal(token):

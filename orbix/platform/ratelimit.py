@@ -146,7 +146,7 @@ def _signed_subject():
     """The subject of the request's access token if its signature and expiry check out
     (revocation and the account are checked later, by ``caller_id``), else None. A personal
     access token's subject is the user it was issued to (known to the worker after first use)."""
-    header = request.headers.get("Authorization", "")
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("Bearer "):
         return None
     if personal_token() is not None:
