@@ -3,8 +3,9 @@
 Each platform module registers its hooks the Flask way (request ids and metrics, the input
 guard, rate limits, idempotency, write tracking, security headers, CORS): eleven hooks on every
 request, several of them there only for writes (idempotency, write tracking) yet asked on every
-read to find that out. Under wrk on two cores, with four threads in each of four workers, a
-request's Python is paid several times over in GIL hand-offs: the after-request hooks were
+read to find that out. Under wrk on two cores, with four workers of four threads, a request's
+Python costs several times what it costs measured alone (context switches, cache misses, GIL
+hand-offs): the after-request hooks were
 ~0.13 ms of the ~0.47 ms of worker CPU a ``/health`` answer took, against ~0.03 ms when
 measured in-process (bench/README.md). ``fuse_hooks`` (the factory's last step) replaces the
 app-wide lists with one hook each that calls the same functions in Flask's order (before-hooks
