@@ -54,12 +54,15 @@ limit_request_line = 8190
 preload_app = True
 
 # Recycle workers now and then to cap slow memory growth (PDF rendering and fonts are the
-# likeliest source); the jitter keeps them from all restarting at the same moment. Each
-# restart drops that worker's warm caches (sessions, verified tokens, report snapshots), so
-# it is rare: 20,000 requests is hours at freelancer-scale traffic, and worker memory stayed
-# at ~81 MB after a ~90,000-request load run (bench/README.md). 0 turns recycling off.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
-max_requests_jitter = max_requests // 10
+# likeliest source). Rarely: a fresh worker forked from the preloaded master pays copy-on-write
+# page faults on its first requests while the connections it inherits wait, so each restart is
+# a latency blip (under wrk, p99 of /health 1.5 s with restarts every 3,000 requests, 31 ms with
+# none; bench/README.md), and it drops the worker's warm caches. 100,000 requests is days at
+# freelancer-scale traffic and minutes under a load test; worker memory stayed flat at 114 - 124
+# MB through several-minute load runs. The jitter (up to half again) keeps workers that share
+# the load evenly from restarting together. 0 turns recycling off.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100000))
+max_requests_jitter = max_requests // 2
 
 # The app itself writes one JSON access line per request to stdout (with request id,
 # user id and duration), so gunicorn's plain-text access log is off unless asked for.
