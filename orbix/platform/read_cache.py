@@ -142,11 +142,11 @@ def cached(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache = current_app.extensions.get(EXTENSION)
-        version = settled_version() if cache is not None else None
+        environ = request.environ
+        version = settled_version(environ) if cache is not None else None
         if version is None:
             return view(*args, **kwargs)
-        environ = request.environ
-        key = (caller_id(), environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""))
+        key = (caller_id(environ), environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""))
         version = (version, timeutil.utc_today())
         hit = cache.get(key, version)
         if hit is None:

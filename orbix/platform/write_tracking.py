@@ -114,11 +114,12 @@ def replace_fast_half(user_id):
     gate.call("read caches off until Redis answers", lambda client: client.set(key, data_versions.new_token(), ex=ttl))
 
 
-def settled_version():
-    """The caller's whole Redis half as this request's round trip brought it, when a read may be
-    cached under it: a verified caller, Redis answering, and no write of theirs in flight."""
-    fetched = request.environ.get(DATA_VERSION_KEY)
-    if fetched is None or fetched[2] or fetched[0] != caller_id():
+def settled_version(environ):
+    """The caller's whole Redis half as this request's round trip brought it (``environ`` is the
+    request's), when a read may be cached under it: a verified caller, Redis answering, and no
+    write of theirs in flight."""
+    fetched = environ.get(DATA_VERSION_KEY)
+    if fetched is None or fetched[2] or fetched[0] != caller_id(environ):
         return None
     version = fetched[1]
     if not isinstance(version, bytes) or version.startswith(IN_FLIGHT):
