@@ -38,7 +38,7 @@ end
 if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return {2} end
 return {0}
 """
-COPY, CLAIMED, BUSY = 1, 2, 0
+COPY, CLAIMED = 1, 2  # LOOKUP's answers; 0: another worker holds the claim
 
 
 def _version_prefix(version):

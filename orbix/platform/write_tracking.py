@@ -203,7 +203,7 @@ def init_write_tracking(app, page_blueprints=()):
     ``page_blueprints`` name the public pages, whose every request may write (see above)."""
     if EXTENSION in app.extensions:
         return
-    app.extensions[EXTENSION] = frozenset(page_blueprints)
+    app.extensions[EXTENSION] = True  # registered once per app
     data_versions.use_fast_half(fast_version, replace_fast_half)
     app.before_request(_before_request)
     app.after_request(_after_request)
