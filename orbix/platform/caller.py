@@ -26,6 +26,7 @@ from pymongo.errors import ConnectionFailure
 from ..access_tokens import credentials
 from ..access_tokens.scopes import refusal
 from ..access_tokens.secret import is_personal
+from ..auth.verified_tokens import verify_known_access_token
 from ..common.exceptions import NotAuthenticated
 
 # Per-request state lives in the WSGI environ, not in ``g``: an app context (and its ``g``)
@@ -57,14 +58,14 @@ def caller_id(environ=None):
     environ[ENVIRON_KEY] = None
     if not environ.get("HTTP_AUTHORIZATION"):  # tokens come only in this header: nothing to verify
         return None
-    token = personal_token()
+    token = personal_token(environ)
     if token is not None:
         _check_personal_token(token)
         return request.environ[ENVIRON_KEY]
     try:
         # None without a token, and for OPTIONS (flask-jwt-extended skips those unverified,
         # so there is no token data to read: reading it anyway made every OPTIONS a 500).
-        verified = verify_jwt_in_request(optional=True)
+        verified = verify_known_access_token(current_app, environ) or verify_jwt_in_request(optional=True)
     except (JWTExtendedException, PyJWTError):
         verified = None  # the view answers a bad token with 401
     except ConnectionFailure as error:
@@ -75,9 +76,10 @@ def caller_id(environ=None):
     return request.environ[ENVIRON_KEY]
 
 
-def personal_token():
+def personal_token(environ=None):
     """The Bearer value when it is a personal access token, else None."""
-    header = request.environ.get("HTTP_AUTHORIZATION", "")  # request.headers.get, without its wrapper
+    environ = request.environ if environ is None else environ
+    header = environ.get("HTTP_AUTHORIZATION", "")  # request.headers.get, without its wrapper
     if header.startswith("Bearer "):
         token = header[7:].strip()
         if is_personal(token):

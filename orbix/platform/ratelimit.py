@@ -44,7 +44,7 @@ lapse for that time; refusing every request instead would turn a cache outage in
 import time
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from flask_jwt_extended import decode_token
 from flask_jwt_extended.exceptions import JWTExtendedException
 from jwt import PyJWTError
@@ -52,6 +52,7 @@ from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
+from ..auth.verified_tokens import known_claims
 from ..config import ConfigError
 from .caller import caller_id, personal_token, personal_token_owner
 from .errors import error_response
@@ -142,19 +143,22 @@ def _key(rule, subject):
     return _email_key() if rule.key == EMAIL else _remote_address()
 
 
-def _signed_subject():
+def _signed_subject(environ):
     """The subject of the request's access token if its signature and expiry check out
     (revocation and the account are checked later, by ``caller_id``), else None. A personal
     access token's subject is the user it was issued to (known to the worker after first use)."""
-    header = request.environ.get("HTTP_AUTHORIZATION", "")
+    header = environ.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("Bearer "):
         return None
-    if personal_token() is not None:
+    if personal_token(environ) is not None:
         return personal_token_owner()
-    try:
-        claims = decode_token(header[7:].strip())
-    except (JWTExtendedException, PyJWTError, ValueError, KeyError):
-        return None
+    encoded = header[7:].strip()
+    claims = known_claims(current_app, encoded)  # verified by this worker before: most requests
+    if claims is None:
+        try:
+            claims = decode_token(encoded)
+        except (JWTExtendedException, PyJWTError, ValueError, KeyError):
+            return None
     return str(claims["sub"]) if claims.get("type") == "access" and claims.get("sub") else None
 
 
@@ -205,25 +209,26 @@ class RateLimiter:
             return self._check_in_memory(rules)
         if not self.gate.available():
             return self._check_in_memory(self.default)
-        subject = _signed_subject()
-        counted = self._count(rules, subject, fetch_epoch=subject is not None)
+        environ = request.environ
+        subject = _signed_subject(environ)
+        counted = self._count(rules, subject, environ, fetch_epoch=subject is not None)
         if counted is None:
             return self._check_in_memory(self.default)
-        if subject is not None and caller_id() != subject and any(rule.key == CALLER for rule in rules):
-            counted = self._recount(rules, subject, counted)
+        if subject is not None and caller_id(environ) != subject and any(rule.key == CALLER for rule in rules):
+            counted = self._recount(rules, subject, counted, environ)
             if counted is None:
                 return self._check_in_memory(self.default)
         breached, milliseconds = counted
         return _too_many(rules[breached - 1].item, milliseconds / 1000) if breached else None
 
-    def _count(self, rules, subject, fetch_epoch=False, refund=None):
+    def _count(self, rules, subject, environ, fetch_epoch=False, refund=None):
         """One round trip: hit the counters (taking back ``refund``'s first), fetch the epoch;
         (breached index, ms left) or None when Redis is away."""
         keys = [rule.item.key_for(self.prefix, _key(rule, subject), rule.scope) for rule in rules]
         args = [len(rules)]
         for rule in rules:
             args += [rule.item.amount, rule.item.get_expiry()]
-        bump = request.method in WRITE_METHODS
+        bump = environ["REQUEST_METHOD"] in WRITE_METHODS
         if fetch_epoch:
             keys += [f"{self.prefix}:session-epoch:{subject}", data_version_key(self.prefix, subject),
                      shared_version_key(self.prefix)]
@@ -249,16 +254,16 @@ class RateLimiter:
             return None
         breached, milliseconds, epoch, version = result
         if epoch is not None:
-            request.environ[PREFETCH_KEY] = (subject, epoch)
-            request.environ[DATA_VERSION_KEY] = (subject, version, bump)
+            environ[PREFETCH_KEY] = (subject, epoch)
+            environ[DATA_VERSION_KEY] = (subject, version, bump)
         return int(breached), int(milliseconds)
 
-    def _recount(self, rules, subject, counted):
+    def _recount(self, rules, subject, counted, environ):
         """The token is not a valid caller's: take back its subject's counts, count under the IP."""
         breached = counted[0] or len(rules)
         refund = [rule.item.key_for(self.prefix, _key(rule, subject), rule.scope)
                   for rule in rules[:breached] if rule.key == CALLER]
-        return self._count(rules, None, refund=refund)
+        return self._count(rules, None, environ, refund=refund)
 
     def _check_in_memory(self, rules):
         """Counting in this worker: every rule with ``memory://`` storage, the default while
