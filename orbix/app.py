@@ -25,9 +25,9 @@ from .platform.metrics import blp as metrics_blueprint
 from .platform.observability import configure_logging, init_request_tracking
 from .platform.ratelimit import init_rate_limits
 from .platform.read_cache import init_read_cache
-from .platform.response_headers import AppendHeaders
 from .platform.security_headers import init_security_headers
 from .platform.write_tracking import init_write_tracking
+from .platform.wsgi_edge import WsgiEdge
 
 # Each module exposes ``blp`` (a flask-smorest blueprint); order is the order in the docs.
 BLUEPRINT_MODULES = [
@@ -70,20 +70,6 @@ JOB_MODULES = ["orbix.jobs.scheduler", "orbix.jobs.history", "orbix.maintenance"
                "orbix.contracts.jobs"]
 
 
-class StripTrailingSlash:
-    """WSGI middleware: ``/api/clients/`` is served as ``/api/clients``, never redirected
-    (a redirect breaks CORS preflight in browsers)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if len(path) > 1 and path.endswith("/"):
-            environ["PATH_INFO"] = path.rstrip("/") or "/"
-        return self.app(environ, start_response)
-
-
 class OrbixFlask(Flask):
     """Flask, asking whether each hook and view is a coroutine once instead of on every call:
     ``ensure_sync`` runs ~17 times a request (every before/after hook, the view), and
@@ -122,7 +108,7 @@ def create_app(config=None):
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.wsgi_app = StripTrailingSlash(AppendHeaders(app.wsgi_app))
+    app.wsgi_app = WsgiEdge(app.wsgi_app)
     configure_logging(app.config["LOG_LEVEL"])
     use_font_dirs(app.config["PDF_FONT_DIRS"])
 

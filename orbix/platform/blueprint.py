@@ -72,6 +72,11 @@ class ResourceBlueprint(Blueprint):
     def alt_response(self, *args, **kwargs):
         return _documenting_only(super().alt_response(*args, **kwargs))
 
+    def answers(self, status, schema):
+        """Document the JSON answer of a view that builds its own ``Response``: flask-smorest's
+        ``response`` would only pass that through, another call on every request."""
+        return _documenting_only(super().response(status, schema))
+
     def arguments(self, schema, *, location="json", **kwargs):
         """flask-smorest's, plus: a query schema with a ``tz`` field gets the caller's
         ``settings.timezone`` (then UTC) when the request names none, so dashboard, reports,

@@ -20,11 +20,11 @@ class HealthSchema(BaseSchema):
 
 @blp.route("/health", methods=["GET"])
 @blp.public
-@blp.response(200, HealthSchema)
+@blp.answers(200, HealthSchema)
 def health():
     """Liveness: the process answers (no database call)"""
-    # A constant answer, encoded once: probes call this every few seconds (a Response passes
-    # through the schema untouched; the body is what the JSON provider makes of the dict).
+    # A constant answer, encoded once: probes call this every few seconds (the body is what the
+    # JSON provider makes of {"status": "ok"}).
     return current_app.response_class(HEALTHY, mimetype="application/json")
 
 

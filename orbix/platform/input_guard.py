@@ -6,8 +6,8 @@
   JSON body at the limit instead, and refuses a streamed form body past it).
   Under gunicorn the client must also be able to *read* that 413: a client sends the whole
   body before it reads the answer, and gunicorn drains at most 64 KiB of an unread body
-  before closing, so a client still sending got a connection reset. ``DrainRefusedBody``
-  reads and discards the rest of a refused body before the answer goes out, up to
+  before closing, so a client still sending got a connection reset. ``drain_refused_body``
+  (called by ``platform.wsgi_edge``) reads and discards the rest of a refused body before the answer goes out, up to
   ``DRAIN_MAX_BYTES`` and ``DRAIN_SECONDS``; past either bound gunicorn sends the 413 and
   closes the connection.
 - Depth: JSON nested deeper than ``MAX_JSON_DEPTH`` is 400. Python's json raises
@@ -83,7 +83,7 @@ def _body():
     return request.get_data(cache=True)  # a declared length over the limit raises 413 here
 
 
-def _drain(environ):
+def drain_refused_body(environ):
     """Read and discard what is left of the request body, within the bounds."""
     declared = environ.get("CONTENT_LENGTH")
     if declared and declared.isdigit() and int(declared) > DRAIN_MAX_BYTES:
@@ -104,26 +104,6 @@ def _drain(environ):
     finally:
         if sock is not None:
             sock.settimeout(previous_timeout)
-
-
-class DrainRefusedBody:
-    """WSGI middleware: after the app refused a body with 413, and before the answer is
-    written, drain the unread rest of the body (see the module docstring)."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        statuses = []
-
-        def remember(status, headers, exc_info=None):
-            statuses.append(status)
-            return start_response(status, headers, exc_info)
-
-        body = self.app(environ, remember)
-        if statuses and statuses[-1].startswith("413"):
-            _drain(environ)
-        return body
 
 
 class BodyLimit(NamedTuple):
@@ -153,37 +133,43 @@ def _route_limit(endpoint):
     return _route_limits[endpoint]
 
 
-def init_input_guard(app):
-    app.wsgi_app = DrainRefusedBody(app.wsgi_app)
+def _refuse_oversized(current):
+    """413 for a declared length over the route's limit (or ``MAX_CONTENT_LENGTH``)."""
+    route_limit = _route_limit(current.endpoint)
+    if route_limit is not None:
+        g.body_limit = route_limit
+        current.max_content_length = route_limit.max_bytes  # werkzeug's form parser enforces it too
+    elif "CONTENT_LENGTH" not in current.environ:
+        return  # no declared length: nothing to compare (chunked bodies are read with the limit)
+    limit = current.max_content_length
+    if limit and current.content_length and current.content_length > limit:
+        raise RequestEntityTooLarge()
 
-    @app.before_request
-    def _refuse_oversized_body():
-        current = request._get_current_object()  # one context lookup, not one per attribute
-        route_limit = _route_limit(current.endpoint)
-        if route_limit is not None:
-            g.body_limit = route_limit
-            current.max_content_length = route_limit.max_bytes  # werkzeug's form parser enforces it too
-        elif "CONTENT_LENGTH" not in current.environ:
-            return  # no declared length: nothing to compare (chunked bodies are read with the limit)
-        limit = current.max_content_length
-        if limit and current.content_length and current.content_length > limit:
-            raise RequestEntityTooLarge()
 
-    @app.before_request
-    def _guard_body():
-        if "json" not in request.environ.get("CONTENT_TYPE", "") or not request.is_json:
-            return None  # only JSON bodies are read (by the schemas); others are never parsed
-        raw = _body()
-        if raw is None:
-            return error_response(413, f"Request body too large (at most {request.max_content_length} bytes)")
-        if not raw:
-            return None
-        if nested_too_deep(raw):
-            return error_response(400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            return error_response(400, "Malformed JSON body")
-        if _has_lone_surrogate(data):
-            return error_response(400, "The body contains invalid Unicode (a lone surrogate escape such as \\ud800)")
+def _json_body_refusal(current):
+    """The error answer for a JSON body too large, too deep, malformed or with a lone surrogate;
+    None when it is fine."""
+    raw = _body()
+    if raw is None:
+        return error_response(413, f"Request body too large (at most {current.max_content_length} bytes)")
+    if not raw:
         return None
+    if nested_too_deep(raw):
+        return error_response(400, f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return error_response(400, "Malformed JSON body")
+    if _has_lone_surrogate(data):
+        return error_response(400, "The body contains invalid Unicode (a lone surrogate escape such as \\ud800)")
+    return None
+
+
+def init_input_guard(app):
+    @app.before_request
+    def _guard_input():
+        current = request._get_current_object()  # one context lookup, not one per attribute
+        _refuse_oversized(current)
+        if "json" not in current.environ.get("CONTENT_TYPE", "") or not current.is_json:
+            return None  # only JSON bodies are read (by the schemas); others are never parsed
+        return _json_body_refusal(current)

@@ -4,7 +4,7 @@ the header list the server receives.
 Added through ``response.headers``, each header is checked when added and again when werkzeug
 copies the headers into the WSGI answer (~1.5 us each, twice), for the six that every answer
 carries. Here a hook files its headers under its own name in the WSGI environ (``add_later``)
-and :class:`AppendHeaders` appends them after werkzeug has built the rest. Values are checked
+and ``platform.wsgi_edge`` appends them after werkzeug has built the rest. Values are checked
 once, where they are made: constants when the app is built, request ids by their pattern.
 
 Hooks still decide from ``response.headers`` (a header the view set itself is not added again);
@@ -29,20 +29,3 @@ def add_later(environ, name, headers):
 def filed_headers(environ):
     """The headers filed for this request, in filing order."""
     return [header for headers in environ.get(ENVIRON_KEY, {}).values() for header in headers]
-
-
-class AppendHeaders:
-    """WSGI middleware around Flask's ``wsgi_app``: appends the filed headers to the answer."""
-
-    def __init__(self, app):
-        self.app = app
-
-    def __call__(self, environ, start_response):
-        def start_with_filed_headers(status, headers, exc_info=None):
-            filed = environ.get(ENVIRON_KEY)
-            if filed:
-                for group in filed.values():
-                    headers.extend(group)
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, start_with_filed_headers)
