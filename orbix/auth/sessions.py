@@ -60,7 +60,7 @@ class RedisEpochs:
         less than ``REDIS_RETRY_SECONDS`` ago). The rate limiter's round trip usually
         fetched it already for this request."""
         if has_request_context():
-            fetched = request.environ.get(PREFETCH_KEY)
+            fetched = request._get_current_object().environ.get(PREFETCH_KEY)
             if fetched is not None and fetched[0] == user_id:
                 return fetched[1]
         key = self._prefix + user_id
@@ -208,7 +208,7 @@ def init_sessions(app):
 
 
 def resolve(payload):
-    return current_app.extensions[EXTENSION].resolve(payload)
+    return current_app._get_current_object().extensions[EXTENSION].resolve(payload)
 
 
 def resolve_credential(user_id, key, load):

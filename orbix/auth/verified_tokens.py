@@ -107,8 +107,9 @@ def verify_known_access_token(app, environ):
         if loaded["loaded_user"] is None:
             return None
     # What verify_jwt_in_request leaves for get_jwt, get_jwt_header and current_user.
-    g._jwt_extended_jwt_user = loaded
-    g._jwt_extended_jwt_header = header
-    g._jwt_extended_jwt = claims
-    g._jwt_extended_jwt_location = "headers"
+    state = g._get_current_object()  # one context lookup, not one per attribute
+    state._jwt_extended_jwt_user = loaded
+    state._jwt_extended_jwt_header = header
+    state._jwt_extended_jwt = claims
+    state._jwt_extended_jwt_location = "headers"
     return header, claims

@@ -44,15 +44,15 @@ def remember_verified():
     request.environ[ENVIRON_KEY] = get_jwt().get("sub")
 
 
-def already_verified():
+def already_verified(environ):
     """Whether an access token was verified for this request (by ``caller_id``)."""
-    return bool(request.environ.get(ENVIRON_KEY))
+    return bool(environ.get(ENVIRON_KEY))
 
 
 def caller_id(environ=None):
     """The caller's user id as a string, or None (no token, or one that is not valid).
     ``environ`` is the request's, for a hook that has it at hand."""
-    environ = request.environ if environ is None else environ
+    environ = request._get_current_object().environ if environ is None else environ
     if ENVIRON_KEY in environ:
         return environ[ENVIRON_KEY]
     environ[ENVIRON_KEY] = None
@@ -61,7 +61,7 @@ def caller_id(environ=None):
     token = personal_token(environ)
     if token is not None:
         _check_personal_token(token)
-        return request.environ[ENVIRON_KEY]
+        return environ[ENVIRON_KEY]
     try:
         # None without a token, and for OPTIONS (flask-jwt-extended skips those unverified,
         # so there is no token data to read: reading it anyway made every OPTIONS a 500).
@@ -70,15 +70,15 @@ def caller_id(environ=None):
         verified = None  # the view answers a bad token with 401
     except ConnectionFailure as error:
         verified = None
-        request.environ[OUTAGE_KEY] = error  # the view answers 503 (see verify)
+        environ[OUTAGE_KEY] = error  # the view answers 503 (see verify)
     if verified:
-        request.environ[ENVIRON_KEY] = verified[1].get("sub")
-    return request.environ[ENVIRON_KEY]
+        environ[ENVIRON_KEY] = verified[1].get("sub")
+    return environ[ENVIRON_KEY]
 
 
 def personal_token(environ=None):
     """The Bearer value when it is a personal access token, else None."""
-    environ = request.environ if environ is None else environ
+    environ = request._get_current_object().environ if environ is None else environ
     header = environ.get("HTTP_AUTHORIZATION", "")  # request.headers.get, without its wrapper
     if header.startswith("Bearer "):
         token = header[7:].strip()
@@ -112,17 +112,18 @@ def _check_personal_token(token):
 
 def verify(refresh=False):
     """The view's token check: reuses what ``caller_id`` found, a database outage included."""
-    personal = personal_token() is not None
+    environ = request._get_current_object().environ
+    personal = personal_token(environ) is not None
     if personal:
-        caller_id()
-    outage = request.environ.get(OUTAGE_KEY)
+        caller_id(environ)
+    outage = environ.get(OUTAGE_KEY)
     if outage is not None:
         raise outage
     if personal:
-        if REFUSED_KEY in request.environ:
-            raise request.environ[REFUSED_KEY]
+        if REFUSED_KEY in environ:
+            raise environ[REFUSED_KEY]
         return
-    if refresh or not already_verified():
+    if refresh or not already_verified(environ):
         verify_jwt_in_request(refresh=refresh)
         remember_verified()
 
@@ -130,8 +131,9 @@ def verify(refresh=False):
 def scope_refusal(family):
     """Why the caller's personal access token may not call a view of ``family`` (None: login
     sessions only), as the error to raise; None when it may, or when the caller is a session."""
-    credential = request.environ.get(TOKEN_KEY)
-    return None if credential is None else refusal(credential.token["scopes"], family, request.method)
+    current = request._get_current_object()
+    credential = current.environ.get(TOKEN_KEY)
+    return None if credential is None else refusal(credential.token["scopes"], family, current.method)
 
 
 def require_scope(family):

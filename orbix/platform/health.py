@@ -1,6 +1,6 @@
 """Liveness and readiness probes."""
 
-from flask import current_app
+from flask import Response
 from marshmallow import fields
 from pymongo.errors import PyMongoError
 
@@ -25,7 +25,7 @@ def health():
     """Liveness: the process answers (no database call)"""
     # A constant answer, encoded once: probes call this every few seconds (the body is what the
     # JSON provider makes of {"status": "ok"}).
-    return current_app.response_class(HEALTHY, mimetype="application/json")
+    return Response(HEALTHY, mimetype="application/json")
 
 
 @blp.route("/ready", methods=["GET"])

@@ -16,12 +16,13 @@ def register_jwt_callbacks(jwt):
     # usually from the per-worker cache (see orbix.auth.sessions).
     @jwt.token_in_blocklist_loader
     def _is_revoked(_header, payload):
-        g.orbix_session = sessions.resolve(payload)
-        return g.orbix_session.revoked
+        session = sessions.resolve(payload)
+        g._get_current_object().orbix_session = session  # g's own attribute: the proxy's costs ~0.6 us
+        return session.revoked
 
     @jwt.user_lookup_loader
     def _load_user(_header, payload):
-        session = g.pop("orbix_session", None) or sessions.resolve(payload)
+        session = g._get_current_object().pop("orbix_session", None) or sessions.resolve(payload)
         user = session.user
         if user is None or user.get("token_version", 0) != payload.get("ver", 0):
             return None

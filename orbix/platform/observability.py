@@ -90,10 +90,10 @@ def init_request_tracking(app):
 
     @app.before_request
     def _start():
-        environ = request.environ
+        environ = request._get_current_object().environ  # a proxy's attribute costs ~0.9 us, this ~0.1
         incoming = environ.get("HTTP_X_REQUEST_ID")
         request_id = incoming if incoming and REQUEST_ID.match(incoming) else request_ids.new()
-        g.request_id = request_id  # for log lines, jobs and error answers
+        g._get_current_object().request_id = request_id  # for log lines, jobs and error answers
         environ[STARTED_KEY] = (time.perf_counter(), request_id)
 
     @app.after_request
@@ -103,7 +103,7 @@ def init_request_tracking(app):
         started, request_id = environ.get(STARTED_KEY) or (time.perf_counter(), "")
         duration = time.perf_counter() - started
         add_later(environ, "request-id", (("X-Request-ID", request_id),))  # no view sets it
-        g.user_id = caller_id(environ)
+        g._get_current_object().user_id = caller_id(environ)
         rule = current.url_rule
         metrics.observe(current.method, rule.rule if rule else "unmatched", response.status_code, duration)
         if access_logging and access_log.isEnabledFor(logging.INFO):  # no record built when it is off

@@ -202,14 +202,15 @@ class RateLimiter:
 
     def check(self):
         """Before every request: None to go on, or the 429 response."""
-        rules = self.rules.get(request.endpoint or "")
+        current = request._get_current_object()  # one context lookup, not one per attribute
+        rules = self.rules.get(current.endpoint or "")
         if not rules or not self.enabled:
             return None
         if self.gate is None:
             return self._check_in_memory(rules)
         if not self.gate.available():
             return self._check_in_memory(self.default)
-        environ = request.environ
+        environ = current.environ
         subject = _signed_subject(environ)
         counted = self._count(rules, subject, environ, fetch_epoch=subject is not None)
         if counted is None:

@@ -141,8 +141,9 @@ def cached(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        cache = current_app.extensions.get(EXTENSION)
-        environ = request.environ
+        app = current_app._get_current_object()  # one context lookup, not one per attribute
+        cache = app.extensions.get(EXTENSION)
+        environ = request._get_current_object().environ
         version = settled_version(environ) if cache is not None else None
         if version is None:
             return view(*args, **kwargs)
@@ -154,6 +155,6 @@ def cached(view):
                 hit = cache.get(key, version)  # another thread may have read it meanwhile
                 if hit is None:
                     return _read(cache, key, version, view, args, kwargs)
-        return current_app.response_class(hit[2], status=200, headers=hit[3])
+        return app.response_class(hit[2], status=200, headers=hit[3])
 
     return wrapper

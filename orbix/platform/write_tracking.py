@@ -73,7 +73,7 @@ def shared_version_key(prefix):
 
 def _fetched(user_id):
     """What the rate limiter's round trip brought for ``user_id`` in this request, if anything."""
-    fetched = request.environ.get(DATA_VERSION_KEY) if has_request_context() else None
+    fetched = request._get_current_object().environ.get(DATA_VERSION_KEY) if has_request_context() else None
     return fetched if fetched is not None and fetched[0] == str(user_id) else None
 
 
