@@ -8,7 +8,10 @@ the migrations' indexes), then times with PyMongo, per query, the median over ma
 - the same page with ``status`` in the filter;
 - three months of time entries: ``{user_id, start_time: {$gte, $lt}}`` sorted by ``start_time, _id``,
   the first page (101) and all of them;
-- ``count_documents({user_id})`` on invoices and ``count_documents`` of the three months of entries.
+- ``count_documents({user_id})`` on invoices and ``count_documents`` of the three months of entries;
+- a client search as ``GET /api/clients?q=`` sends it: ``{user_id, archived: false, $or: [name, email,
+  company as case-insensitive regexes]}`` sorted by ``created_at, _id``, a page of 101 (200 clients a
+  user).
 
 Then adds users up to the next size and measures again. ``--baseline BINARY`` times the same
 data directory with another build (e.g. FerretDB without the patch) at the first size only
@@ -45,7 +48,8 @@ from pymongo import ASCENDING, MongoClient
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from orbix.embedded_db import EmbeddedDatabase  # noqa: E402
+from orbix.common.lists import text_search  # noqa: E402
+from orbix.dev.embedded_db import EmbeddedDatabase  # noqa: E402
 
 UTC = dt.timezone.utc
 START = dt.datetime(2018, 1, 1, tzinfo=UTC)
@@ -53,7 +57,10 @@ SPAN_DAYS = 8 * 365  # the documents' dates spread over eight years
 INDEXES = {
     "invoices": [[("user_id", 1), ("created_at", 1)], [("user_id", 1), ("status", 1), ("due_date", 1)]],
     "time_entries": [[("user_id", 1), ("created_at", 1)], [("user_id", 1), ("start_time", 1)]],
+    "clients": [[("user_id", 1), ("archived", 1), ("created_at", 1)], [("user_id", 1), ("archived", 1), ("name", 1)]],
 }
+CLIENTS_PER_USER = 200
+CLIENT_WORDS = ["Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Wonka", "Tyrell"]
 STATUSES = ["draft", "sent", "paid", "overdue", "cancelled"]
 
 
@@ -121,6 +128,14 @@ def time_entry(rng, user_id, project_ids):
     }
 
 
+def client(rng, user_id, n):
+    created = START + dt.timedelta(seconds=rng.randrange(SPAN_DAYS * 86400))
+    word = rng.choice(CLIENT_WORDS)
+    return {"_id": ObjectId(), "user_id": user_id, "name": f"{word} {n}", "email": f"billing{n}@{word.lower()}.example",
+            "company": f"{word} Holdings", "archived": False, "currency": "USD", "created_at": created,
+            "updated_at": created}
+
+
 def seed(db, users, invoices, entries, rng):
     """Adds users with their documents (bulk inserts); returns {user_id: [invoice ids]}."""
     seeded = {}
@@ -129,6 +144,7 @@ def seed(db, users, invoices, entries, rng):
         seeded[user_id] = [d["_id"] for d in docs]
         for i in range(0, len(docs), 1000):
             db.invoices.insert_many(docs[i : i + 1000], ordered=False)
+        db.clients.insert_many([client(rng, user_id, n) for n in range(CLIENTS_PER_USER)], ordered=False)
         projects = [ObjectId() for _ in range(5)]
         for i in range(0, entries, 2000):
             db.time_entries.insert_many(
@@ -138,6 +154,11 @@ def seed(db, users, invoices, entries, rng):
 
 
 # --- measuring -----------------------------------------------------------------------------
+
+
+def client_search(user_id, q):
+    """The filter ``GET /api/clients?q=`` sends (``orbix.common.lists.text_search``)."""
+    return {"user_id": user_id, "archived": False, **text_search(q, ("name", "email", "company"))}
 
 
 def queries(db, rng, seeded):
@@ -164,6 +185,12 @@ def queries(db, rng, seeded):
             db.time_entries.find({"user_id": u, "start_time": three_months()}).sort([("start_time", 1), ("_id", 1)])
         ),
         "count invoices of a user": lambda u: db.invoices.count_documents({"user_id": u}),
+        "client search q (page of 101)": lambda u: list(
+            db.clients.find(client_search(u, rng.choice(CLIENT_WORDS)[:4]))
+            .sort([("created_at", 1), ("_id", 1)])
+            .limit(101)
+        ),
+        "client search q, count": lambda u: db.clients.count_documents(client_search(u, rng.choice(CLIENT_WORDS)[:4])),
         "count 3-month entries": lambda u: db.time_entries.count_documents(
             {"user_id": u, "start_time": three_months()}
         ),
