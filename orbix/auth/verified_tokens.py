@@ -64,7 +64,7 @@ class CachingJWTManager(JWTManager):
     def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
         if csrf_value is not None or allow_expired or EXTENSION not in current_app.extensions:
             return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
-        claims = known_claims(current_app, encoded_token)
+        claims = known_claims(current_app._get_current_object(), encoded_token)
         if claims is None:
             claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
             current_app.extensions[EXTENSION].put(encoded_token, claims)

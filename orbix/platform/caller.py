@@ -65,7 +65,8 @@ def caller_id(environ=None):
     try:
         # None without a token, and for OPTIONS (flask-jwt-extended skips those unverified,
         # so there is no token data to read: reading it anyway made every OPTIONS a 500).
-        verified = verify_known_access_token(current_app, environ) or verify_jwt_in_request(optional=True)
+        verified = (verify_known_access_token(current_app._get_current_object(), environ)
+                    or verify_jwt_in_request(optional=True))
     except (JWTExtendedException, PyJWTError):
         verified = None  # the view answers a bad token with 401
     except ConnectionFailure as error:

@@ -153,7 +153,7 @@ def _signed_subject(environ):
     if personal_token(environ) is not None:
         return personal_token_owner()
     encoded = header[7:].strip()
-    claims = known_claims(current_app, encoded)  # verified by this worker before: most requests
+    claims = known_claims(current_app._get_current_object(), encoded)  # verified here before: most requests
     if claims is None:
         try:
             claims = decode_token(encoded)
