@@ -7,8 +7,7 @@ Why each difference exists (FerretDB 1.24, SQLite backend):
 - it pushes only ``_id`` equality down to SQLite and evaluates other filters in Go after
   decoding every document, so an ``_id`` read that also names ``user_id`` scans the
   collection: owned lookups query ``_id`` alone and compare the owner here;
-- its count decodes every match, so totals stop at ``COUNT_CAP`` and a page within the cap
-  comes from one pass that also yields the total;
+- its count decodes the filtered fields of every match, so totals stop at ``COUNT_CAP``;
 - an update (findAndModify) that breaks a unique index fails as an InternalError naming
   SQLite's UNIQUE constraint instead of a DuplicateKeyError (E11000): ``duplicate_key``.
 """
@@ -71,14 +70,3 @@ def count(coll, query):
     total = coll.count_documents(query, limit=COUNT_CAP + 1)
     return total if total <= COUNT_CAP else None
 
-
-def window_page(coll, cursor, page, page_size):
-    """``(docs, total, has_next)`` from one pass on FerretDB for a page within COUNT_CAP,
-    else None. FerretDB's count decodes every match up to the cap, the same work as reading
-    them, so one read of that window replaces page + count (about 40% less database time)."""
-    if not is_ferretdb(coll) or page * page_size > COUNT_CAP:
-        return None
-    window = list(cursor.limit(COUNT_CAP + 1))
-    start = (page - 1) * page_size
-    total = len(window) if len(window) <= COUNT_CAP else None
-    return window[start:start + page_size], total, len(window) > start + page_size

@@ -108,10 +108,9 @@ def find_page(collection_name, query, args, allowed_sort, projection=None, defau
     page = args.get("page", 1) if paged else 1
     page_size = args.get("page_size", DEFAULT_PAGE_SIZE) if paged else LIST_CAP
     cursor = coll.find(query, projection).sort(order)  # always explicit: natural order is no order
-    window = ferretdb_compat.window_page(coll, cursor, page, page_size) if paged else None
-    if window is not None:
-        docs, total, has_next = window
-        return docs, _header(page, page_size, has_next, total)
+    # The page, then (when there is a next one) a count. Reading the whole window up to the count
+    # cap in one pass instead, to get the total from it, cost twice as much on the embedded
+    # database with a real account's data (1,500 invoices: ~210 ms against ~100 ms; bench/README.md).
     docs = list(cursor.skip((page - 1) * page_size).limit(page_size + 1))
     has_next = len(docs) > page_size
     docs = docs[:page_size]
