@@ -35,12 +35,16 @@ class Pricing:
         self._load(clients_by_id, self.clients, [e.get("client_id") for e in entries], CLIENT_FIELDS)
 
     def project(self, entry):
-        self.preload([entry])
-        return self.projects.get(entry.get("project_id"))
+        project_id = entry.get("project_id")
+        if project_id is not None and project_id not in self.projects:  # loaded on first sight only
+            self._load(projects_by_id, self.projects, [project_id], PROJECT_FIELDS)
+        return self.projects.get(project_id)
 
     def client(self, entry):
-        self.preload([entry])
-        return self.clients.get(entry.get("client_id"))
+        client_id = entry.get("client_id")
+        if client_id is not None and client_id not in self.clients:
+            self._load(clients_by_id, self.clients, [client_id], CLIENT_FIELDS)
+        return self.clients.get(client_id)
 
     def price(self, entry):
         """{rate, rate_source, currency, amount} for an entry (amount 0 if not billable or running)."""
