@@ -37,7 +37,7 @@ MAX_TOKENS = 4096  # per worker; ~1 KB each
 
 _headers = LruCache(MAX_TOKENS)
 EXTENSION = "orbix_verified_tokens"
-BEARER = "Bearer "
+BEARER = "Bearer "  # how every token comes: the Authorization header's scheme and a space
 
 
 def _parse_header_once(parse):
@@ -62,12 +62,13 @@ class CachingJWTManager(JWTManager):
         app.extensions[EXTENSION] = LruCache(MAX_TOKENS)
 
     def _decode_jwt_from_config(self, encoded_token, csrf_value=None, allow_expired=False):
-        if csrf_value is not None or allow_expired or EXTENSION not in current_app.extensions:
+        app = current_app._get_current_object()
+        if csrf_value is not None or allow_expired or EXTENSION not in app.extensions:
             return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
-        claims = known_claims(current_app._get_current_object(), encoded_token)
+        claims = known_claims(app, encoded_token)
         if claims is None:
             claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
-            current_app.extensions[EXTENSION].put(encoded_token, claims)
+            app.extensions[EXTENSION].put(encoded_token, claims)
         return dict(claims)
 
 

@@ -26,7 +26,7 @@ from pymongo.errors import ConnectionFailure
 from ..access_tokens import credentials
 from ..access_tokens.scopes import refusal
 from ..access_tokens.secret import is_personal
-from ..auth.verified_tokens import verify_known_access_token
+from ..auth.verified_tokens import BEARER, verify_known_access_token
 from ..common.exceptions import NotAuthenticated
 
 # Per-request state lives in the WSGI environ, not in ``g``: an app context (and its ``g``)
@@ -81,8 +81,8 @@ def personal_token(environ=None):
     """The Bearer value when it is a personal access token, else None."""
     environ = request._get_current_object().environ if environ is None else environ
     header = environ.get("HTTP_AUTHORIZATION", "")  # request.headers.get, without its wrapper
-    if header.startswith("Bearer "):
-        token = header[7:].strip()
+    if header.startswith(BEARER):
+        token = header[len(BEARER):].strip()
         if is_personal(token):
             return token
     return None

@@ -7,9 +7,9 @@
   Under gunicorn the client must also be able to *read* that 413: a client sends the whole
   body before it reads the answer, and gunicorn drains at most 64 KiB of an unread body
   before closing, so a client still sending got a connection reset. ``drain_refused_body``
-  (called by ``platform.wsgi_edge``) reads and discards the rest of a refused body before the answer goes out, up to
-  ``DRAIN_MAX_BYTES`` and ``DRAIN_SECONDS``; past either bound gunicorn sends the 413 and
-  closes the connection.
+  (called by ``platform.wsgi_edge``) reads and discards the rest of a refused body before the
+  answer goes out, up to ``DRAIN_MAX_BYTES`` and ``DRAIN_SECONDS``; past either bound gunicorn
+  sends the 413 and closes the connection.
 - Depth: JSON nested deeper than ``MAX_JSON_DEPTH`` is 400. Python's json raises
   RecursionError (not a ValueError) near 1,000 levels, which every parser above us
   reported as a 500. Checked on the raw bytes, in C-speed passes.

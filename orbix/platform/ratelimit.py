@@ -52,7 +52,7 @@ from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
-from ..auth.verified_tokens import known_claims
+from ..auth.verified_tokens import BEARER, known_claims
 from ..config import ConfigError
 from .caller import caller_id, personal_token, personal_token_owner
 from .errors import error_response
@@ -148,11 +148,11 @@ def _signed_subject(environ):
     (revocation and the account are checked later, by ``caller_id``), else None. A personal
     access token's subject is the user it was issued to (known to the worker after first use)."""
     header = environ.get("HTTP_AUTHORIZATION", "")
-    if not header.startswith("Bearer "):
+    if not header.startswith(BEARER):
         return None
     if personal_token(environ) is not None:
         return personal_token_owner()
-    encoded = header[7:].strip()
+    encoded = header[len(BEARER):].strip()
     claims = known_claims(current_app._get_current_object(), encoded)  # verified here before: most requests
     if claims is None:
         try:

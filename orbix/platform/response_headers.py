@@ -26,6 +26,10 @@ def add_later(environ, name, headers):
         filed[name] = headers
 
 
-def filed_headers(environ):
-    """The headers filed for this request, in filing order."""
-    return [header for headers in environ.get(ENVIRON_KEY, {}).values() for header in headers]
+def append_filed(environ, headers):
+    """Append the headers filed for this request, in filing order, to ``headers`` (the list a
+    WSGI ``start_response`` receives)."""
+    filed = environ.get(ENVIRON_KEY)
+    if filed:
+        for group in filed.values():
+            headers.extend(group)

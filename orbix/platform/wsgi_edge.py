@@ -12,7 +12,7 @@ on every request, ~3 us of a ``/health`` answer's ~30 us over bare Flask (bench/
 """
 
 from .input_guard import drain_refused_body
-from .response_headers import ENVIRON_KEY as FILED_HEADERS
+from .response_headers import append_filed
 
 REFUSED_KEY = "orbix.refused_body"  # in the WSGI environ: the answer being started is a 413
 
@@ -27,10 +27,7 @@ class WsgiEdge:
             environ["PATH_INFO"] = path.rstrip("/") or "/"
 
         def start(status, headers, exc_info=None):
-            filed = environ.get(FILED_HEADERS)
-            if filed:
-                for group in filed.values():
-                    headers.extend(group)
+            append_filed(environ, headers)
             environ[REFUSED_KEY] = status.startswith("413")  # the last start decides (an error may restart)
             return start_response(status, headers, exc_info)
 

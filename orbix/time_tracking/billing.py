@@ -34,17 +34,17 @@ class Pricing:
         self._load(projects_by_id, self.projects, [e.get("project_id") for e in entries], PROJECT_FIELDS)
         self._load(clients_by_id, self.clients, [e.get("client_id") for e in entries], CLIENT_FIELDS)
 
+    def _one(self, by_id, cache, key, projection):
+        """The cached document with id ``key``, loaded on first sight only (None for no id)."""
+        if key is not None and key not in cache:
+            self._load(by_id, cache, [key], projection)
+        return cache.get(key)
+
     def project(self, entry):
-        project_id = entry.get("project_id")
-        if project_id is not None and project_id not in self.projects:  # loaded on first sight only
-            self._load(projects_by_id, self.projects, [project_id], PROJECT_FIELDS)
-        return self.projects.get(project_id)
+        return self._one(projects_by_id, self.projects, entry.get("project_id"), PROJECT_FIELDS)
 
     def client(self, entry):
-        client_id = entry.get("client_id")
-        if client_id is not None and client_id not in self.clients:
-            self._load(clients_by_id, self.clients, [client_id], CLIENT_FIELDS)
-        return self.clients.get(client_id)
+        return self._one(clients_by_id, self.clients, entry.get("client_id"), CLIENT_FIELDS)
 
     def price(self, entry):
         """{rate, rate_source, currency, amount} for an entry (amount 0 if not billable or running)."""
