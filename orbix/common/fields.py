@@ -51,7 +51,7 @@ class AwareDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return timeutil.as_utc(value).isoformat()
+        return timeutil.utc_isoformat(value)
 
 
 class CalendarDate(fields.Date):

@@ -2,14 +2,26 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from . import dump_plan
 from .fields import AwareDateTime, ObjectIdField, RangeBound, TimeZoneName
 
 
 class BaseSchema(Schema):
-    """Ignores unknown fields: the existing client sends extras (e.g. ``status`` on create)."""
+    """Ignores unknown fields: the existing client sends extras (e.g. ``status`` on create).
+    Dumps stored documents (plain dicts) by a plan made once per instance (``dump_plan``)."""
 
     class Meta:
         unknown = EXCLUDE
+
+    def _serialize(self, obj, *, many=False):
+        if many and obj is not None:
+            return [self._serialize(item) for item in obj]
+        if type(obj) is not dict or not dump_plan.applies_to(self):
+            return super()._serialize(obj)
+        plan = self.__dict__.get("_dump_plan")
+        if plan is None:
+            plan = self._dump_plan = dump_plan.build(self)
+        return dump_plan.dump(self, plan, obj)
 
 
 class DocumentSchema(BaseSchema):

@@ -21,6 +21,7 @@ class Pricing:
         self.user = user
         self.projects = {}
         self.clients = {}
+        self.rules = {}
 
     def _load(self, by_id, cache, ids, projection):
         missing = [i for i in set(ids) if i is not None and i not in cache]
@@ -46,12 +47,28 @@ class Pricing:
     def client(self, entry):
         return self._one(clients_by_id, self.clients, entry.get("client_id"), CLIENT_FIELDS)
 
+    def _rule(self, entry):
+        """(rate, source, currency, minor-unit biller, zero) of entries with this entry's project,
+        client and own rate: worked out once per combination, not once per entry."""
+        key = (entry.get("project_id"), entry.get("client_id"), entry.get("hourly_rate"))
+        rule = self.rules.get(key)
+        if rule is None:
+            client = self.client(entry)
+            stored, source = rates.stored_rate(entry, self.project(entry), client, self.user)
+            currency = rates.billing_currency(client, self.user)
+            biller = rates.entry_biller(True, stored, currency)
+            zero = money.quantize(0, currency)
+            rule = self.rules[key] = (money.rate_from_store(stored), source, currency, biller, zero)
+        return rule
+
     def price(self, entry):
-        """{rate, rate_source, currency, amount} for an entry (amount 0 if not billable or running)."""
-        client = self.client(entry)
-        rate, source = rates.effective_rate(entry, self.project(entry), client, self.user)
-        currency = rates.billing_currency(client, self.user)
-        amount = rates.entry_amount(entry, rate, currency)
+        """{rate, rate_source, currency, amount} for an entry (amount 0 if not billable or running);
+        the amount is ``rates.entry_amount``'s, computed in integer minor units."""
+        rate, source, currency, biller, zero = self._rule(entry)
+        seconds = entry.get("duration")
+        amount = zero
+        if seconds and rate is not None and entry.get("is_billable", True):
+            amount = money.from_minor(biller(int(seconds)), currency)
         return {"effective_rate": rate, "rate_source": source, "currency": currency, "amount": amount}
 
 
