@@ -3,7 +3,8 @@
 Seeds one user with five years of data straight through pymongo (20,000 time entries,
 1,500 invoices, 2,000 payments, 200 clients in three currencies, 40 projects, 50
 contracts, plus ``--other-users`` users' noise), builds the report ledgers as
-``migrations/0014`` does, then measures each report through the app's test client:
+``migrations/0014`` does, then measures each report through the app's test client (with
+several ``--other-users`` counts, at each count in turn, seeding more users in between):
 
 * warm: repeated requests with unchanged data (the per-user snapshot is cached, each
   request reads only the ``data_versions`` document by ``_id`` and the JWT's user);
@@ -18,6 +19,7 @@ contracts, plus ``--other-users`` users' noise), builds the report ledgers as
 The load average is printed before and after: the figures mean little without it.
 
     .venv/bin/python bench/reports.py [--runs 15] [--cold-runs 5] [--other-users 3] [--other-scale 0.1]
+    .venv/bin/python bench/reports.py --other-users 49 499 --other-scale 1   # the issue's 50 and 500 users
 
 Figures and where the time goes: ``bench/README.md``.
 """
@@ -75,6 +77,7 @@ READS = {
     "time entries, 3 months, all": "/api/time-tracking?from={quarter}&to={end}",
     "client search (q)": "/api/clients?q=client%2012",
 }
+BENCH_USER = {"email": "bench@example.com", "password": "benchmark password"}
 WRITE = {"description": "Bench", "start_time": "2025-06-02T09:00:00Z", "end_time": "2025-06-02T10:00:00Z"}
 
 
@@ -234,17 +237,73 @@ def builds(app, user_id, count):
     return figures
 
 
+def seed_others(app, owners, count, rng, scale):
+    """Seed users until ``owners`` holds ``count`` of them (after the bench user), ledgers included."""
+    began = time.perf_counter()
+    with app.app_context():
+        db = get_db()
+        added = [ObjectId() for _ in range(count + 1 - len(owners))]
+        for owner in added:
+            seed_user(db, owner, rng, scale=scale)  # documents the database also holds
+            for ledger in LEDGERS:  # what migrations/0014 does for data that predates the ledgers
+                ledger.rebuild(db, owner)
+    owners.extend(added)
+    print(f"seeded {len(added)} more users at {scale:.0%} (ledgers included) in {time.perf_counter() - began:.1f}s")
+
+
+def keep(app, owners):
+    """Note who is seeded, for a later run on the same --data-dir."""
+    with app.app_context():
+        get_db().bench_seed.replace_one({"_id": "owners"}, {"owners": owners}, upsert=True)
+
+
+def measure(app, client, headers, user_id, options):
+    """The table of cold and warm figures for every report and read, then the snapshot builds."""
+    today = datetime.now(UTC).date()
+    with app.app_context():
+        invoice = get_db().invoices.find_one({"user_id": user_id}, {"_id": 1})["_id"]
+    window = {"start": (today - timedelta(days=365 * YEARS)).isoformat(), "end": today.isoformat(),
+              "quarter": (today - timedelta(days=91)).isoformat(), "invoice": str(invoice)}
+    print(f"{'request':<32}{'cold median ms':>16}{'cold max ms':>13}{'cold CPU ms':>13}{'warm median ms':>16}"
+          f"{'warm p90 ms':>13}")
+    writes = []
+    for name, template in {**REPORTS, **READS}.items():
+        url = template.format(**window)
+        cold = []
+        for _ in range(options.cold_runs):
+            began = time.perf_counter()  # a real write: a new time entry (ledger refresh, version bump)
+            assert client.post("/api/time-tracking", json=WRITE, headers=headers).status_code == 201
+            writes.append((time.perf_counter() - began) * 1000)
+            cold.append(timed(client, url, headers))
+        walls = [wall for wall, _cpu in cold]
+        warm = sorted(timed(client, url, headers)[0] for _ in range(options.runs))
+        print(
+            f"{name:<32}{statistics.median(walls):>16.1f}{max(walls):>13.1f}"
+            f"{statistics.median(cpu for _wall, cpu in cold):>13.1f}{statistics.median(warm):>16.1f}"
+            f"{warm[int(len(warm) * 0.9) - 1]:>13.1f}"
+        )
+    print(f"the write before each cold request (POST /api/time-tracking): median "
+          f" {statistics.median(writes):.1f} ms, "
+          f"max {max(writes):.1f} ms")
+    built = builds(app, user_id, options.builds)
+    print(f"snapshot build alone ({options.builds} runs): wall median "
+          f"{statistics.median(wall for wall, _cpu in built):.1f} ms, CPU median "
+          f"{statistics.median(cpu for _wall, cpu in built):.1f} ms (min {min(cpu for _wall, cpu in built):.1f})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--cold-runs", type=int, default=5)
-    parser.add_argument("--other-users", type=int, default=3, help="other users seeded (noise FerretDB scans)")
+    parser.add_argument("--other-users", type=int, nargs="+", default=[3],
+                        help="other users seeded (noise FerretDB scans); several counts: measured at each")
     parser.add_argument("--other-scale", type=float, default=0.1, help="their volume relative to the bench user")
     parser.add_argument("--builds", type=int, default=9, help="snapshot builds timed on their own")
+    parser.add_argument("--data-dir", help="keep the database here; a later run with it seeds only what is missing")
     options = parser.parse_args()
     print(load())
     rng = random.Random(2026)
-    with EmbeddedDatabase() as database, RedisServer() as redis:
+    with EmbeddedDatabase(data_dir=options.data_dir) as database, RedisServer() as redis:
         app = create_app(
             {
                 "MONGO_URI": database.uri,
@@ -259,55 +318,28 @@ def main():
         client = app.test_client()
         with app.app_context():
             apply_migrations(get_db())
-        body = client.post(
-            "/api/auth/register", json={"name": "Bench", "email": "bench@example.com", "password": "benchmark password"}
-        ).get_json()
-        headers = {"Authorization": f"Bearer {body['token']}"}
-        user_id = ObjectId(body["user"]["id"])
-        with app.app_context():
-            db = get_db()
+            kept = get_db().bench_seed.find_one({"_id": "owners"})
+        if kept:  # a kept --data-dir: what an earlier run seeded
+            owners = kept["owners"]
+            body = client.post("/api/auth/login", json=BENCH_USER).get_json()
+            print(f"reusing {options.data_dir}: the bench user and {len(owners) - 1} other users")
+        else:
+            body = client.post("/api/auth/register", json={"name": "Bench", **BENCH_USER}).get_json()
+            owners = [ObjectId(body["user"]["id"])]
             began = time.perf_counter()
-            counts = seed_user(db, user_id, rng)
-            owners = [user_id, *(ObjectId() for _ in range(options.other_users))]
-            for owner in owners[1:]:
-                seed_user(db, owner, rng, scale=options.other_scale)  # documents the database also holds
-            print(f"seeded {counts} (+{options.other_users} users at {options.other_scale:.0%}) "
-                  f"in {time.perf_counter() - began:.1f}s")
-            began = time.perf_counter()
-            for owner in owners:  # what migrations/0014 does for data that predates the ledgers, a user at a time
+            with app.app_context():
+                counts = seed_user(get_db(), owners[0], rng)
                 for ledger in LEDGERS:
-                    ledger.rebuild(db, owner)
-            print(f"ledgers built in {time.perf_counter() - began:.1f}s")
-        today = datetime.now(UTC).date()
-        with app.app_context():
-            invoice = get_db().invoices.find_one({"user_id": user_id}, {"_id": 1})["_id"]
-        window = {"start": (today - timedelta(days=365 * YEARS)).isoformat(), "end": today.isoformat(),
-                  "quarter": (today - timedelta(days=91)).isoformat(), "invoice": str(invoice)}
-        print(f"{'request':<32}{'cold median ms':>16}{'cold max ms':>13}{'cold CPU ms':>13}{'warm median ms':>16}"
-              f"{'warm p90 ms':>13}")
-        writes = []
-        for name, template in {**REPORTS, **READS}.items():
-            url = template.format(**window)
-            cold = []
-            for _ in range(options.cold_runs):
-                began = time.perf_counter()  # a real write: a new time entry (ledger refresh, version bump)
-                assert client.post("/api/time-tracking", json=WRITE, headers=headers).status_code == 201
-                writes.append((time.perf_counter() - began) * 1000)
-                cold.append(timed(client, url, headers))
-            walls = [wall for wall, _cpu in cold]
-            warm = sorted(timed(client, url, headers)[0] for _ in range(options.runs))
-            print(
-                f"{name:<32}{statistics.median(walls):>16.1f}{max(walls):>13.1f}"
-                f"{statistics.median(cpu for _wall, cpu in cold):>13.1f}{statistics.median(warm):>16.1f}"
-                f"{warm[int(len(warm) * 0.9) - 1]:>13.1f}"
-            )
-        print(f"the write before each cold request (POST /api/time-tracking): median "
-              f" {statistics.median(writes):.1f} ms, "
-              f"max {max(writes):.1f} ms")
-        built = builds(app, user_id, options.builds)
-        print(f"snapshot build alone ({options.builds} runs): wall median "
-              f"{statistics.median(wall for wall, _cpu in built):.1f} ms, CPU median "
-              f"{statistics.median(cpu for _wall, cpu in built):.1f} ms (min {min(cpu for _wall, cpu in built):.1f})")
+                    ledger.rebuild(get_db(), owners[0])
+            print(f"seeded the bench user {counts} in {time.perf_counter() - began:.1f}s")
+            keep(app, owners)
+        headers = {"Authorization": f"Bearer {body['token']}"}
+        user_id = owners[0]
+        for count in sorted(options.other_users):
+            seed_others(app, owners, count, rng, options.other_scale)
+            keep(app, owners)
+            print(f"\n{count} other users at {options.other_scale:.0%}; {load()}")
+            measure(app, client, headers, user_id, options)
         print(load())
 
 
