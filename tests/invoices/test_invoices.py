@@ -415,3 +415,13 @@ def test_pdf_with_many_lines_spans_pages(client, auth):
     response = client.get(f"/api/invoices/{invoice['_id']}/pdf", headers=auth)
     assert len(pdf_reader(response).pages) > 1
     assert "$60.00" in pdf_text(response)
+
+
+def test_an_invoice_stored_without_items_still_reads(client, auth, db):
+    """A document edited by hand (no ``items`` key) renders without items, not as a 500 (marshmallow
+    read a missing key through getattr and dumped the dict's own ``items`` method)."""
+    invoice = make_invoice(client, auth)
+    db.invoices.update_one({"_id": ObjectId(invoice["_id"])}, {"$unset": {"items": ""}})
+    response = client.get(f"/api/invoices/{invoice['_id']}", headers=auth)  # not read (cached) before
+    assert response.status_code == 200, response.get_json()
+    assert "items" not in response.get_json() and response.get_json()["_id"] == invoice["_id"]
