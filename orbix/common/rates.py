@@ -46,6 +46,15 @@ def entry_amount(entry, rate, currency):
     return money.bill(entry["duration"], rate, currency)
 
 
+def billing_terms(entry, project=None, client=None, user=None, billable=True):
+    """``(stored rate, source, currency, biller)``: ``stored_rate``, ``billing_currency`` and
+    ``entry_biller`` together, which lists and reports work out once per distinct project,
+    client and own rate rather than once per entry."""
+    stored, source = stored_rate(entry, project, client, user)
+    currency = billing_currency(client, user)
+    return stored, source, currency, entry_biller(billable, stored, currency)
+
+
 def _nothing(_seconds):
     return 0
 

@@ -95,9 +95,9 @@ class _Terms:
         project = self.projects.get(project_id)
         client_id = self.ids(client_hex) or (project or {}).get("client_id")
         client = self.clients.get(client_id)
-        stored, _source = rates.stored_rate({"hourly_rate": own_rate}, project, client, self.user)
-        currency = rates.billing_currency(client, self.user)
-        return project_id, client_id, currency, rates.entry_biller(billable, stored, currency)
+        _stored, _source, currency, biller = rates.billing_terms(
+            {"hourly_rate": own_rate}, project, client, self.user, billable)
+        return project_id, client_id, currency, biller
 
     def each(self, keys):
         """The terms of each key, in order (keys: hex strings, which hash faster than ObjectIds)."""

@@ -53,10 +53,8 @@ class Pricing:
         key = (entry.get("project_id"), entry.get("client_id"), entry.get("hourly_rate"))
         rule = self.rules.get(key)
         if rule is None:
-            client = self.client(entry)
-            stored, source = rates.stored_rate(entry, self.project(entry), client, self.user)
-            currency = rates.billing_currency(client, self.user)
-            biller = rates.entry_biller(True, stored, currency)
+            stored, source, currency, biller = rates.billing_terms(
+                entry, self.project(entry), self.client(entry), self.user)
             zero = money.quantize(0, currency)
             rule = self.rules[key] = (money.rate_from_store(stored), source, currency, biller, zero)
         return rule
